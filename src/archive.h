@@ -1,0 +1,41 @@
+/*
+ * archive: the pipeline for one article, from a saved response to a written
+ * book or site:  parse -> assets -> render -> pack.
+ */
+#ifndef OA_ARCHIVE_H
+#define OA_ARCHIVE_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "err.h"
+
+enum out_format { FORMAT_AUTO, FORMAT_EPUB, FORMAT_SITE };
+
+struct archive_opts {
+	const char *from_json;          /* a saved response ("-" = stdin) */
+	const char *output;             /* the book, or the site's directory */
+	enum out_format format;
+	const char *cache_dir;          /* NULL: the default */
+	bool offline;
+	const char *templates;          /* the template directory (resolved by the caller) */
+	const char *lang;
+	time_t now;                     /* SOURCE_DATE_EPOCH or the current time */
+};
+
+enum archive_result {
+	ARCHIVE_OK = 0,                 /* complete */
+	ARCHIVE_FAILED = 1,             /* nothing written; e says why */
+	ARCHIVE_INCOMPLETE = 3,         /* written, but something (pictures) is missing */
+};
+
+/* The most a saved response may weigh. */
+#define ARCHIVE_MAX_RESPONSE (256u * 1024 * 1024)
+
+/* Run the pipeline for the response in o->from_json. */
+enum archive_result archive_from_json(const struct archive_opts *o, struct err *e);
+
+/* Return the format to use: o->format, or by the look of the output path. */
+enum out_format archive_pick_format(enum out_format f, const char *output);
+
+#endif

@@ -1,0 +1,271 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assets.h"
+#include "sha256.h"
+#include "url.h"
+#include "xalloc.h"
+
+#define EMPTY SIZE_MAX
+
+static uint64_t
+hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;    /* FNV-1a */
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+void
+assets_init(struct assets *t)
+{
+	memset(t, 0, sizeof *t);
+}
+
+void
+assets_release(struct assets *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->v[i].key);
+		free(t->v[i].path);
+		free(t->v[i].href);
+		free(t->v[i].problem);
+	}
+	free(t->v);
+	free(t->slots);
+	memset(t, 0, sizeof *t);
+}
+
+static size_t
+slot_of(const struct assets *t, const char *key)
+{
+	size_t mask = t->nslots - 1;
+	size_t i = (size_t)hash_str(key) & mask;
+
+	while (t->slots[i] != EMPTY && strcmp(t->v[t->slots[i]].key, key) != 0)
+		i = (i + 1) & mask;
+	return i;
+}
+
+static void
+rehash(struct assets *t, size_t nslots)
+{
+	free(t->slots);
+	t->nslots = nslots;
+	t->slots = xreallocarray(NULL, nslots, sizeof *t->slots);
+	for (size_t i = 0; i < nslots; i++)
+		t->slots[i] = EMPTY;
+	for (size_t i = 0; i < t->n; i++)
+		t->slots[slot_of(t, t->v[i].key)] = i;
+}
+
+struct asset *
+assets_add(struct assets *t, const char *url)
+{
+	char *key = url_picture_key(url);
+	size_t s;
+	struct asset *a;
+
+	if (key == NULL)
+		return NULL;
+	if (t->nslots == 0 || (t->n + 1) * 2 > t->nslots)
+		rehash(t, t->nslots ? t->nslots * 2 : 64);
+	s = slot_of(t, key);
+	if (t->slots[s] != EMPTY) {
+		free(key);
+		return &t->v[t->slots[s]];
+	}
+	XGROW(t->v, t->cap, t->n + 1);
+	a = &t->v[t->n];
+	memset(a, 0, sizeof *a);
+	a->key = key;
+	a->state = ASSET_PENDING;
+	t->slots[s] = t->n++;
+	return a;
+}
+
+const struct asset *
+assets_find(const struct assets *t, const char *url)
+{
+	char *key;
+	size_t s;
+
+	if (t->nslots == 0 || url == NULL)
+		return NULL;
+	key = url_picture_key(url);
+	if (key == NULL)
+		return NULL;
+	s = slot_of(t, key);
+	free(key);
+	return t->slots[s] == EMPTY ? NULL : &t->v[t->slots[s]];
+}
+
+enum media
+media_sniff(const unsigned char *p, size_t n)
+{
+	if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
+		return MEDIA_PNG;
+	if (n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
+		return MEDIA_JPEG;
+	if (n >= 6 && (memcmp(p, "GIF87a", 6) == 0 || memcmp(p, "GIF89a", 6) == 0))
+		return MEDIA_GIF;
+	if (n >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0)
+		return MEDIA_WEBP;
+	if (n >= 12 && memcmp(p + 4, "ftyp", 4) == 0 &&
+	    (memcmp(p + 8, "avif", 4) == 0 || memcmp(p + 8, "avis", 4) == 0))
+		return MEDIA_AVIF;
+	/* SVG: text starting with '<' (after a BOM or white space) that names svg early */
+	{
+		size_t i = 0;
+
+		if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+			i = 3;
+		while (i < n && (p[i] == ' ' || p[i] == '\n' || p[i] == '\r' || p[i] == '\t'))
+			i++;
+		if (i < n && p[i] == '<') {
+			for (size_t j = i; j + 4 <= n; j++)
+				if (memcmp(p + j, "<svg", 4) == 0)
+					return MEDIA_SVG;
+		}
+	}
+	return MEDIA_UNKNOWN;
+}
+
+const char *
+media_type(enum media m)
+{
+	switch (m) {
+	case MEDIA_JPEG: return "image/jpeg";
+	case MEDIA_PNG: return "image/png";
+	case MEDIA_GIF: return "image/gif";
+	case MEDIA_WEBP: return "image/webp";
+	case MEDIA_AVIF: return "image/avif";
+	case MEDIA_SVG: return "image/svg+xml";
+	case MEDIA_UNKNOWN:
+	default: return NULL;
+	}
+}
+
+const char *
+media_ext(enum media m)
+{
+	switch (m) {
+	case MEDIA_JPEG: return "jpg";
+	case MEDIA_PNG: return "png";
+	case MEDIA_GIF: return "gif";
+	case MEDIA_WEBP: return "webp";
+	case MEDIA_AVIF: return "avif";
+	case MEDIA_SVG: return "svg";
+	case MEDIA_UNKNOWN:
+	default: return NULL;
+	}
+}
+
+bool
+media_book_safe(enum media m)
+{
+	return m == MEDIA_JPEG || m == MEDIA_PNG || m == MEDIA_GIF;
+}
+
+static unsigned
+be16(const unsigned char *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+/* Read the pixel size from the first bytes where the format makes it cheap. */
+static void
+read_dimensions(struct asset *a, const unsigned char *p, size_t n, FILE *f)
+{
+	if (a->media == MEDIA_PNG && n >= 24) {
+		a->width = (int)((unsigned)p[16] << 24 | (unsigned)p[17] << 16 | be16(p + 18));
+		a->height = (int)((unsigned)p[20] << 24 | (unsigned)p[21] << 16 | be16(p + 22));
+	} else if (a->media == MEDIA_GIF && n >= 10) {
+		a->width = p[6] | p[7] << 8;
+		a->height = p[8] | p[9] << 8;
+	} else if (a->media == MEDIA_JPEG) {
+		/* walk the markers to the first SOFn */
+		unsigned char m[9];
+		long pos = 2;
+
+		while (fseek(f, pos, SEEK_SET) == 0 && fread(m, 1, 4, f) == 4 && m[0] == 0xFF) {
+			unsigned len = be16(m + 2);
+
+			if (m[1] >= 0xC0 && m[1] <= 0xCF && m[1] != 0xC4 && m[1] != 0xC8 &&
+			    m[1] != 0xCC) {
+				if (fread(m + 4, 1, 5, f) == 5) {
+					a->height = (int)be16(m + 5);
+					a->width = (int)be16(m + 7);
+				}
+				break;
+			}
+			if (len < 2)
+				break;
+			pos += 2 + (long)len;
+		}
+	}
+	if (a->width < 0 || a->width > 100000 || a->height < 0 || a->height > 100000)
+		a->width = a->height = 0;
+}
+
+int
+asset_settle(struct asset *a, const char *path, struct err *e)
+{
+	unsigned char head[64], chunk[65536], digest[32];
+	char hex[65];
+	struct sha256 h;
+	size_t n, got;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return err_set(e, "cannot open '%s': %s", path, strerror(errno));
+	n = fread(head, 1, sizeof head, f);
+	a->media = media_sniff(head, n);
+	free(a->path);
+	a->path = xstrdup(path);
+	free(a->problem);
+	a->problem = NULL;
+	if (n == 0) {
+		a->state = ASSET_UNUSABLE;
+		a->problem = xstrdup("the picture is empty (0 bytes)");
+		fclose(f);
+		return 0;
+	}
+	if (!media_book_safe(a->media)) {
+		a->state = ASSET_UNUSABLE;
+		a->problem = a->media == MEDIA_UNKNOWN ? xstrdup("the bytes are not a picture") :
+		    xasprintf("the picture is %s, which e-readers do not all show",
+		    media_type(a->media));
+		fclose(f);
+		return 0;
+	}
+	read_dimensions(a, head, n, f);
+	sha256_init(&h);
+	rewind(f);
+	a->size = 0;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		sha256_update(&h, chunk, got);
+		a->size += got;
+	}
+	if (ferror(f)) {
+		fclose(f);
+		return err_set(e, "cannot read '%s': %s", path, strerror(errno));
+	}
+	fclose(f);
+	sha256_final(&h, digest);
+	sha256_tohex(digest, hex);
+	/* 32 hex digits (128 bits) keep names short and collisions out of reach */
+	hex[32] = '\0';
+	free(a->href);
+	a->href = xasprintf("images/%s.%s", hex, media_ext(a->media));
+	a->state = ASSET_READY;
+	return 0;
+}

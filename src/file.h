@@ -1,0 +1,44 @@
+/*
+ * file: reading whole files and writing them so that they appear whole or not
+ * at all (a temporary name in the target directory, then rename()).
+ */
+#ifndef OA_FILE_H
+#define OA_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+/*
+ * Read the whole file at path ("-" is standard input) into a NUL-terminated
+ * buffer the caller frees; more than max bytes is an error.
+ */
+int file_read(const char *path, size_t max, char **out, size_t *len, struct err *e);
+/* Make dir and its parents (like mkdir -p). */
+int file_mkdirs(const char *dir, struct err *e);
+/* Write n bytes at path atomically; with mkdirs, make the parent directories first. */
+int file_write_atomic(const char *path, const void *p, size_t n, bool mkdirs, struct err *e);
+/*
+ * Copy the file src to dst atomically (used for pictures going into a folder
+ * site), streaming: the file is never held in memory whole.
+ */
+int file_copy_atomic(const char *src, const char *dst, struct err *e);
+/* Return true when path names an existing directory. */
+bool file_is_dir(const char *path);
+bool file_exists(const char *path);
+/* Return a newly allocated "dir/name" (or just name when dir is "" or NULL). */
+char *file_join(const char *dir, const char *name);
+/* Return the directory part of path ("." when it has none); caller frees. */
+char *file_dirname(const char *path);
+
+/*
+ * Temporary files in flight, removed by file_cleanup_temps() when a signal
+ * ends the run (main installs the handler).  Registered by the functions above
+ * and by the packers around their own temporary files.
+ */
+void file_temp_register(const char *path);
+void file_temp_forget(const char *path);
+void file_cleanup_temps(void);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * log: what the program tells the user on stderr besides the final error.
+ *
+ * Warnings are things the user should know that did not stop the job (a
+ * picture missing, an unknown paragraph type).  They are printed as they
+ * happen, "opus-archive: warning: ...", unless -q, and counted so the caller
+ * can tell a complete result from one with warnings.  Info lines appear with
+ * -v only.
+ */
+#ifndef OA_LOG_H
+#define OA_LOG_H
+
+enum log_level { LOG_QUIET = 0, LOG_NORMAL = 1, LOG_VERBOSE = 2 };
+
+void log_set_level(enum log_level l);
+enum log_level log_get_level(void);
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The error line main prints once: "opus-archive: <msg>". Shown even with -q. */
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Return how many warnings have been issued so far. */
+unsigned log_warnings(void);
+
+#endif

@@ -1,0 +1,243 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "model.h"
+#include "xalloc.h"
+
+struct article *
+article_new(void)
+{
+	return xcalloc(1, sizeof(struct article));
+}
+
+void
+runs_release(struct runs *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].text);
+		free(r->v[i].href);
+		free(r->v[i].img_url);
+		free(r->v[i].extra);
+	}
+	free(r->v);
+	memset(r, 0, sizeof *r);
+}
+
+static void
+picture_release(struct picture *p)
+{
+	free(p->url);
+	free(p->caption);
+	free(p->alt);
+}
+
+void
+card_release(struct card *c)
+{
+	free(c->kind);
+	free(c->badge);
+	free(c->title);
+	free(c->url);
+	free(c->cover);
+	for (size_t i = 0; i < c->nlines; i++)
+		free(c->lines[i]);
+	free(c->lines);
+	for (size_t i = 0; i < c->nitems; i++)
+		card_release(&c->items[i]);
+	free(c->items);
+	memset(c, 0, sizeof *c);
+}
+
+void
+block_release(struct block *b)
+{
+	runs_release(&b->runs);
+	for (size_t i = 0; i < b->nchildren; i++)
+		block_release(&b->children[i]);
+	free(b->children);
+	for (size_t i = 0; i < b->npics; i++)
+		picture_release(&b->pics[i]);
+	free(b->pics);
+	for (size_t i = 0; i < b->nitems; i++)
+		runs_release(&b->items[i].runs);
+	free(b->items);
+	free(b->lang);
+	free(b->code);
+	free(b->img_url);
+	free(b->title);
+	free(b->type_name);
+	card_release(&b->card);
+	memset(b, 0, sizeof *b);
+}
+
+void
+article_free(struct article *a)
+{
+	if (a == NULL)
+		return;
+	free(a->id);
+	free(a->source_url);
+	free(a->cv_id);
+	free(a->title);
+	free(a->author_name);
+	free(a->author_mid);
+	free(a->author_face);
+	free(a->author_url);
+	free(a->pub_time_text);
+	for (size_t i = 0; i < a->ntags; i++)
+		free(a->tags[i]);
+	free(a->tags);
+	free(a->topic);
+	free(a->topic_url);
+	free(a->collection_name);
+	free(a->collection_id);
+	free(a->collection_count);
+	for (size_t i = 0; i < a->ntop; i++)
+		picture_release(&a->top[i]);
+	free(a->top);
+	for (size_t i = 0; i < a->nblocks; i++)
+		block_release(&a->blocks[i]);
+	free(a->blocks);
+	free(a->raw);
+	free(a->raw_name);
+	free(a);
+}
+
+/*
+ * The push functions below grow arrays by one zeroed element.  Exact-size
+ * growth would be quadratic; the capacity is kept in a hidden header-free way
+ * by rounding the allocation up to a power of two, so n alone decides.
+ */
+static size_t
+round_cap(size_t n)
+{
+	size_t c = 4;
+
+	while (c < n)
+		c *= 2;
+	return c;
+}
+
+static void *
+push(void *v, size_t *n, size_t sz)
+{
+	size_t old = *n, need = old + 1;
+
+	if (old == 0 || round_cap(old) < need)
+		v = xreallocarray(v, round_cap(need), sz);
+	memset((char *)v + old * sz, 0, sz);
+	*n = need;
+	return v;
+}
+
+struct run *
+runs_push(struct runs *r, enum run_kind kind)
+{
+	struct run *x;
+
+	XGROW(r->v, r->cap, r->n + 1);
+	x = &r->v[r->n++];
+	memset(x, 0, sizeof *x);
+	x->kind = kind;
+	return x;
+}
+
+struct block *
+article_push_block(struct article *a, enum block_kind kind)
+{
+	struct block *b;
+
+	a->blocks = push(a->blocks, &a->nblocks, sizeof *a->blocks);
+	b = &a->blocks[a->nblocks - 1];
+	b->kind = kind;
+	return b;
+}
+
+struct block *
+block_push_child(struct block *p, enum block_kind kind)
+{
+	struct block *b;
+
+	p->children = push(p->children, &p->nchildren, sizeof *p->children);
+	b = &p->children[p->nchildren - 1];
+	b->kind = kind;
+	return b;
+}
+
+struct picture *
+block_push_picture(struct block *b)
+{
+	b->pics = push(b->pics, &b->npics, sizeof *b->pics);
+	return &b->pics[b->npics - 1];
+}
+
+struct list_item *
+block_push_item(struct block *b)
+{
+	b->items = push(b->items, &b->nitems, sizeof *b->items);
+	return &b->items[b->nitems - 1];
+}
+
+char *
+runs_plain_text(const struct runs *r)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->v[i].kind == RUN_BREAK)
+			buf_addc(&b, ' ');
+		else if (r->v[i].text)
+			buf_adds(&b, r->v[i].text);
+	}
+	return buf_detach(&b, NULL);
+}
+
+static void
+each_run_picture(const struct runs *r, void (*fn)(const char *, void *), void *ctx)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].kind == RUN_EMOJI && r->v[i].img_url)
+			fn(r->v[i].img_url, ctx);
+}
+
+static void
+each_card_picture(const struct card *c, void (*fn)(const char *, void *), void *ctx)
+{
+	if (c->cover)
+		fn(c->cover, ctx);
+	for (size_t i = 0; i < c->nitems; i++)
+		each_card_picture(&c->items[i], fn, ctx);
+}
+
+static void
+each_block_picture(const struct block *b, void (*fn)(const char *, void *), void *ctx)
+{
+	each_run_picture(&b->runs, fn, ctx);
+	for (size_t i = 0; i < b->npics; i++)
+		if (b->pics[i].url)
+			fn(b->pics[i].url, ctx);
+	for (size_t i = 0; i < b->nitems; i++)
+		each_run_picture(&b->items[i].runs, fn, ctx);
+	for (size_t i = 0; i < b->nchildren; i++)
+		each_block_picture(&b->children[i], fn, ctx);
+	if (b->img_url)
+		fn(b->img_url, ctx);
+	each_card_picture(&b->card, fn, ctx);
+}
+
+void
+article_each_picture(const struct article *a,
+    void (*fn)(const char *url, void *ctx), void *ctx)
+{
+	for (size_t i = 0; i < a->ntop; i++)
+		if (a->top[i].url)
+			fn(a->top[i].url, ctx);
+	if (a->author_face)
+		fn(a->author_face, ctx);
+	for (size_t i = 0; i < a->nblocks; i++)
+		each_block_picture(&a->blocks[i], fn, ctx);
+}

@@ -1,0 +1,177 @@
+/*
+ * model: the article as plain C data, the contract between the parsers and the
+ * renderer.  Nothing here knows JSON, HTML or XML.
+ *
+ * Every string in the model is valid UTF-8 holding only characters XML 1.0
+ * allows (text_clean() has run on it), with HTML entities already decoded, so
+ * the renderer can hand it to escaping libxml2 calls as it is.  URLs held in
+ * href/url fields are absolute http(s) URLs, or NULL when the source gave none
+ * or gave one of another scheme.
+ *
+ * Ownership: an article owns everything reachable from it; article_free()
+ * frees it all.  Strings are NULL when absent unless the field says otherwise.
+ */
+#ifndef OA_MODEL_H
+#define OA_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum run_kind {
+	RUN_TEXT,       /* text, with style */
+	RUN_BREAK,      /* a line break inside a paragraph */
+	RUN_LINK,       /* text linking to href (web, BV, CV, vote, lottery, goods, ...) */
+	RUN_MENTION,    /* @user: text, href to the user's space, mid */
+	RUN_TOPIC,      /* #topic#: text, href (a search) or NULL */
+	RUN_EMOJI,      /* inline picture: text is "[name]" (the alt text), img_url */
+	RUN_FORMULA,    /* LaTeX source in text, shown as it is */
+};
+
+enum {
+	STYLE_BOLD = 1 << 0,
+	STYLE_ITALIC = 1 << 1,
+	STYLE_STRIKE = 1 << 2,
+	STYLE_UNDERLINE = 1 << 3,
+};
+
+struct run {
+	enum run_kind kind;
+	char *text;             /* never NULL for TEXT/LINK/MENTION/TOPIC/EMOJI/FORMULA */
+	char *href;             /* LINK, MENTION, TOPIC; NULL when unsafe or absent */
+	char *img_url;          /* EMOJI: the picture */
+	char *extra;            /* RICH sub-kind for LINK ("BV", "CV", ...) or the mid for MENTION */
+	unsigned style;         /* STYLE_* bits */
+	char color[8];          /* "#rrggbb" or "" */
+	int font_size;          /* as given; 0 when absent */
+	int emoji_size;         /* EMOJI: 1 small, 2 middle, 0 unknown */
+};
+
+struct runs {
+	struct run *v;
+	size_t n, cap;
+};
+
+enum align { ALIGN_DEFAULT, ALIGN_CENTER, ALIGN_RIGHT, ALIGN_JUSTIFY };
+
+struct picture {
+	char *url;              /* the picture as given (absolute http(s)) */
+	int width, height;      /* 0 when unknown */
+	double size_kib;        /* 0 when unknown */
+	char *caption;          /* NULL when none */
+	char *alt;              /* NULL: the renderer makes one */
+};
+
+struct list_item {
+	int level;              /* 1 = outermost */
+	int order;              /* the number shown by an ordered list; 0 = unknown */
+	struct runs runs;
+};
+
+/* A link card: a box with an optional cover, a linked title and lines of text. */
+struct card {
+	char *kind;             /* "UGC", "GOODS", "VOTE", ... (the LINK_CARD_TYPE_ suffix) */
+	char *badge;            /* a small head line ("UP主的推荐"), or NULL */
+	char *title;
+	char *url;
+	char *cover;            /* picture URL or NULL */
+	char **lines;           /* description lines */
+	size_t nlines;
+	struct card *items;     /* goods cards list several items */
+	size_t nitems;
+};
+
+enum block_kind {
+	BLOCK_PARAGRAPH,        /* runs */
+	BLOCK_HEADING,          /* runs, level (1 = the highest inside an article) */
+	BLOCK_PICTURES,         /* pics */
+	BLOCK_QUOTE,            /* runs, or children when the source nests blocks */
+	BLOCK_LIST,             /* items, ordered */
+	BLOCK_CODE,             /* lang, code */
+	BLOCK_DIVIDER,          /* img_url (a divider picture) or NULL for a plain rule */
+	BLOCK_CARD,             /* card */
+	BLOCK_NOTICE,           /* paywalled or blocked content: title, runs (the hint) */
+	BLOCK_UNKNOWN,          /* a type this program does not know: type_name, runs */
+};
+
+struct block {
+	enum block_kind kind;
+	enum align align;
+	int level;
+	struct runs runs;
+	struct block *children;
+	size_t nchildren;
+	struct picture *pics;
+	size_t npics;
+	int pic_style;          /* the API's pic.style (1 album, 2 scroll) */
+	struct list_item *items;
+	size_t nitems;
+	bool ordered;
+	char *lang;             /* CODE: "bash", "python", ... or NULL */
+	char *code;             /* CODE: the decoded text, whitespace kept */
+	char *img_url;          /* DIVIDER */
+	char *title;            /* NOTICE */
+	char *type_name;        /* UNKNOWN: e.g. "para_type 42" */
+	struct card card;
+};
+
+struct stat_count {
+	bool known;
+	long long count;
+};
+
+struct article {
+	char *id;               /* the opus id as a string (never a number: 19 digits) */
+	char *source_url;       /* https://www.bilibili.com/opus/ID */
+	char *cv_id;            /* the 专栏 id behind an article-type opus, or NULL */
+	char *title;            /* never NULL after parsing (may be "") */
+	char *author_name;
+	char *author_mid;
+	char *author_face;      /* avatar picture URL */
+	char *author_url;
+	long long pub_ts;       /* unix seconds, 0 when unknown */
+	char *pub_time_text;    /* the site's own display string */
+	char **tags;
+	size_t ntags;
+	char *topic;            /* MODULE_TYPE_TOPIC name */
+	char *topic_url;
+	char *collection_name;  /* 文集 */
+	char *collection_id;
+	char *collection_count;
+	struct picture *top;    /* MODULE_TYPE_TOP album pictures */
+	size_t ntop;
+	struct block *blocks;
+	size_t nblocks;
+	struct stat_count like, coin, favorite, comment, forward, view;
+	char *raw;              /* the response exactly as read, kept for the archive */
+	size_t raw_len;
+	char *raw_name;         /* what the raw response is ("opus-detail", ...) */
+};
+
+struct article *article_new(void);
+void article_free(struct article *a);
+
+/* Append a zeroed element and return it (the array owns it). */
+struct run *runs_push(struct runs *r, enum run_kind kind);
+struct block *article_push_block(struct article *a, enum block_kind kind);
+struct block *block_push_child(struct block *b, enum block_kind kind);
+struct picture *block_push_picture(struct block *b);
+struct list_item *block_push_item(struct block *b);
+
+void runs_release(struct runs *r);
+void block_release(struct block *b);
+void card_release(struct card *c);
+
+/*
+ * Return the article's plain visible text of runs joined (used for headings in
+ * the table of contents and for alt texts); the caller frees it.
+ */
+char *runs_plain_text(const struct runs *r);
+
+/*
+ * Call fn(url, ctx) for every picture URL the article shows: TOP album,
+ * avatar, content pictures, emoji, divider pictures, card covers.
+ */
+void article_each_picture(const struct article *a,
+    void (*fn)(const char *url, void *ctx), void *ctx);
+
+#endif

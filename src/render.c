@@ -1,0 +1,1208 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/HTMLtree.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlsave.h>
+
+#include "render.h"
+#include "text.h"
+#include "xalloc.h"
+
+#define XHTML_NS "http://www.w3.org/1999/xhtml"
+#define EPUB_NS "http://www.idpf.org/2007/ops"
+#define OPF_NS "http://www.idpf.org/2007/opf"
+#define DC_NS "http://purl.org/dc/elements/1.1/"
+#define NCX_NS "http://www.daisy.org/z3986/2005/ncx/"
+#define OCF_NS "urn:oasis:names:tc:opendocument:xmlns:container"
+
+/* China's time, in which the site shows its dates (no daylight saving). */
+#define SITE_UTC_OFFSET (8 * 3600)
+
+/* --- words the pages need, in the book's language ----------------------------- */
+
+struct labels {
+	const char *published, *edited_note, *source, *archived, *by_tool;
+	const char *tags, *topic, *collection, *stats_as_of;
+	const char *like, *coin, *favorite, *comment, *forward, *view;
+	const char *picture, *missing_picture, *contents, *cover, *start;
+	const char *library, *avatar;
+};
+
+static const struct labels labels_zh = {
+	"发布于", "", "原文", "存档于", "由 opus-archive " PACKAGE_VERSION " 制作",
+	"标签：", "话题：", "收录于文集", "存档时的数据：",
+	"点赞", "投币", "收藏", "评论", "转发", "阅读",
+	"图", "图片未能存档", "目录", "封面", "正文",
+	"存档的文章", "头像",
+};
+
+static const struct labels labels_en = {
+	"Published", "", "Original", "Archived on", "made by opus-archive " PACKAGE_VERSION,
+	"Tags: ", "Topic: ", "In the collection", "As of archiving: ",
+	"likes", "coins", "favourites", "comments", "shares", "views",
+	"Picture", "Picture not archived", "Contents", "Cover", "Start",
+	"Archived articles", "avatar",
+};
+
+static const struct labels *
+labels_for(const char *lang)
+{
+	return lang && (lang[0] == 'z' || lang[0] == 'Z') && (lang[1] == 'h' || lang[1] == 'H') ?
+	    &labels_zh : &labels_en;
+}
+
+/* --- small tree helpers ---------------------------------------------------------- */
+
+static xmlNodePtr
+el(xmlNodePtr parent, const char *name)
+{
+	/* NULL content: nothing is parsed; a NULL ns inherits the parent's */
+	return xmlNewChild(parent, NULL, BAD_CAST name, NULL);
+}
+
+/* Append user text: xmlNodeAddContent stores it raw and the serialiser escapes it. */
+static void
+txt(xmlNodePtr n, const char *s)
+{
+	if (s && *s)
+		xmlNodeAddContent(n, BAD_CAST s);
+}
+
+static void
+attr(xmlNodePtr n, const char *k, const char *v)
+{
+	/* xmlSetProp keeps the value as text (no entity parsing); the serialiser escapes it */
+	xmlSetProp(n, BAD_CAST k, BAD_CAST v);
+}
+
+static xmlNodePtr
+el_class(xmlNodePtr parent, const char *name, const char *cls)
+{
+	xmlNodePtr n = el(parent, name);
+
+	if (cls)
+		attr(n, "class", cls);
+	return n;
+}
+
+static xmlNodePtr
+el_text(xmlNodePtr parent, const char *name, const char *cls, const char *text)
+{
+	xmlNodePtr n = el_class(parent, name, cls);
+
+	txt(n, text);
+	return n;
+}
+
+static void
+newline(xmlNodePtr parent)
+{
+	xmlAddChild(parent, xmlNewText(BAD_CAST "\n"));
+}
+
+static void
+epub_attr(xmlNodePtr n, const char *name, const char *value)
+{
+	xmlNsPtr ns = xmlSearchNsByHref(n->doc, n, BAD_CAST EPUB_NS);
+
+	if (ns == NULL)
+		ns = xmlNewNs(xmlDocGetRootElement(n->doc), BAD_CAST EPUB_NS, BAD_CAST "epub");
+	xmlSetNsProp(n, ns, BAD_CAST name, BAD_CAST value);
+}
+
+/* --- templates and slots ---------------------------------------------------------- */
+
+char *
+render_template_path(const char *dir, const char *name)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(p, "rb");
+
+	if (f == NULL) {
+		free(p);
+		return NULL;
+	}
+	fclose(f);
+	return p;
+}
+
+static xmlDocPtr
+load_template(const struct render_opts *o, const char *name, struct err *e)
+{
+	char *path = xasprintf("%s/%s", o->templates, name);
+	xmlDocPtr doc;
+	const xmlError *xe;
+
+	/* XML_PARSE_NONET: a template never makes the parser fetch anything */
+	doc = xmlReadFile(path, "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL || xmlDocGetRootElement(doc) == NULL) {
+		xe = xmlGetLastError();
+		err_set(e, "template '%s': %s", path,
+		    xe && xe->message ? xe->message : "cannot be read or parsed\n");
+		/* libxml2's messages end with a newline */
+		if (e && strlen(e->msg) && e->msg[strlen(e->msg) - 1] == '\n')
+			e->msg[strlen(e->msg) - 1] = '\0';
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	free(path);
+	return doc;
+}
+
+static xmlNodePtr
+find_slot_in(xmlNodePtr n, const char *name)
+{
+	for (; n; n = n->next) {
+		xmlChar *v;
+		xmlNodePtr hit;
+
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		v = xmlGetProp(n, BAD_CAST "data-oa");
+		if (v && strcmp((const char *)v, name) == 0) {
+			xmlFree(v);
+			return n;
+		}
+		xmlFree(v);
+		hit = find_slot_in(n->children, name);
+		if (hit)
+			return hit;
+	}
+	return NULL;
+}
+
+/* Return the slot element named name, or NULL when the template has none (a user's template may drop slots). */
+static xmlNodePtr
+slot(xmlDocPtr doc, const char *name)
+{
+	return find_slot_in(xmlDocGetRootElement(doc), name);
+}
+
+static bool
+has_content(xmlNodePtr n)
+{
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE)
+			return true;
+		if (c->type == XML_TEXT_NODE && c->content &&
+		    !text_is_blank((const char *)c->content))
+			return true;
+	}
+	return false;
+}
+
+/* Remove the slot markers: empty slots go away entirely, filled ones lose the attribute. */
+static void
+finish_slots(xmlNodePtr n)
+{
+	while (n) {
+		xmlNodePtr next = n->next;
+
+		if (n->type == XML_ELEMENT_NODE) {
+			finish_slots(n->children);
+			if (xmlHasProp(n, BAD_CAST "data-oa")) {
+				xmlChar *name = xmlGetProp(n, BAD_CAST "data-oa");
+				bool keep = has_content(n) || xmlStrEqual(name, BAD_CAST "title");
+
+				xmlFree(name);
+				if (keep) {
+					xmlUnsetProp(n, BAD_CAST "data-oa");
+				} else {
+					/* drop the white space before it too, to keep the page tidy */
+					xmlNodePtr prev = n->prev;
+
+					if (prev && prev->type == XML_TEXT_NODE && prev->content &&
+					    text_is_blank((const char *)prev->content)) {
+						xmlUnlinkNode(prev);
+						xmlFreeNode(prev);
+					}
+					xmlUnlinkNode(n);
+					xmlFreeNode(n);
+				}
+			}
+		}
+		n = next;
+	}
+}
+
+static void
+set_lang(xmlDocPtr doc, const char *lang)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+
+	xmlNodeSetLang(root, BAD_CAST lang);
+	attr(root, "lang", lang);
+}
+
+/* --- serialising ---------------------------------------------------------------- */
+
+static int
+serialise(xmlDocPtr doc, enum render_flavour flavour, char **out, size_t *len, struct err *e)
+{
+	finish_slots(xmlDocGetRootElement(doc));
+	if (flavour == RENDER_SITE) {
+		/* HTML syntax for browsers: <p></p> rather than <p/>, <br> rather than <br/> */
+		xmlOutputBufferPtr ob = xmlAllocOutputBuffer(xmlFindCharEncodingHandler("UTF-8"));
+		const xmlChar *content;
+		size_t n;
+
+		if (ob == NULL)
+			return err_set(e, "cannot serialise a page (out of memory)");
+		htmlDocContentDumpFormatOutput(ob, doc, "UTF-8", 0);
+		xmlOutputBufferFlush(ob);
+		content = xmlOutputBufferGetContent(ob);
+		n = xmlOutputBufferGetSize(ob);
+		*out = xstrndup((const char *)content, n);
+		*len = n;
+		xmlOutputBufferClose(ob);
+		return 0;
+	} else {
+		xmlBufferPtr xb = xmlBufferCreate();
+		xmlSaveCtxtPtr sc = xmlSaveToBuffer(xb, "UTF-8", XML_SAVE_AS_XML);
+		int rc = 0;
+
+		if (sc == NULL || xmlSaveDoc(sc, doc) < 0)
+			rc = err_set(e, "cannot serialise a document");
+		if (sc)
+			xmlSaveClose(sc);
+		if (rc == 0) {
+			*len = (size_t)xmlBufferLength(xb);
+			*out = xstrndup((const char *)xmlBufferContent(xb), *len);
+		}
+		xmlBufferFree(xb);
+		return rc;
+	}
+}
+
+/* --- dates ---------------------------------------------------------------------- */
+
+/* Write the site's local date of ts ("2025-04-06 20:18") into out. */
+static void
+site_date(long long ts, bool with_time, char *out, size_t n)
+{
+	time_t t = (time_t)(ts + SITE_UTC_OFFSET);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	if (with_time)
+		strftime(out, n, "%Y-%m-%d %H:%M", &tm);
+	else
+		strftime(out, n, "%Y-%m-%d", &tm);
+}
+
+static void
+iso_datetime(long long ts, int offset, char *out, size_t n)
+{
+	time_t t = (time_t)(ts + offset);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	if (offset == 0)
+		strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	else
+		strftime(out, n, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+}
+
+/* --- the article ---------------------------------------------------------------- */
+
+struct actx {
+	const struct article *a;
+	const struct assets *assets;
+	const struct render_opts *o;
+	const struct labels *l;
+	const char *doc;
+	struct toc *toc;
+	int heading_no;
+	int picture_no;
+};
+
+static void
+toc_add(struct toc *t, int level, const char *text, const char *href)
+{
+	struct toc_entry *x;
+
+	if (t == NULL)
+		return;
+	XGROW(t->v, t->cap, t->n + 1);
+	x = &t->v[t->n++];
+	x->level = level;
+	x->text = xstrdup(text);
+	x->href = xstrdup(href);
+}
+
+void
+toc_release(struct toc *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->v[i].text);
+		free(t->v[i].href);
+	}
+	free(t->v);
+	memset(t, 0, sizeof *t);
+}
+
+static const struct asset *
+ready(const struct actx *c, const char *url)
+{
+	const struct asset *as = url ? assets_find(c->assets, url) : NULL;
+
+	return as && as->state == ASSET_READY ? as : NULL;
+}
+
+static void
+img_size(xmlNodePtr img, const struct asset *as)
+{
+	char num[16];
+
+	if (as->width > 0 && as->height > 0) {
+		snprintf(num, sizeof num, "%d", as->width);
+		attr(img, "width", num);
+		snprintf(num, sizeof num, "%d", as->height);
+		attr(img, "height", num);
+	}
+}
+
+static void
+render_runs(struct actx *c, xmlNodePtr parent, const struct runs *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct run *x = &r->v[i];
+		xmlNodePtr n = parent;
+
+		switch (x->kind) {
+		case RUN_BREAK:
+			el(parent, "br");
+			break;
+		case RUN_TEXT:
+			if (x->color[0]) {
+				char style[32];
+
+				/* the model only holds #rrggbb here, so this is safe as CSS */
+				snprintf(style, sizeof style, "color: %s", x->color);
+				n = el(n, "span");
+				attr(n, "style", style);
+			}
+			if (x->style & STYLE_BOLD)
+				n = el(n, "strong");
+			if (x->style & STYLE_ITALIC)
+				n = el(n, "em");
+			if (x->style & STYLE_STRIKE)
+				n = el(n, "s");
+			if (x->style & STYLE_UNDERLINE)
+				n = el(n, "u");
+			txt(n, x->text);
+			break;
+		case RUN_LINK:
+		case RUN_MENTION:
+		case RUN_TOPIC: {
+			const char *cls = x->kind == RUN_MENTION ? "mention" :
+			    x->kind == RUN_TOPIC ? "topic" : NULL;
+
+			if (x->href) {
+				n = el_class(parent, "a", cls);
+				attr(n, "href", x->href);
+			} else if (cls) {
+				n = el_class(parent, "span", cls);
+			}
+			txt(n, x->text);
+			break;
+		}
+		case RUN_EMOJI: {
+			const struct asset *as = ready(c, x->img_url);
+
+			if (as) {
+				n = el_class(parent, "img", x->emoji_size == 1 ? "emoji small" : "emoji");
+				attr(n, "src", as->href);
+				attr(n, "alt", x->text);
+			} else {
+				txt(parent, x->text);
+			}
+			break;
+		}
+		case RUN_FORMULA:
+			n = el_class(parent, "code", "formula");
+			txt(n, x->text);
+			break;
+		}
+	}
+}
+
+static bool
+runs_blank(const struct runs *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->v[i].kind == RUN_BREAK)
+			continue;
+		if (r->v[i].kind != RUN_TEXT || !text_is_blank(r->v[i].text))
+			return false;
+	}
+	return true;
+}
+
+static const char *
+align_class(enum align a)
+{
+	switch (a) {
+	case ALIGN_CENTER: return "center";
+	case ALIGN_RIGHT: return "right";
+	case ALIGN_JUSTIFY: return "justify";
+	case ALIGN_DEFAULT:
+	default: return NULL;
+	}
+}
+
+static void
+render_picture(struct actx *c, xmlNodePtr parent, const struct picture *p)
+{
+	const struct asset *as = ready(c, p->url);
+	char alt[256];
+	xmlNodePtr n;
+
+	c->picture_no++;
+	if (p->alt && *p->alt)
+		snprintf(alt, sizeof alt, "%s", p->alt);
+	else if (p->caption && *p->caption)
+		snprintf(alt, sizeof alt, "%s", p->caption);
+	else
+		snprintf(alt, sizeof alt, "%s %d", c->l->picture, c->picture_no);
+	if (as) {
+		xmlNodePtr fig = el(parent, "figure");
+
+		n = el(fig, "img");
+		attr(n, "src", as->href);
+		attr(n, "alt", alt);
+		img_size(n, as);
+		if (p->caption && *p->caption)
+			el_text(fig, "figcaption", NULL, p->caption);
+	} else {
+		const struct asset *any = assets_find(c->assets, p->url);
+		xmlNodePtr box = el_class(parent, "p", "missing");
+
+		txt(box, "[");
+		txt(box, c->l->missing_picture);
+		txt(box, ": ");
+		txt(box, alt);
+		txt(box, "]");
+		if (any && any->problem) {
+			txt(box, " (");
+			txt(box, any->problem);
+			txt(box, ")");
+		}
+		el(box, "br");
+		n = el(box, "a");
+		attr(n, "href", p->url);
+		txt(n, p->url);
+	}
+	newline(parent);
+}
+
+static void
+render_pictures(struct actx *c, xmlNodePtr parent, const struct block *b)
+{
+	xmlNodePtr box = parent;
+
+	if (b->npics > 1)
+		box = el_class(parent, "div", "album");
+	for (size_t i = 0; i < b->npics; i++)
+		render_picture(c, box, &b->pics[i]);
+}
+
+static void
+render_list(struct actx *c, xmlNodePtr parent, const struct block *b)
+{
+	struct {
+		xmlNodePtr list, last_li;
+		int level, next;
+	} st[18];
+	int sp = 0;
+	const char *tag = b->ordered ? "ol" : "ul";
+
+	for (size_t i = 0; i < b->nitems; i++) {
+		const struct list_item *it = &b->items[i];
+		xmlNodePtr li;
+
+		while (sp > 0 && st[sp - 1].level > it->level)
+			sp--;
+		if (sp == 0 || st[sp - 1].level < it->level) {
+			xmlNodePtr host = parent;
+
+			if (sp > 0) {
+				if (st[sp - 1].last_li == NULL)
+					st[sp - 1].last_li = el(st[sp - 1].list, "li");
+				host = st[sp - 1].last_li;
+			}
+			if (sp == (int)(sizeof st / sizeof st[0]))
+				sp--;   /* cannot happen: levels are clamped to 16 */
+			st[sp].list = el(host, tag);
+			st[sp].last_li = NULL;
+			st[sp].level = it->level;
+			st[sp].next = 1;
+			if (b->ordered && it->order > 1) {
+				char num[16];
+
+				snprintf(num, sizeof num, "%d", it->order);
+				attr(st[sp].list, "start", num);
+				st[sp].next = it->order;
+			}
+			sp++;
+		}
+		li = el(st[sp - 1].list, "li");
+		if (b->ordered && it->order > 0 && it->order != st[sp - 1].next) {
+			char num[16];
+
+			snprintf(num, sizeof num, "%d", it->order);
+			attr(li, "value", num);
+			st[sp - 1].next = it->order;
+		}
+		st[sp - 1].next++;
+		st[sp - 1].last_li = li;
+		render_runs(c, li, &it->runs);
+	}
+}
+
+static void
+render_card(struct actx *c, xmlNodePtr parent, const struct card *cd, const char *cls)
+{
+	xmlNodePtr box = el_class(parent, "div", cls);
+	const struct asset *cover = ready(c, cd->cover);
+	xmlNodePtr n;
+
+	if (cd->badge)
+		el_text(box, "p", "card-badge", cd->badge);
+	if (cover) {
+		n = el_class(box, "img", "card-cover");
+		attr(n, "src", cover->href);
+		attr(n, "alt", cd->title ? cd->title : "");
+	}
+	if (cd->title) {
+		n = el_class(box, "p", "card-title");
+		if (cd->url) {
+			n = el(n, "a");
+			attr(n, "href", cd->url);
+		}
+		txt(n, cd->title);
+	}
+	for (size_t i = 0; i < cd->nlines; i++)
+		el_text(box, "p", "card-line", cd->lines[i]);
+	if (cd->url && cd->title == NULL) {
+		n = el_class(box, "p", "card-line");
+		n = el(n, "a");
+		attr(n, "href", cd->url);
+		txt(n, cd->url);
+	}
+	for (size_t i = 0; i < cd->nitems; i++)
+		render_card(c, box, &cd->items[i], "card-item");
+	newline(parent);
+}
+
+static void render_blocks(struct actx *c, xmlNodePtr parent, const struct block *v, size_t n);
+
+static void
+render_block(struct actx *c, xmlNodePtr parent, const struct block *b)
+{
+	const char *al = align_class(b->align);
+	xmlNodePtr n;
+
+	switch (b->kind) {
+	case BLOCK_PARAGRAPH:
+		if (runs_blank(&b->runs))
+			return;         /* the editor's empty lines: spacing, not content */
+		n = el_class(parent, "p", al);
+		render_runs(c, n, &b->runs);
+		break;
+	case BLOCK_HEADING: {
+		char tag[16], id[24], *plain;
+		int level = b->level + 1;
+
+		if (level > 6)
+			level = 6;
+		if (level < 2)
+			level = 2;
+		snprintf(tag, sizeof tag, "h%d", level);
+		snprintf(id, sizeof id, "h%d", ++c->heading_no);
+		n = el_class(parent, tag, al);
+		attr(n, "id", id);
+		render_runs(c, n, &b->runs);
+		plain = runs_plain_text(&b->runs);
+		if (!text_is_blank(plain)) {
+			char *href = xasprintf("%s#%s", c->doc, id);
+
+			toc_add(c->toc, level, plain, href);
+			free(href);
+		}
+		free(plain);
+		break;
+	}
+	case BLOCK_PICTURES:
+		render_pictures(c, parent, b);
+		return;
+	case BLOCK_QUOTE:
+		n = el_class(parent, "blockquote", al);
+		if (b->runs.n)
+			render_runs(c, el(n, "p"), &b->runs);
+		render_blocks(c, n, b->children, b->nchildren);
+		break;
+	case BLOCK_LIST:
+		render_list(c, parent, b);
+		break;
+	case BLOCK_CODE:
+		n = el_class(parent, "pre", "code");
+		n = el(n, "code");
+		if (b->lang) {
+			char *cls = xasprintf("language-%s", b->lang);
+
+			attr(n, "class", cls);
+			free(cls);
+		}
+		txt(n, b->code);
+		break;
+	case BLOCK_DIVIDER: {
+		const struct asset *as = ready(c, b->img_url);
+
+		if (as) {
+			n = el_class(parent, "div", "divider");
+			attr(n, "role", "separator");
+			n = el(n, "img");
+			attr(n, "src", as->href);
+			attr(n, "alt", "");
+		} else {
+			el(parent, "hr");
+		}
+		break;
+	}
+	case BLOCK_CARD:
+		render_card(c, parent, &b->card, "card");
+		return;
+	case BLOCK_NOTICE:
+		n = el_class(parent, "div", "notice");
+		el_text(n, "p", "notice-title", b->title);
+		if (b->runs.n)
+			render_runs(c, el(n, "p"), &b->runs);
+		break;
+	case BLOCK_UNKNOWN:
+		n = el_class(parent, "div", "unknown");
+		render_runs(c, el(n, "p"), &b->runs);
+		break;
+	}
+	newline(parent);
+}
+
+static void
+render_blocks(struct actx *c, xmlNodePtr parent, const struct block *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		render_block(c, parent, &v[i]);
+}
+
+static void
+fill_byline(struct actx *c, xmlDocPtr doc)
+{
+	const struct article *a = c->a;
+	xmlNodePtr s = slot(doc, "byline"), n;
+	const struct asset *face = ready(c, a->author_face);
+
+	if (s == NULL)
+		return;
+	if (face) {
+		n = el_class(s, "img", "avatar");
+		attr(n, "src", face->href);
+		attr(n, "alt", c->l->avatar);
+	}
+	if (a->author_name) {
+		n = el_class(s, a->author_url ? "a" : "span", "author");
+		if (a->author_url)
+			attr(n, "href", a->author_url);
+		txt(n, a->author_name);
+	}
+	if (a->pub_ts > 0) {
+		char when[64], iso[40];
+
+		site_date(a->pub_ts, true, when, sizeof when);
+		iso_datetime(a->pub_ts, SITE_UTC_OFFSET, iso, sizeof iso);
+		if (a->author_name)
+			txt(s, " · ");
+		txt(s, c->l->published);
+		txt(s, " ");
+		n = el(s, "time");
+		attr(n, "datetime", iso);
+		txt(n, when);
+	} else if (a->pub_time_text) {
+		if (a->author_name)
+			txt(s, " · ");
+		txt(s, a->pub_time_text);
+	}
+}
+
+static void
+fill_colophon(struct actx *c, xmlDocPtr doc)
+{
+	const struct article *a = c->a;
+	const struct labels *l = c->l;
+	xmlNodePtr s, n;
+	char when[64];
+
+	if ((s = slot(doc, "collection")) && a->collection_name) {
+		txt(s, l->collection);
+		txt(s, " 「");
+		txt(s, a->collection_name);
+		txt(s, "」");
+		if (a->collection_count) {
+			txt(s, " (");
+			txt(s, a->collection_count);
+			txt(s, ")");
+		}
+	}
+	if ((s = slot(doc, "tags")) && (a->ntags || a->topic)) {
+		if (a->topic) {
+			txt(s, l->topic);
+			n = el(s, a->topic_url ? "a" : "span");
+			if (a->topic_url)
+				attr(n, "href", a->topic_url);
+			txt(n, a->topic);
+			if (a->ntags)
+				el(s, "br");
+		}
+		if (a->ntags)
+			txt(s, l->tags);
+		for (size_t i = 0; i < a->ntags; i++) {
+			el_text(s, "span", "tag", a->tags[i]);
+			txt(s, " ");
+		}
+	}
+	if ((s = slot(doc, "stats"))) {
+		const struct {
+			const struct stat_count *sc;
+			const char *label;
+		} st[] = {
+			{ &a->view, l->view }, { &a->like, l->like }, { &a->coin, l->coin },
+			{ &a->favorite, l->favorite }, { &a->comment, l->comment },
+			{ &a->forward, l->forward },
+		};
+		bool first = true;
+
+		for (size_t i = 0; i < sizeof st / sizeof st[0]; i++) {
+			char num[64];
+
+			if (!st[i].sc->known)
+				continue;
+			txt(s, first ? l->stats_as_of : " · ");
+			first = false;
+			if (l == &labels_zh)
+				snprintf(num, sizeof num, "%s %lld", st[i].label, st[i].sc->count);
+			else
+				snprintf(num, sizeof num, "%lld %s", st[i].sc->count, st[i].label);
+			txt(s, num);
+		}
+	}
+	if ((s = slot(doc, "source"))) {
+		txt(s, l->source);
+		txt(s, ": ");
+		n = el(s, "a");
+		attr(n, "href", a->source_url);
+		txt(n, a->source_url);
+		if (a->cv_id) {
+			char *cv = xasprintf("https://www.bilibili.com/read/cv%s", a->cv_id);
+
+			txt(s, " (");
+			n = el(s, "a");
+			attr(n, "href", cv);
+			txt(n, "cv");
+			txt(n, a->cv_id);
+			txt(s, ")");
+			free(cv);
+		}
+	}
+	if ((s = slot(doc, "archived"))) {
+		site_date((long long)c->o->now, false, when, sizeof when);
+		txt(s, l->archived);
+		txt(s, " ");
+		txt(s, when);
+		txt(s, ", ");
+		txt(s, l->by_tool);
+	}
+}
+
+int
+render_article(const struct article *a, const struct assets *assets, const char *doc_name,
+    const struct render_opts *o, struct toc *toc, char **out, size_t *len, struct err *e)
+{
+	struct actx c = { a, assets, o, labels_for(o->lang), doc_name, toc, 0, 0 };
+	xmlDocPtr doc = load_template(o, "article.xhtml", e);
+	xmlNodePtr s;
+	int rc;
+
+	if (doc == NULL)
+		return -1;
+	set_lang(doc, o->lang);
+	if ((s = slot(doc, "title")))
+		txt(s, a->title);
+	if ((s = slot(doc, "heading"))) {
+		attr(s, "id", "title");
+		txt(s, a->title);
+	}
+	{
+		char *href = xasprintf("%s#title", doc_name);
+
+		toc_add(toc, 1, a->title, href);
+		free(href);
+	}
+	fill_byline(&c, doc);
+	if ((s = slot(doc, "top"))) {
+		for (size_t i = 0; i < a->ntop; i++)
+			render_picture(&c, s, &a->top[i]);
+	}
+	if ((s = slot(doc, "content"))) {
+		newline(s);
+		render_blocks(&c, s, a->blocks, a->nblocks);
+	}
+	fill_colophon(&c, doc);
+	rc = serialise(doc, o->flavour, out, len, e);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+int
+render_cover(const struct article *a, const struct asset *cover, const struct render_opts *o,
+    char **out, size_t *len, struct err *e)
+{
+	const struct labels *l = labels_for(o->lang);
+	xmlDocPtr doc = load_template(o, "cover.xhtml", e);
+	xmlNodePtr s, n;
+	int rc;
+
+	if (doc == NULL)
+		return -1;
+	set_lang(doc, o->lang);
+	if ((s = slot(doc, "title")))
+		txt(s, a->title);
+	if ((s = slot(doc, "image")) && cover && cover->state == ASSET_READY) {
+		n = el(s, "img");
+		attr(n, "src", cover->href);
+		attr(n, "alt", l->cover);
+		img_size(n, cover);
+	}
+	if ((s = slot(doc, "heading")))
+		txt(s, a->title);
+	if ((s = slot(doc, "author")))
+		txt(s, a->author_name);
+	if ((s = slot(doc, "date")) && a->pub_ts > 0) {
+		char when[32];
+
+		site_date(a->pub_ts, false, when, sizeof when);
+		txt(s, when);
+	}
+	rc = serialise(doc, o->flavour, out, len, e);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+/* Build nested lists from toc entries (levels may jump): the same walk as render_list(). */
+static void
+toc_lists(xmlNodePtr root_list, const struct toc *toc, bool ncx, int *play)
+{
+	struct {
+		xmlNodePtr list, last;
+		int level;
+	} st[10];
+	int sp = 1;
+
+	st[0].list = root_list;
+	st[0].last = NULL;
+	st[0].level = toc->n ? toc->v[0].level : 1;
+	for (size_t i = 0; i < toc->n; i++) {
+		const struct toc_entry *t = &toc->v[i];
+		xmlNodePtr item, n;
+		int level = t->level < st[0].level ? st[0].level : t->level;
+
+		while (sp > 1 && st[sp - 1].level > level)
+			sp--;
+		if (st[sp - 1].level < level && st[sp - 1].last && sp < 10) {
+			st[sp].list = ncx ? st[sp - 1].last : el(st[sp - 1].last, "ol");
+			st[sp].last = NULL;
+			st[sp].level = level;
+			sp++;
+		}
+		if (ncx) {
+			char id[32], num[16];
+
+			item = el(st[sp - 1].list, "navPoint");
+			snprintf(id, sizeof id, "np%d", *play);
+			snprintf(num, sizeof num, "%d", *play);
+			(*play)++;
+			attr(item, "id", id);
+			attr(item, "playOrder", num);
+			n = el(item, "navLabel");
+			el_text(n, "text", NULL, t->text);
+			n = el(item, "content");
+			attr(n, "src", t->href);
+		} else {
+			item = el(st[sp - 1].list, "li");
+			n = el(item, "a");
+			attr(n, "href", t->href);
+			txt(n, t->text);
+		}
+		st[sp - 1].last = item;
+	}
+}
+
+int
+render_nav(const char *title, const struct toc *toc, const char *cover_doc, const char *body_doc,
+    const struct render_opts *o, char **out, size_t *len, struct err *e)
+{
+	const struct labels *l = labels_for(o->lang);
+	xmlDocPtr doc = load_template(o, "nav.xhtml", e);
+	xmlNodePtr s, n;
+	int rc, play = 1;
+
+	if (doc == NULL)
+		return -1;
+	set_lang(doc, o->lang);
+	if ((s = slot(doc, "title")))
+		txt(s, title);
+	if ((s = slot(doc, "heading")))
+		txt(s, l->contents);
+	if ((s = slot(doc, "toc")))
+		toc_lists(s, toc, false, &play);
+	if ((s = slot(doc, "landmarks"))) {
+		if (cover_doc) {
+			n = el(el(s, "li"), "a");
+			epub_attr(n, "type", "cover");
+			attr(n, "href", cover_doc);
+			txt(n, l->cover);
+		}
+		if (body_doc) {
+			n = el(el(s, "li"), "a");
+			epub_attr(n, "type", "bodymatter");
+			attr(n, "href", body_doc);
+			txt(n, l->start);
+		}
+	}
+	rc = serialise(doc, RENDER_EPUB, out, len, e);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+static int
+toc_depth(const struct toc *toc)
+{
+	int min = 99, max = 0;
+
+	for (size_t i = 0; i < toc->n; i++) {
+		if (toc->v[i].level < min)
+			min = toc->v[i].level;
+		if (toc->v[i].level > max)
+			max = toc->v[i].level;
+	}
+	return toc->n ? max - min + 1 : 1;
+}
+
+/* Start a document whose root element is name in namespace ns (the only namespace). */
+static xmlDocPtr
+new_doc(const char *name, const char *ns_href, xmlNodePtr *root)
+{
+	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+	xmlNsPtr ns;
+
+	*root = xmlNewDocNode(doc, NULL, BAD_CAST name, NULL);
+	xmlDocSetRootElement(doc, *root);
+	ns = xmlNewNs(*root, BAD_CAST ns_href, NULL);
+	xmlSetNs(*root, ns);
+	return doc;
+}
+
+int
+render_ncx(const char *title, const char *identifier, const struct toc *toc,
+    char **out, size_t *len, struct err *e)
+{
+	xmlNodePtr root, head, n;
+	xmlDocPtr doc = new_doc("ncx", NCX_NS, &root);
+	char depth[16];
+	int rc, play = 1;
+
+	attr(root, "version", "2005-1");
+	head = el(root, "head");
+	n = el(head, "meta");
+	attr(n, "name", "dtb:uid");
+	attr(n, "content", identifier);
+	n = el(head, "meta");
+	attr(n, "name", "dtb:depth");
+	snprintf(depth, sizeof depth, "%d", toc_depth(toc));
+	attr(n, "content", depth);
+	n = el(head, "meta");
+	attr(n, "name", "dtb:totalPageCount");
+	attr(n, "content", "0");
+	n = el(head, "meta");
+	attr(n, "name", "dtb:maxPageNumber");
+	attr(n, "content", "0");
+	n = el(root, "docTitle");
+	el_text(n, "text", NULL, title);
+	n = el(root, "navMap");
+	toc_lists(n, toc, true, &play);
+	rc = serialise(doc, RENDER_EPUB, out, len, e);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+int
+render_opf(const struct book_meta *m, const struct book *book, const char *ncx_id,
+    char **out, size_t *len, struct err *e)
+{
+	xmlNodePtr root, meta, man, spine, n;
+	xmlDocPtr doc = new_doc("package", OPF_NS, &root);
+	xmlNsPtr dc;
+	char when[40];
+	int rc;
+
+	attr(root, "version", "3.0");
+	attr(root, "unique-identifier", "bookid");
+	xmlNodeSetLang(root, BAD_CAST m->lang);
+	meta = el(root, "metadata");
+	dc = xmlNewNs(meta, BAD_CAST DC_NS, BAD_CAST "dc");
+	n = xmlNewTextChild(meta, dc, BAD_CAST "identifier", BAD_CAST m->identifier);
+	attr(n, "id", "bookid");
+	xmlNewTextChild(meta, dc, BAD_CAST "title", BAD_CAST m->title);
+	if (m->creator && *m->creator) {
+		n = xmlNewTextChild(meta, dc, BAD_CAST "creator", BAD_CAST m->creator);
+		attr(n, "id", "creator");
+	}
+	xmlNewTextChild(meta, dc, BAD_CAST "language", BAD_CAST m->lang);
+	if (m->date > 0) {
+		iso_datetime(m->date, 0, when, sizeof when);
+		xmlNewTextChild(meta, dc, BAD_CAST "date", BAD_CAST when);
+	}
+	if (m->source)
+		xmlNewTextChild(meta, dc, BAD_CAST "source", BAD_CAST m->source);
+	for (size_t i = 0; i < m->nsubjects; i++)
+		xmlNewTextChild(meta, dc, BAD_CAST "subject", BAD_CAST m->subjects[i]);
+	if (m->description && *m->description)
+		xmlNewTextChild(meta, dc, BAD_CAST "description", BAD_CAST m->description);
+	iso_datetime((long long)m->modified, 0, when, sizeof when);
+	n = el(meta, "meta");
+	attr(n, "property", "dcterms:modified");
+	txt(n, when);
+	if (m->cover_id) {
+		/* EPUB 2 readers find the cover through this */
+		n = el(meta, "meta");
+		attr(n, "name", "cover");
+		attr(n, "content", m->cover_id);
+	}
+	n = el(meta, "meta");
+	attr(n, "name", "generator");
+	attr(n, "content", "opus-archive " PACKAGE_VERSION);
+
+	man = el(root, "manifest");
+	spine = el(root, "spine");
+	if (ncx_id)
+		attr(spine, "toc", ncx_id);
+	for (size_t i = 0; i < book->n; i++) {
+		const struct book_item *it = &book->v[i];
+
+		n = el(man, "item");
+		attr(n, "id", it->id);
+		attr(n, "href", it->path);
+		attr(n, "media-type", it->media_type);
+		if (it->properties)
+			attr(n, "properties", it->properties);
+		if (it->spine) {
+			xmlNodePtr ref = el(spine, "itemref");
+
+			attr(ref, "idref", it->id);
+		}
+	}
+	rc = serialise(doc, RENDER_EPUB, out, len, e);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+int
+render_container(const char *opf_path, char **out, size_t *len, struct err *e)
+{
+	xmlNodePtr root, n;
+	xmlDocPtr doc = new_doc("container", OCF_NS, &root);
+	int rc;
+
+	attr(root, "version", "1.0");
+	n = el(el(root, "rootfiles"), "rootfile");
+	attr(n, "full-path", opf_path);
+	attr(n, "media-type", "application/oebps-package+xml");
+	rc = serialise(doc, RENDER_EPUB, out, len, e);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+int
+render_index(const struct index_entry *v, size_t n, const struct render_opts *o,
+    char **out, size_t *len, struct err *e)
+{
+	const struct labels *l = labels_for(o->lang);
+	xmlDocPtr doc = load_template(o, "index.xhtml", e);
+	xmlNodePtr s, li, a;
+	int rc;
+
+	if (doc == NULL)
+		return -1;
+	set_lang(doc, o->lang);
+	if ((s = slot(doc, "title")))
+		txt(s, n == 1 ? v[0].title : l->library);
+	if ((s = slot(doc, "heading")))
+		txt(s, l->library);
+	if ((s = slot(doc, "list"))) {
+		for (size_t i = 0; i < n; i++) {
+			newline(s);
+			li = el(s, "li");
+			if (v[i].thumb) {
+				a = el(li, "a");
+				attr(a, "href", v[i].href);
+				a = el_class(a, "img", "thumb");
+				attr(a, "src", v[i].thumb);
+				attr(a, "alt", "");
+			}
+			a = el(el_class(li, "p", "article-title"), "a");
+			attr(a, "href", v[i].href);
+			txt(a, v[i].title);
+			if (v[i].author || v[i].date > 0) {
+				xmlNodePtr meta = el_class(li, "p", "article-meta");
+				char when[32];
+
+				txt(meta, v[i].author);
+				if (v[i].date > 0) {
+					site_date(v[i].date, false, when, sizeof when);
+					if (v[i].author)
+						txt(meta, " · ");
+					txt(meta, when);
+				}
+			}
+		}
+		newline(s);
+	}
+	if ((s = slot(doc, "generator"))) {
+		char when[32];
+
+		site_date((long long)o->now, false, when, sizeof when);
+		txt(s, l->archived);
+		txt(s, " ");
+		txt(s, when);
+		txt(s, ", ");
+		txt(s, l->by_tool);
+	}
+	rc = serialise(doc, o->flavour, out, len, e);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+void
+render_global_init(void)
+{
+	xmlInitParser();
+}
+
+void
+render_global_cleanup(void)
+{
+	xmlCleanupParser();
+}

@@ -1,0 +1,114 @@
+/*
+ * render: the article and its book as XML documents.  The only module that
+ * includes libxml2, so the only one that knows markup.
+ *
+ * Every page is built with libxml2's tree API from the template files
+ * (templates/NAME.xhtml, slots marked data-oa="NAME") and every piece of user
+ * text goes in through calls that escape it.  The results are bytes: xmlNode
+ * never leaves this module.
+ *
+ * Output: each function returns 0 and a new buffer (*out, *len) the caller
+ * frees, or -1 with e set.
+ */
+#ifndef OA_RENDER_H
+#define OA_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "assets.h"
+#include "book.h"
+#include "err.h"
+#include "model.h"
+
+enum render_flavour {
+	RENDER_EPUB,            /* XHTML serialised as XML, for EPUB */
+	RENDER_SITE,            /* the same tree serialised as HTML, for browsers */
+};
+
+struct render_opts {
+	const char *templates;  /* the template directory */
+	const char *lang;       /* BCP 47 tag, "zh-CN" by default */
+	enum render_flavour flavour;
+	time_t now;             /* the archiving time (SOURCE_DATE_EPOCH when set) */
+};
+
+/* One heading of an article, for the table of contents. */
+struct toc_entry {
+	int level;              /* 1 = the article itself, 2 = its top headings, ... */
+	char *text;
+	char *href;             /* "opus-1.xhtml#h3" */
+};
+
+struct toc {
+	struct toc_entry *v;
+	size_t n, cap;
+};
+
+void toc_release(struct toc *t);
+
+/*
+ * Render the page of article a, named doc (e.g. "opus-123.xhtml"), to *out.
+ * Pictures are looked up in assets: a READY one is shown from its href, any
+ * other becomes a visible placeholder with a link to the original.  Headings
+ * are appended to toc (the article's title first, at level 1).
+ */
+int render_article(const struct article *a, const struct assets *assets, const char *doc,
+    const struct render_opts *o, struct toc *toc, char **out, size_t *len, struct err *e);
+
+/* Render the cover page; cover is the cover picture's asset or NULL. */
+int render_cover(const struct article *a, const struct asset *cover,
+    const struct render_opts *o, char **out, size_t *len, struct err *e);
+
+/* Render nav.xhtml from toc; cover_doc / body_doc feed the landmarks. */
+int render_nav(const char *title, const struct toc *toc, const char *cover_doc,
+    const char *body_doc, const struct render_opts *o, char **out, size_t *len, struct err *e);
+
+/* Render the EPUB 2 toc.ncx. */
+int render_ncx(const char *title, const char *identifier, const struct toc *toc,
+    char **out, size_t *len, struct err *e);
+
+/* Book-level metadata for the package document. */
+struct book_meta {
+	const char *identifier;         /* "urn:uuid:..." */
+	const char *title;
+	const char *creator;            /* may be NULL */
+	const char *lang;
+	long long date;                 /* unix seconds, 0 = unknown */
+	time_t modified;
+	const char *source;             /* the article URL */
+	char *const *subjects;
+	size_t nsubjects;
+	const char *description;        /* may be NULL */
+	const char *cover_id;           /* manifest id of the cover image, or NULL */
+};
+
+/* Render content.opf listing every item of book (in order; spine items in order). */
+int render_opf(const struct book_meta *m, const struct book *book, const char *ncx_id,
+    char **out, size_t *len, struct err *e);
+
+/* Render META-INF/container.xml pointing at the package document opf_path. */
+int render_container(const char *opf_path, char **out, size_t *len, struct err *e);
+
+/* One line of the folder site's front page. */
+struct index_entry {
+	const char *title;
+	const char *author;
+	long long date;
+	const char *href;               /* the article page */
+	const char *thumb;              /* a picture href or NULL */
+};
+
+/* Render the folder site's index.html listing entries (in the order given). */
+int render_index(const struct index_entry *v, size_t n, const struct render_opts *o,
+    char **out, size_t *len, struct err *e);
+
+/* Return the path of template name in dir when it is a readable file (caller frees), else NULL. */
+char *render_template_path(const char *dir, const char *name);
+
+/* Set up and tear down libxml2 (once per process). */
+void render_global_init(void);
+void render_global_cleanup(void);
+
+#endif

@@ -1,0 +1,246 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "text.h"
+#include "xalloc.h"
+
+size_t
+text_utf8_put(char *out, unsigned c)
+{
+	if (c < 0x80) {
+		out[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (char)(0xC0 | (c >> 6));
+		out[1] = (char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (char)(0xE0 | (c >> 12));
+		out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (c & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (c >> 18));
+	out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (c & 0x3F));
+	return 4;
+}
+
+/*
+ * Decode one UTF-8 sequence at s (n bytes left).  Return its length and the
+ * code point in *cp, or 0 when the bytes there are not a valid, shortest-form,
+ * non-surrogate sequence.
+ */
+static size_t
+utf8_get(const unsigned char *s, size_t n, unsigned *cp)
+{
+	unsigned c = s[0];
+	size_t len;
+	unsigned min;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2;
+		c &= 0x1F;
+		min = 0x80;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3;
+		c &= 0x0F;
+		min = 0x800;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4;
+		c &= 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+static bool
+xml_allowed(unsigned c)
+{
+	if (c == '\t' || c == '\n')
+		return true;
+	if (c < 0x20 || c == 0x7F)
+		return false;
+	if (c >= 0x80 && c <= 0x9F)     /* C1 controls: allowed by XML, never text */
+		return false;
+	if (c == 0xFFFE || c == 0xFFFF)
+		return false;
+	return true;
+}
+
+char *
+text_clean(const char *s, size_t n, bool *bad_utf8)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct buf b;
+	size_t i = 0;
+
+	buf_init(&b, 0);
+	/* Nearly always the output is the input: reserve that much once. */
+	buf_add(&b, "", 0);
+	XGROW(b.data, b.cap, n + 1);
+	while (i < n) {
+		unsigned c;
+		size_t len = utf8_get(p + i, n - i, &c);
+
+		if (len == 0) {
+			buf_add(&b, "\xEF\xBF\xBD", 3);
+			if (bad_utf8)
+				*bad_utf8 = true;
+			i++;
+			/* skip the rest of this broken sequence's continuation bytes */
+			while (i < n && (p[i] & 0xC0) == 0x80)
+				i++;
+			continue;
+		}
+		if (c == '\r') {
+			buf_addc(&b, '\n');
+			i += (i + 1 < n && p[i + 1] == '\n') ? 2 : 1;
+			continue;
+		}
+		if (xml_allowed(c))
+			buf_add(&b, p + i, len);
+		i += len;
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* The named references that real pages use; HTML has some 2,000 more. */
+static const struct {
+	const char *name;
+	unsigned cp;
+} entities[] = {
+	{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' },
+	{ "apos", '\'' }, { "nbsp", 0xA0 }, { "ensp", 0x2002 },
+	{ "emsp", 0x2003 }, { "thinsp", 0x2009 }, { "shy", 0xAD },
+	{ "copy", 0xA9 }, { "reg", 0xAE }, { "trade", 0x2122 },
+	{ "hellip", 0x2026 }, { "mdash", 0x2014 }, { "ndash", 0x2013 },
+	{ "lsquo", 0x2018 }, { "rsquo", 0x2019 }, { "ldquo", 0x201C },
+	{ "rdquo", 0x201D }, { "laquo", 0xAB }, { "raquo", 0xBB },
+	{ "middot", 0xB7 }, { "bull", 0x2022 }, { "times", 0xD7 },
+	{ "divide", 0xF7 }, { "plusmn", 0xB1 }, { "deg", 0xB0 },
+	{ "para", 0xB6 }, { "sect", 0xA7 }, { "yen", 0xA5 },
+	{ "euro", 0x20AC }, { "pound", 0xA3 }, { "cent", 0xA2 },
+	{ "iexcl", 0xA1 }, { "iquest", 0xBF }, { "micro", 0xB5 },
+	{ "larr", 0x2190 }, { "rarr", 0x2192 }, { "uarr", 0x2191 },
+	{ "darr", 0x2193 }, { "harr", 0x2194 }, { "le", 0x2264 },
+	{ "ge", 0x2265 }, { "ne", 0x2260 }, { "asymp", 0x2248 },
+	{ "infin", 0x221E }, { "prime", 0x2032 }, { "zwj", 0x200D },
+	{ "zwnj", 0x200C }, { "lrm", 0x200E }, { "rlm", 0x200F },
+	{ "tilde", 0x2DC }, { "circ", 0x2C6 }, { "frac12", 0xBD },
+	{ "frac14", 0xBC }, { "frac34", 0xBE }, { "sup2", 0xB2 },
+	{ "sup3", 0xB3 }, { "alpha", 0x3B1 }, { "beta", 0x3B2 },
+	{ "pi", 0x3C0 }, { "mu", 0x3BC }, { "sigma", 0x3C3 },
+	{ "lambda", 0x3BB }, { "Omega", 0x3A9 }, { "Delta", 0x394 },
+};
+
+/* Decode the reference starting at s (just after '&'); return its length up to ';' or 0. */
+static size_t
+decode_ref(const char *s, unsigned *cp)
+{
+	const char *semi = strchr(s, ';');
+	size_t len;
+
+	if (semi == NULL || semi - s > 32 || semi == s)
+		return 0;
+	len = (size_t)(semi - s);
+	if (s[0] == '#') {
+		unsigned long v = 0;
+		size_t i = 1;
+		int base = 10;
+
+		if (len > 1 && (s[1] == 'x' || s[1] == 'X')) {
+			base = 16;
+			i = 2;
+		}
+		if (i >= len)
+			return 0;
+		for (; i < len; i++) {
+			int d;
+			char c = s[i];
+
+			if (c >= '0' && c <= '9')
+				d = c - '0';
+			else if (base == 16 && c >= 'a' && c <= 'f')
+				d = c - 'a' + 10;
+			else if (base == 16 && c >= 'A' && c <= 'F')
+				d = c - 'A' + 10;
+			else
+				return 0;
+			if (v <= 0x10FFFF)
+				v = v * (unsigned long)base + (unsigned long)d;
+		}
+		if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+			v = 0xFFFD;
+		*cp = (unsigned)v;
+		return len + 1;
+	}
+	for (size_t i = 0; i < sizeof entities / sizeof entities[0]; i++) {
+		if (strlen(entities[i].name) == len &&
+		    memcmp(entities[i].name, s, len) == 0) {
+			*cp = entities[i].cp;
+			return len + 1;
+		}
+	}
+	return 0;
+}
+
+char *
+text_decode_entities(const char *s)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	while (*s) {
+		const char *amp = strchr(s, '&');
+		unsigned cp;
+		size_t used;
+		char u[4];
+
+		if (amp == NULL) {
+			buf_adds(&b, s);
+			break;
+		}
+		buf_add(&b, s, (size_t)(amp - s));
+		used = decode_ref(amp + 1, &cp);
+		if (used == 0) {
+			buf_addc(&b, '&');
+			s = amp + 1;
+			continue;
+		}
+		buf_add(&b, u, text_utf8_put(u, cp));
+		s = amp + 1 + used;
+	}
+	return buf_detach(&b, NULL);
+}
+
+bool
+text_is_blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return false;
+	return true;
+}

@@ -1,0 +1,35 @@
+/*
+ * text: making strangers' strings safe to carry: UTF-8 repair, characters XML
+ * forbids, HTML entities.  No third-party code; used by every parser.
+ */
+#ifndef OA_TEXT_H
+#define OA_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Return a copy of the n bytes at s that is valid UTF-8 holding only what XML
+ * 1.0 allows in text: invalid sequences (overlong forms, surrogates, bytes out
+ * of place) become U+FFFD and set *bad_utf8 (when not NULL); NUL and the other
+ * C0 controls except tab and newline, C1 controls, U+FFFE and U+FFFF are
+ * dropped; CR LF and lone CR become LF.  The caller frees the result.
+ */
+char *text_clean(const char *s, size_t n, bool *bad_utf8);
+
+/*
+ * Return a copy of s with HTML character references decoded: named ones
+ * (&quot; &amp; &lt; &gt; &apos; &nbsp; and the other common ones) and
+ * numeric ones (&#34; &#x22;).  A reference that names nothing is kept as it
+ * is; a numeric one outside Unicode becomes U+FFFD.  Run text_clean() on the
+ * result: a reference may name a character XML forbids.  The caller frees it.
+ */
+char *text_decode_entities(const char *s);
+
+/* Append the UTF-8 encoding of code point c to out (room for 4 bytes); return the length. */
+size_t text_utf8_put(char *out, unsigned c);
+
+/* Return true when every byte of s is ASCII white space (or s is empty). */
+bool text_is_blank(const char *s);
+
+#endif

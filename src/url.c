@@ -1,0 +1,141 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "url.h"
+#include "xalloc.h"
+
+static bool
+has_prefix_ci(const char *s, const char *p)
+{
+	return strncasecmp(s, p, strlen(p)) == 0;
+}
+
+/* Return true when s starts with "scheme:" (RFC 3986 scheme characters). */
+static bool
+has_scheme(const char *s)
+{
+	if (!isalpha((unsigned char)*s))
+		return false;
+	for (s++; *s; s++) {
+		if (*s == ':')
+			return true;
+		if (!isalnum((unsigned char)*s) && *s != '+' && *s != '-' && *s != '.')
+			return false;
+	}
+	return false;
+}
+
+static bool
+is_hex(char c)
+{
+	return isxdigit((unsigned char)c) != 0;
+}
+
+char *
+url_link(const char *s)
+{
+	const char *rest, *p;
+	struct buf b;
+	size_t hostlen;
+
+	if (s == NULL)
+		return NULL;
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	if (s[0] == '/' && s[1] == '/')
+		rest = s + 2;
+	else if (has_prefix_ci(s, "http://"))
+		rest = s + 7;
+	else if (has_prefix_ci(s, "https://"))
+		rest = s + 8;
+	else if (has_scheme(s))
+		return NULL;
+	else {
+		/* "www.bilibili.com/x": a host needs a dot before the first slash */
+		size_t seg = strcspn(s, "/?#");
+
+		if (memchr(s, '.', seg) == NULL)
+			return NULL;
+		rest = s;
+	}
+	hostlen = strcspn(rest, "/?#");
+	if (hostlen == 0)
+		return NULL;
+	for (size_t i = 0; i < hostlen; i++) {
+		char c = rest[i];
+
+		if (!isalnum((unsigned char)c) && c != '-' && c != '.' && c != ':' &&
+		    c != '_')
+			return NULL;
+	}
+	buf_init(&b, 0);
+	buf_adds(&b, "https://");
+	for (size_t i = 0; i < hostlen; i++)
+		buf_addc(&b, (char)tolower((unsigned char)rest[i]));
+	for (p = rest + hostlen; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '%' && is_hex(p[1]) && is_hex(p[2]))
+			buf_addc(&b, '%');
+		else if (c <= 0x20 || c >= 0x7F || strchr("\"<>\\^`{|}%", c))
+			buf_addf(&b, "%%%02X", c);
+		else
+			buf_addc(&b, (char)c);
+	}
+	/* trailing white space would have been encoded: drop it instead */
+	while (b.len >= 3 && (strcmp(b.data + b.len - 3, "%20") == 0 ||
+	    strcmp(b.data + b.len - 3, "%0A") == 0 || strcmp(b.data + b.len - 3, "%09") == 0)) {
+		b.len -= 3;
+		b.data[b.len] = '\0';
+	}
+	return buf_detach(&b, NULL);
+}
+
+char *
+url_picture_key(const char *s)
+{
+	char *u = url_link(s);
+	char *hash, *query, *slash, *at;
+
+	if (u == NULL)
+		return NULL;
+	hash = strchr(u, '#');
+	if (hash)
+		*hash = '\0';
+	query = strchr(u + 8, '?');
+	slash = strrchr(u + 8, '/');
+	if (slash == NULL || (query && slash > query))
+		return u;       /* no path: nothing to strip */
+	at = strchr(slash, '@');
+	if (at && (query == NULL || at < query)) {
+		if (query)
+			memmove(at, query, strlen(query) + 1);
+		else
+			*at = '\0';
+	}
+	return u;
+}
+
+char *
+url_host(const char *url)
+{
+	const char *p = strstr(url, "://");
+	size_t n;
+	char *h;
+
+	if (p == NULL)
+		return NULL;
+	p += 3;
+	n = strcspn(p, "/?#:");
+	if (n == 0)
+		return NULL;
+	h = xstrndup(p, n);
+	for (char *q = h; *q; q++)
+		*q = (char)tolower((unsigned char)*q);
+	return h;
+}

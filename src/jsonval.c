@@ -37,7 +37,7 @@ jsv_parse(const char *buf, size_t n, int max_depth, struct err *e)
 	root = json_tokener_parse_ex(tok, buf, (int)n);
 	jerr = json_tokener_get_error(tok);
 	used = json_tokener_get_parse_end(tok);
-	if (jerr == json_tokener_continue) {
+	if (jerr == json_tokener_continue || jerr == json_tokener_error_parse_eof) {
 		/* At the end of the input, "give me more" means the document was cut short. */
 		err_set(e, "truncated JSON (the document ends after %zu bytes)", n);
 		json_object_put(root);

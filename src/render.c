@@ -241,18 +241,55 @@ set_lang(xmlDocPtr doc, const char *lang)
 
 /* --- serialising ---------------------------------------------------------------- */
 
+/*
+ * libxml2's HTML serialiser looks elements up in its HTML table (to know
+ * that <br> and <meta> take no end tag) only when they have no namespace, so
+ * a page for browsers drops the XHTML namespace from its elements.
+ */
+static void
+drop_xhtml_ns(xmlNodePtr n)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (n->ns && xmlStrEqual(n->ns->href, BAD_CAST XHTML_NS))
+			n->ns = NULL;
+		drop_xhtml_ns(n->children);
+	}
+}
+
+/* Drop the comments around the root element: they document the template, not the page. */
+static void
+drop_top_comments(xmlDocPtr doc)
+{
+	xmlNodePtr n = doc->children;
+
+	while (n) {
+		xmlNodePtr next = n->next;
+
+		if (n->type == XML_COMMENT_NODE) {
+			xmlUnlinkNode(n);
+			xmlFreeNode(n);
+		}
+		n = next;
+	}
+}
+
 static int
 serialise(xmlDocPtr doc, enum render_flavour flavour, char **out, size_t *len, struct err *e)
 {
 	finish_slots(xmlDocGetRootElement(doc));
+	drop_top_comments(doc);
 	if (flavour == RENDER_SITE) {
 		/* HTML syntax for browsers: <p></p> rather than <p/>, <br> rather than <br/> */
-		xmlOutputBufferPtr ob = xmlAllocOutputBuffer(xmlFindCharEncodingHandler("UTF-8"));
+		/* no encoder: the tree is UTF-8 already, and the bytes stay in ob->buffer */
+		xmlOutputBufferPtr ob = xmlAllocOutputBuffer(NULL);
 		const xmlChar *content;
 		size_t n;
 
 		if (ob == NULL)
 			return err_set(e, "cannot serialise a page (out of memory)");
+		drop_xhtml_ns(xmlDocGetRootElement(doc));
 		htmlDocContentDumpFormatOutput(ob, doc, "UTF-8", 0);
 		xmlOutputBufferFlush(ob);
 		content = xmlOutputBufferGetContent(ob);

@@ -288,6 +288,9 @@ archive_from_json(const struct archive_opts *o, struct err *e)
 		log_warn("opus %s: %zu of %zu pictures could not be archived; wrote '%s' without them",
 		    a->id, missing, t.n, o->output);
 		res = ARCHIVE_INCOMPLETE;
+	} else if (a->repaired) {
+		log_warn("opus %s: wrote '%s' with repaired text", a->id, o->output);
+		res = ARCHIVE_INCOMPLETE;
 	} else {
 		log_info("opus %s: wrote '%s' (%zu pictures)", a->id, o->output, t.n);
 		res = ARCHIVE_OK;

@@ -21,9 +21,23 @@ jsv_parse(const char *buf, size_t n, int max_depth, struct err *e)
 	enum json_tokener_error jerr;
 	size_t used;
 
+	/* a byte order mark is how some editors save UTF-8: skip it */
+	if (n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+		buf += 3;
+		n -= 3;
+	}
 	if (n == 0) {
 		err_set(e, "empty document");
 		return NULL;
+	}
+	{
+		/* JSON text never holds a raw NUL; json-c would take it for the end */
+		const char *nul = memchr(buf, '\0', n);
+
+		if (nul) {
+			err_set(e, "invalid JSON: a NUL byte at byte %zu", (size_t)(nul - buf));
+			return NULL;
+		}
 	}
 	if (n > (size_t)INT32_MAX) {
 		err_set(e, "document too large (%zu bytes)", n);

@@ -145,6 +145,7 @@ struct article {
 	char *raw;              /* the response exactly as read, kept for the archive */
 	size_t raw_len;
 	char *raw_name;         /* what the raw response is ("opus-detail", ...) */
+	bool repaired;          /* text had to be repaired (invalid UTF-8): the copy is not exact */
 };
 
 struct article *article_new(void);

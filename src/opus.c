@@ -588,6 +588,17 @@ parse_nodes(struct pctx *c, const struct jsv *holder, const char *key, struct ru
 
 /* --- paragraphs ------------------------------------------------------------------- */
 
+/* Read holder.text.nodes into runs. */
+static void
+parse_text(struct pctx *c, const struct jsv *holder, struct runs *r)
+{
+	struct jsv *text = get_obj(c, holder, "text");
+	size_t old = path_push(c, ".text");
+
+	parse_nodes(c, text, "nodes", r);
+	path_pop(c, old);
+}
+
 static enum align
 parse_align(struct pctx *c, const struct jsv *p)
 {
@@ -958,7 +969,7 @@ parse_paragraph(struct pctx *c, const struct jsv *p)
 	case 1: {
 		b = article_push_block(c->a, BLOCK_PARAGRAPH);
 		b->align = parse_align(c, p);
-		parse_nodes(c, get_obj(c, p, "text"), "nodes", &b->runs);
+		parse_text(c, p, &b->runs);
 		if ((b->level = legacy_heading_level(&b->runs)) > 0) {
 			b->kind = BLOCK_HEADING;
 			trim_breaks(&b->runs);
@@ -986,7 +997,7 @@ parse_paragraph(struct pctx *c, const struct jsv *p)
 		b = article_push_block(c->a, BLOCK_QUOTE);
 		b->align = parse_align(c, p);
 		if (text)
-			parse_nodes(c, text, "nodes", &b->runs);
+			parse_text(c, p, &b->runs);
 		if (bq) {
 			/* A variant two parsers accept: blockquote.children[].text.nodes. */
 			struct jsv *ch = get_arr(c, bq, "children");
@@ -996,7 +1007,7 @@ parse_paragraph(struct pctx *c, const struct jsv *p)
 				size_t o2 = path_push(c, "[%zu]", i);
 				struct block *kid = block_push_child(b, BLOCK_PARAGRAPH);
 
-				parse_nodes(c, get_obj(c, jsv_at(ch, i), "text"), "nodes", &kid->runs);
+				parse_text(c, jsv_at(ch, i), &kid->runs);
 				path_pop(c, o2);
 			}
 			path_pop(c, old);
@@ -1018,14 +1029,15 @@ parse_paragraph(struct pctx *c, const struct jsv *p)
 	case 8: {
 		struct jsv *h = get_obj(c, p, "heading");
 		long long level = 1;
-		size_t old = path_push(c, ".heading");
+		size_t old;
 
 		b = article_push_block(c->a, BLOCK_HEADING);
 		b->align = parse_align(c, p);
+		old = path_push(c, ".heading");
 		get_num(c, h, "level", &level);
 		b->level = level < 1 ? 1 : level > 5 ? 5 : (int)level;
-		path_pop(c, old);
 		parse_nodes(c, h, "nodes", &b->runs);
+		path_pop(c, old);
 		trim_breaks(&b->runs);
 		break;
 	}
@@ -1035,7 +1047,7 @@ parse_paragraph(struct pctx *c, const struct jsv *p)
 		b = article_push_block(c->a, BLOCK_UNKNOWN);
 		b->type_name = xasprintf("para_type %lld", type);
 		if (jsv_type(text) == JSV_OBJECT && jsv_get(text, "nodes")) {
-			parse_nodes(c, text, "nodes", &b->runs);
+			parse_text(c, p, &b->runs);
 		} else {
 			struct buf t;
 			char *s;
@@ -1438,8 +1450,10 @@ opus_parse(const char *buf, size_t n, struct article **out, char **fallback_cv, 
 	if (c.a->author_name == NULL) {
 		warn(&c, "no author");
 	}
-	if (c.bad_utf8)
+	if (c.bad_utf8) {
 		log_warn("opus %s: invalid UTF-8 in the response, replaced with U+FFFD", c.a->id);
+		c.a->repaired = true;
+	}
 	c.a->raw = xstrndup(buf, n);
 	c.a->raw_len = n;
 	c.a->raw_name = xstrdup("opus-detail");

@@ -36,6 +36,42 @@ is_hex(char c)
 	return isxdigit((unsigned char)c) != 0;
 }
 
+/*
+ * A host is dot-separated labels of letters, digits, '-' and '_', with an
+ * optional ":port": no user part, no empty label (so no "..").
+ */
+static bool
+host_valid(const char *h, size_t n)
+{
+	size_t label = 0, i;
+
+	if (n == 0 || n > 255)
+		return false;
+	for (i = 0; i < n && h[i] != ':'; i++) {
+		char c = h[i];
+
+		if (c == '.') {
+			if (label == 0)
+				return false;
+			label = 0;
+		} else if (isalnum((unsigned char)c) || c == '-' || c == '_') {
+			label++;
+		} else {
+			return false;
+		}
+	}
+	if (label == 0)
+		return false;
+	if (i < n) {
+		if (i + 1 == n)
+			return false;
+		for (i++; i < n; i++)
+			if (!isdigit((unsigned char)h[i]))
+				return false;
+	}
+	return true;
+}
+
 char *
 url_link(const char *s)
 {
@@ -64,15 +100,8 @@ url_link(const char *s)
 		rest = s;
 	}
 	hostlen = strcspn(rest, "/?#");
-	if (hostlen == 0)
+	if (!host_valid(rest, hostlen))
 		return NULL;
-	for (size_t i = 0; i < hostlen; i++) {
-		char c = rest[i];
-
-		if (!isalnum((unsigned char)c) && c != '-' && c != '.' && c != ':' &&
-		    c != '_')
-			return NULL;
-	}
 	buf_init(&b, 0);
 	buf_adds(&b, "https://");
 	for (size_t i = 0; i < hostlen; i++)

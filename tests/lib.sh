@@ -1,0 +1,64 @@
+# Shared set-up for the shell tests: a private scratch directory removed on
+# exit, no user configuration, and small TAP helpers.  Sourced, not run.
+set -u
+LC_ALL=${LC_ALL:-C.UTF-8}
+export LC_ALL
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+OPUS_ARCHIVE=${OPUS_ARCHIVE:-$top_builddir/src/opus-archive}
+PYTHON3=${PYTHON3:-python3}
+SHARED=$top_srcdir/../shared
+SAMPLES=$top_srcdir/samples
+
+mkdir -p "$top_builddir/tests/tmp"
+TMP=$(mktemp -d "$top_builddir/tests/tmp/$(basename "$0" .sh).XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+# No user configuration or cache leaks in, and nothing leaks out.
+HOME=$TMP/home
+XDG_CACHE_HOME=$TMP/cache
+export HOME XDG_CACHE_HOME
+unset SOURCE_DATE_EPOCH OPUS_ARCHIVE_TEMPLATES
+mkdir -p "$HOME"
+
+tap_n=0
+tap_failed=0
+
+ok() {  # ok CONDITION-EXIT-STATUS DESCRIPTION
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+skip() {  # skip DESCRIPTION REASON
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1 # SKIP $2"
+}
+
+diag() {
+	sed 's/^/# /' "$@"
+}
+
+finish() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+	exit $?
+}
+
+have_python() {
+	"$PYTHON3" -c 'import sys' >/dev/null 2>&1
+}
+
+EPUBCHECK_JAR=${EPUBCHECK_JAR:-/usr/share/java/epubcheck.jar}
+have_epubcheck() {
+	[ -f "$EPUBCHECK_JAR" ] && command -v java >/dev/null 2>&1
+}
+
+# epubcheck_clean BOOK: succeeds when EPUBCheck reports no fatal, error or warning.
+epubcheck_clean() {
+	java -jar "$EPUBCHECK_JAR" "$1" >"$TMP/epubcheck.out" 2>&1
+	grep -q 'Messages: 0 fatals / 0 errors / 0 warnings' "$TMP/epubcheck.out"
+}

@@ -49,6 +49,11 @@ main(void)
 	link_case("https://", NULL);
 	link_case("https://evil.com@x/", NULL);
 	link_case("relative/path", NULL);
+	link_case("../../etc/passwd", NULL);
+	link_case("//../etc/passwd", NULL);
+	link_case("https://a..b/x", NULL);
+	link_case("https://host:8443/x", "https://host:8443/x");
+	link_case("https://host:/x", NULL);
 	link_case(NULL, NULL);
 
 	key_case("http://i0.hdslb.com/bfs/new_dyn/ab12.jpg@1192w.webp", "https://i0.hdslb.com/bfs/new_dyn/ab12.jpg");

@@ -38,6 +38,7 @@ main(void)
 	struct asset *a, *b;
 	struct err e;
 	char *path;
+	int rc;
 
 	sha256_hex("", 0, hex);
 	is_str(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "sha256 of nothing");
@@ -80,7 +81,8 @@ main(void)
 	a = assets_add(&t, "https://i0.hdslb.com/bfs/x.png");
 	path = write_tmp(png, sizeof png);
 	err_init(&e);
-	ok(asset_settle(a, path, &e) == 0 && a->state == ASSET_READY, "a PNG is ready");
+	rc = asset_settle(a, path, &e);
+	ok(rc == 0 && a->state == ASSET_READY, "a PNG is ready");
 	ok(a->width == 300 && a->height == 200, "PNG size read from the header (%dx%d)", a->width, a->height);
 	ok(a->href && strncmp(a->href, "images/", 7) == 0 && strlen(a->href) == 7 + 32 + 4 &&
 	    strcmp(a->href + strlen(a->href) - 4, ".png") == 0, "named by content: %s", a->href);
@@ -88,17 +90,20 @@ main(void)
 	free(path);
 
 	path = write_tmp("RIFF\0\0\0\0WEBPVP8 ", 16);
-	ok(asset_settle(a, path, &e) == 0 && a->state == ASSET_UNUSABLE && strstr(a->problem, "image/webp"),
+	rc = asset_settle(a, path, &e);
+	ok(rc == 0 && a->state == ASSET_UNUSABLE && strstr(a->problem, "image/webp"),
 	    "WebP bytes behind a .png URL are refused: %s", a->problem);
 	unlink(path);
 	free(path);
 	path = write_tmp("", 0);
-	ok(asset_settle(a, path, &e) == 0 && a->state == ASSET_UNUSABLE && strstr(a->problem, "empty"),
+	rc = asset_settle(a, path, &e);
+	ok(rc == 0 && a->state == ASSET_UNUSABLE && strstr(a->problem, "empty"),
 	    "an empty file is refused: %s", a->problem);
 	unlink(path);
 	free(path);
 	path = write_tmp("<html>nope</html>", 17);
-	ok(asset_settle(a, path, &e) == 0 && a->state == ASSET_UNUSABLE && strstr(a->problem, "not a picture"),
+	rc = asset_settle(a, path, &e);
+	ok(rc == 0 && a->state == ASSET_UNUSABLE && strstr(a->problem, "not a picture"),
 	    "HTML is refused: %s", a->problem);
 	unlink(path);
 	free(path);

@@ -258,6 +258,35 @@ drop_xhtml_ns(xmlNodePtr n)
 	}
 }
 
+/* Phones lay a page out 980 pixels wide unless told otherwise; e-readers need no telling. */
+static void
+add_viewport(xmlDocPtr doc)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc), head = NULL, n;
+
+	for (n = root ? root->children : NULL; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST "head"))
+			head = n;
+	if (head == NULL)
+		return;
+	for (n = head->children; n; n = n->next) {
+		xmlChar *name;
+		bool found;
+
+		if (n->type != XML_ELEMENT_NODE || !xmlStrEqual(n->name, BAD_CAST "meta"))
+			continue;
+		name = xmlGetProp(n, BAD_CAST "name");
+		found = name && xmlStrEqual(name, BAD_CAST "viewport");
+		xmlFree(name);
+		if (found)
+			return;
+	}
+	n = el(head, "meta");
+	attr(n, "name", "viewport");
+	attr(n, "content", "width=device-width, initial-scale=1");
+	newline(head);
+}
+
 /* Drop the comments around the root element: they document the template, not the page. */
 static void
 drop_top_comments(xmlDocPtr doc)
@@ -290,6 +319,7 @@ serialise(xmlDocPtr doc, enum render_flavour flavour, char **out, size_t *len, s
 		if (ob == NULL)
 			return err_set(e, "cannot serialise a page (out of memory)");
 		drop_xhtml_ns(xmlDocGetRootElement(doc));
+		add_viewport(doc);
 		htmlDocContentDumpFormatOutput(ob, doc, "UTF-8", 0);
 		xmlOutputBufferFlush(ob);
 		content = xmlOutputBufferGetContent(ob);
@@ -391,12 +421,17 @@ ready(const struct actx *c, const char *url)
 	return as && as->state == ASSET_READY ? as : NULL;
 }
 
+/*
+ * Pixel sizes on <img> help browsers lay out before pictures load, but some
+ * reading engines (MuPDF among them) then ignore max-width and cut wide
+ * pictures off at the page edge: only the site gets them.
+ */
 static void
-img_size(xmlNodePtr img, const struct asset *as)
+img_size(xmlNodePtr img, const struct asset *as, enum render_flavour flavour)
 {
 	char num[16];
 
-	if (as->width > 0 && as->height > 0) {
+	if (flavour == RENDER_SITE && as->width > 0 && as->height > 0) {
 		snprintf(num, sizeof num, "%d", as->width);
 		attr(img, "width", num);
 		snprintf(num, sizeof num, "%d", as->height);
@@ -513,7 +548,7 @@ render_picture(struct actx *c, xmlNodePtr parent, const struct picture *p)
 		n = el(fig, "img");
 		attr(n, "src", as->href);
 		attr(n, "alt", alt);
-		img_size(n, as);
+		img_size(n, as, c->o->flavour);
 		if (p->caption && *p->caption)
 			el_text(fig, "figcaption", NULL, p->caption);
 	} else {
@@ -921,7 +956,7 @@ render_cover(const struct article *a, const struct asset *cover, const struct re
 		n = el(s, "img");
 		attr(n, "src", cover->href);
 		attr(n, "alt", l->cover);
-		img_size(n, cover);
+		img_size(n, cover, o->flavour);
 	}
 	if ((s = slot(doc, "heading")))
 		txt(s, a->title);

@@ -4,12 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "api.h"
 #include "archive.h"
 #include "assets.h"
 #include "book.h"
 #include "cache.h"
 #include "epub.h"
+#include "fetch.h"
 #include "file.h"
+#include "input.h"
 #include "log.h"
 #include "model.h"
 #include "opus.h"
@@ -60,8 +65,9 @@ resolve_pictures(const struct article *a, struct assets *t, const struct cache *
 			}
 		} else {
 			as->state = ASSET_MISSING;
-			as->problem = xstrdup(offline ? "not in the cache, and --offline is set" :
-			    "not in the cache");
+			if (as->problem == NULL)
+				as->problem = xstrdup(offline ? "not in the cache, and --offline is set" :
+				    "not in the cache");
 		}
 		if (as->state != ASSET_READY) {
 			bad++;
@@ -243,22 +249,203 @@ out:
 	return rc;
 }
 
-enum archive_result
-archive_from_json(const struct archive_opts *o, struct err *e)
+/* What one run shares between its articles: the cache and, once needed, the network. */
+struct session {
+	const struct archive_opts *o;
+	struct cache cache;
+	struct fetcher *f;
+	struct api api;
+};
+
+static int
+net_up(struct session *r, struct err *e)
 {
+	const struct net_opts *n = &r->o->net;
+	struct fetch_config cfg = {
+		n->user_agent ? n->user_agent : api_default_user_agent, n->cacert,
+		n->connect_to, n->nconnect_to, n->connect_timeout_ms, n->timeout_ms,
+		n->retries, n->retry_delay, n->rate, n->jobs, NULL, NULL,
+	};
+
+	if (r->f)
+		return 0;
+	r->f = fetch_new(&cfg, e);
+	if (r->f == NULL)
+		return -1;
+	if (n->cookies) {
+		int count;
+
+		if (fetch_load_cookies(r->f, n->cookies, &count, e) < 0)
+			return -1;
+		log_info("loaded %d bilibili.com cookies from '%s'", count, n->cookies);
+		if (count == 0)
+			log_warn("--cookies '%s' holds no cookie for bilibili.com", n->cookies);
+	}
+	r->api.f = r->f;
+	return 0;
+}
+
+static void
+show_progress(void *ctx, size_t done, size_t total, unsigned long long bytes)
+{
+	const char *id = ctx;
+
+	fprintf(stderr, "\r\033[Kopus %s: pictures %zu/%zu, %.1f MB", id, done, total,
+	    (double)bytes / 1e6);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+/* The same picture from the image server as PNG or JPEG, through its "@" suffix (spec §4). */
+static char *
+converted_url(const char *key)
+{
+	const char *dot = strrchr(key, '.');
+	bool png = dot && (strcasecmp(dot, ".png") == 0 || strcasecmp(dot, ".gif") == 0);
+
+	return xasprintf("%s@%s", key, png ? ".png" : ".jpg");
+}
+
+/*
+ * Download every picture that is not in the cache yet, into the cache, with
+ * up to --jobs transfers at once.  A picture that fails keeps its reason for
+ * the placeholder.  Then re-request as PNG or JPEG the pictures whose bytes
+ * are WebP or AVIF (checked after settling).
+ */
+static int
+download_pictures(struct session *r, const struct article *a, struct assets *t, struct err *e)
+{
+	const struct net_opts *n = &r->o->net;
+	struct fetch_job *jobs = xcalloc(t->n ? t->n : 1, sizeof *jobs);
+	struct asset **who = xcalloc(t->n ? t->n : 1, sizeof *who);
+	char **paths = xcalloc(t->n ? t->n : 1, sizeof *paths);
+	size_t nj = 0;
+
+	if (net_up(r, e) < 0) {
+		free(jobs);
+		free(who);
+		free(paths);
+		return -1;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		char *path = cache_picture_path(&r->cache, t->v[i].key);
+
+		if (file_exists(path)) {
+			free(path);
+			continue;
+		}
+		jobs[nj].url = t->v[i].key;
+		jobs[nj].referer = "https://www.bilibili.com/";
+		jobs[nj].kind = FETCH_PICTURE;
+		jobs[nj].max_bytes = n->max_image_size;
+		jobs[nj].dest = path;
+		paths[nj] = path;
+		who[nj++] = &t->v[i];
+	}
+	if (nj > 0) {
+		log_info("opus %s: downloading %zu pictures", a->id, nj);
+		fetch_run(r->f, jobs, nj, r->o->progress ? show_progress : NULL, a->id);
+		for (size_t i = 0; i < nj; i++) {
+			if (!jobs[i].ok) {
+				free(who[i]->problem);
+				who[i]->problem = xasprintf("download failed: %s", jobs[i].error);
+			}
+			buf_release(&jobs[i].body);
+			free(jobs[i].effective_url);
+		}
+	}
+	for (size_t i = 0; i < nj; i++)
+		free(paths[i]);
+	free(jobs);
+	free(who);
+	free(paths);
+	return 0;
+}
+
+/* Ask again, as PNG or JPEG, for the pictures that came as WebP or AVIF. */
+static void
+convert_unusable(struct session *r, struct assets *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct asset *as = &t->v[i];
+		struct fetch_job job;
+		struct err e;
+		char *url, *path;
+
+		if (as->state != ASSET_UNUSABLE || (as->media != MEDIA_WEBP && as->media != MEDIA_AVIF))
+			continue;
+		url = converted_url(as->key);
+		path = cache_picture_path(&r->cache, as->key);
+		memset(&job, 0, sizeof job);
+		job.url = url;
+		job.referer = "https://www.bilibili.com/";
+		job.kind = FETCH_PICTURE;
+		job.max_bytes = r->o->net.max_image_size;
+		job.dest = path;
+		log_info("picture '%s' came as %s; asking for '%s'", as->key, media_type(as->media), url);
+		fetch_run(r->f, &job, 1, NULL, NULL);
+		err_init(&e);
+		if (job.ok && asset_settle(as, path, &e) == 0 && as->state == ASSET_READY) {
+			log_info("picture '%s': converted copy is %s", as->key, media_type(as->media));
+		} else if (!job.ok) {
+			free(as->problem);
+			as->problem = xasprintf("it came as WebP or AVIF, and asking for PNG or JPEG failed: %s",
+			    job.error);
+		}
+		buf_release(&job.body);
+		free(job.effective_url);
+		free(url);
+		free(path);
+	}
+}
+
+/* Settle every picture; with the network, fetch what is missing first. */
+static size_t
+gather_pictures(struct session *r, const struct article *a, struct assets *t, struct err *e)
+{
+	bool online = !r->o->offline;
+	size_t bad;
+
+	article_each_picture(a, add_picture, t);
+	if (online && download_pictures(r, a, t, e) < 0) {
+		/* no network at all: every missing picture becomes a placeholder */
+		log_warn("opus %s: %s", a->id, e->msg);
+		err_init(e);
+		online = false;
+	}
+	if (online) {
+		/* settle quietly first, so converted pictures are not reported as unusable */
+		for (size_t i = 0; i < t->n; i++) {
+			char *path = cache_picture_path(&r->cache, t->v[i].key);
+			struct err ie;
+
+			err_init(&ie);
+			if (file_exists(path))
+				asset_settle(&t->v[i], path, &ie);
+			free(path);
+		}
+		convert_unusable(r, t);
+	}
+	bad = resolve_pictures(a, t, &r->cache, r->o->offline, e);
+	return bad;
+}
+
+/* Render the response in raw (len bytes, named source in messages) into output. */
+static enum archive_result
+archive_response(struct session *r, const char *raw, size_t len, const char *source,
+    const char *output, struct err *e)
+{
+	struct archive_opts o = *r->o;
 	struct article *a = NULL;
 	struct assets t;
-	struct cache c = { 0 };
-	char *buf = NULL, *cv = NULL;
-	size_t len, missing;
+	char *cv = NULL;
+	size_t missing;
 	enum archive_result res = ARCHIVE_FAILED;
-	const char *src = strcmp(o->from_json, "-") == 0 ? "standard input" : o->from_json;
 	int rc;
 
+	o.output = output;
 	assets_init(&t);
-	if (file_read(o->from_json, ARCHIVE_MAX_RESPONSE, &buf, &len, e) < 0)
-		goto out;
-	switch (opus_parse(buf, len, &a, &cv, e)) {
+	switch (opus_parse(raw, len, &a, &cv, e)) {
 	case OPUS_OK:
 		break;
 	case OPUS_FALLBACK:
@@ -267,39 +454,163 @@ archive_from_json(const struct archive_opts *o, struct err *e)
 		/* FALLTHROUGH */
 	case OPUS_ERROR:
 	default:
-		err_prefix(e, "'%s'", src);
+		err_prefix(e, "%s", source);
 		goto out;
 	}
 	log_info("opus %s: '%s' by %s, %zu blocks", a->id, a->title,
 	    a->author_name ? a->author_name : "?", a->nblocks);
-	if (cache_init(&c, o->cache_dir, e) < 0)
-		goto out;
-	article_each_picture(a, add_picture, &t);
-	missing = resolve_pictures(a, &t, &c, o->offline, e);
-	if (archive_pick_format(o->format, o->output) == FORMAT_SITE)
-		rc = build_site(a, &t, o, e);
+	missing = gather_pictures(r, a, &t, e);
+	if (archive_pick_format(o.format, o.output) == FORMAT_SITE)
+		rc = build_site(a, &t, &o, e);
 	else
-		rc = build_epub(a, &t, o, e);
+		rc = build_epub(a, &t, &o, e);
 	if (rc < 0) {
 		err_prefix(e, "opus %s", a->id);
 		goto out;
 	}
 	if (missing) {
 		log_warn("opus %s: %zu of %zu pictures could not be archived; wrote '%s' without them",
-		    a->id, missing, t.n, o->output);
+		    a->id, missing, t.n, o.output);
 		res = ARCHIVE_INCOMPLETE;
 	} else if (a->repaired) {
-		log_warn("opus %s: wrote '%s' with repaired text", a->id, o->output);
+		log_warn("opus %s: wrote '%s' with repaired text", a->id, o.output);
 		res = ARCHIVE_INCOMPLETE;
 	} else {
-		log_info("opus %s: wrote '%s' (%zu pictures)", a->id, o->output, t.n);
+		log_info("opus %s: wrote '%s' (%zu pictures)", a->id, o.output, t.n);
 		res = ARCHIVE_OK;
 	}
 out:
 	article_free(a);
 	assets_release(&t);
-	cache_release(&c);
-	free(buf);
 	free(cv);
 	return res;
+}
+
+/* Where the book of article id goes. */
+static char *
+output_for(const struct archive_opts *o, const char *id)
+{
+	bool site = archive_pick_format(o->format, o->output ? o->output : "") == FORMAT_SITE;
+
+	if (o->output == NULL)
+		return xasprintf(site ? "%s/" : "%s.epub", id);
+	if (o->nids > 1 || (file_is_dir(o->output) && !site))
+		return xasprintf("%s%s%s.epub", o->output,
+		    o->output[strlen(o->output) - 1] == '/' ? "" : "/", id);
+	return xstrdup(o->output);
+}
+
+static enum archive_result
+archive_one_id(struct session *r, const char *arg, struct err *e)
+{
+	struct input in;
+	char *raw = NULL, *output = NULL, *source = NULL;
+	size_t len;
+	enum archive_result res = ARCHIVE_FAILED;
+
+	if (input_parse(arg, &in, e) < 0)
+		return ARCHIVE_FAILED;
+	if (in.kind == INPUT_SHORT) {
+		char *final = NULL;
+		struct input again;
+
+		if (r->o->offline) {
+			err_set(e, "'%s': a short link needs the network (--offline is set)", arg);
+			goto out;
+		}
+		if (net_up(r, e) < 0 || api_resolve_short(&r->api, in.url, &final, e) < 0)
+			goto out;
+		if (input_parse(final, &again, e) < 0 || again.kind == INPUT_SHORT) {
+			err_set(e, "'%s' leads to '%s', which is not an opus or 专栏 article", arg, final);
+			free(final);
+			if (again.kind == INPUT_SHORT)
+				input_release(&again);
+			goto out;
+		}
+		log_info("'%s' leads to '%s'", arg, final);
+		free(final);
+		input_release(&in);
+		in = again;
+	}
+	if (in.kind == INPUT_CV) {
+		err_set(e, "cv%s: old-style 专栏 articles are not supported yet", in.id);
+		goto out;
+	}
+	if (r->o->offline) {
+		char *path = cache_api_path(&r->cache, "opus", in.id);
+
+		if (!file_exists(path)) {
+			err_set(e, "opus %s: no saved response in the cache, and --offline is set", in.id);
+			free(path);
+			goto out;
+		}
+		free(path);
+	} else if (net_up(r, e) < 0) {
+		goto out;
+	}
+	if (api_opus_detail(&r->api, in.id, &raw, &len, e) < 0)
+		goto out;
+	output = output_for(r->o, in.id);
+	source = xasprintf("opus %s", in.id);
+	res = archive_response(r, raw, len, source, output, e);
+out:
+	input_release(&in);
+	free(raw);
+	free(output);
+	free(source);
+	return res;
+}
+
+enum archive_result
+archive_run(const struct archive_opts *o, struct err *e)
+{
+	struct session r;
+	enum archive_result worst = ARCHIVE_OK;
+
+	memset(&r, 0, sizeof r);
+	r.o = o;
+	if (cache_init(&r.cache, o->cache_dir, e) < 0)
+		return ARCHIVE_FAILED;
+	r.api.cache = &r.cache;
+	r.api.retries = o->net.retries;
+	r.api.refresh = o->net.refresh;
+	if (o->from_json) {
+		const char *src = strcmp(o->from_json, "-") == 0 ? "standard input" : o->from_json;
+		char *buf = NULL, *quoted = xasprintf("'%s'", src);
+		size_t len;
+
+		if (file_read(o->from_json, ARCHIVE_MAX_RESPONSE, &buf, &len, e) < 0)
+			worst = ARCHIVE_FAILED;
+		else
+			worst = archive_response(&r, buf, len, quoted, o->output, e);
+		free(buf);
+		free(quoted);
+	} else {
+		if (o->nids > 1 && o->output && !file_is_dir(o->output)) {
+			struct err me;
+
+			err_init(&me);
+			if (file_mkdirs(o->output, &me) < 0) {
+				*e = me;
+				worst = ARCHIVE_FAILED;
+				goto out;
+			}
+		}
+		for (size_t i = 0; i < o->nids; i++) {
+			enum archive_result res = archive_one_id(&r, o->ids[i], e);
+
+			if (o->nids > 1 && res == ARCHIVE_FAILED) {
+				log_error("%s", e->msg);
+				err_init(e);
+			}
+			if (res == ARCHIVE_FAILED || (res == ARCHIVE_INCOMPLETE && worst == ARCHIVE_OK))
+				worst = res;
+		}
+		if (o->nids > 1 && worst == ARCHIVE_FAILED)
+			err_set(e, "some articles failed");
+	}
+out:
+	fetch_free(r.f);
+	cache_release(&r.cache);
+	return worst;
 }

@@ -10,20 +10,25 @@
 
 #include "cli.h"
 #include "file.h"
+#include "input.h"
 #include "log.h"
 #include "xalloc.h"
 
 static const char usage_text[] =
-"Usage: opus-archive [OPTION]... --from-json FILE -o OUTPUT\n"
-"       opus-archive [OPTION]... ID|URL... -o OUTPUT\n"
+"Usage: opus-archive [OPTION]... ID|URL... [-o OUTPUT]\n"
+"       opus-archive [OPTION]... --from-json FILE -o OUTPUT\n"
 "Archive Bilibili opus (图文) articles as EPUB 3 books or folder sites for reading offline.\n"
 "\n"
 "Input:\n"
+"  ID|URL                   an opus id, https://www.bilibili.com/opus/ID,\n"
+"                           https://t.bilibili.com/ID or a https://b23.tv/ link\n"
 "      --from-json FILE     render a saved opus detail response (the whole\n"
 "                           {code, message, data} envelope); '-' reads stdin\n"
 "\n"
 "Output:\n"
 "  -o, --output PATH        the book to write, or the site's directory\n"
+"                           (default for an id: ID.epub; with several ids, a\n"
+"                           directory that gets ID.epub for each)\n"
 "  -f, --format FORMAT      'epub' (default) or 'site'; 'site' is the default when\n"
 "                           PATH is an existing directory or ends in '/'\n"
 "      --lang TAG           the book's language (default: zh-CN)\n"
@@ -34,6 +39,24 @@ static const char usage_text[] =
 "                           (default: $XDG_CACHE_HOME/opus-archive)\n"
 "      --offline            never use the network; pictures missing from the cache\n"
 "                           become placeholders\n"
+"      --refresh            fetch API responses again even when cached\n"
+"      --max-image-size N   refuse pictures larger than N bytes (K, M, G\n"
+"                           suffixes; default 64M)\n"
+"\n"
+"Network:\n"
+"      --cookies FILE       send your browser's bilibili.com cookies (a Netscape\n"
+"                           cookies.txt); values are never printed\n"
+"      --user-agent UA      the User-Agent to send (default: a current Firefox)\n"
+"  -j, --jobs N             pictures downloaded at once (default 6)\n"
+"      --rate R             API requests per second at most (default 2)\n"
+"      --retries N          further attempts after a failure (default 4)\n"
+"      --retry-delay S      first wait before a retry, doubled each time (default 1)\n"
+"      --connect-timeout S  give up connecting after S seconds (default 15)\n"
+"      --timeout S          give up a transfer after S seconds (default 300)\n"
+"      --cacert FILE        trust the CA certificates in FILE\n"
+"      --connect-to H1:P1:H2:P2\n"
+"                           connect to H2:P2 for requests to H1:P1 (as curl\n"
+"                           does; empty fields match anything); repeatable\n"
 "\n"
 "Messages:\n"
 "  -q, --quiet              print errors only\n"
@@ -44,7 +67,8 @@ static const char usage_text[] =
 "Exit status: 0 complete; 1 failed (nothing written); 2 usage error;\n"
 "3 written but incomplete (for example pictures missing).\n"
 "\n"
-"Example:\n"
+"Examples:\n"
+"  opus-archive 933099353259638816 -o book.epub\n"
 "  opus-archive --offline --cache-dir samples/cache \\\n"
 "      --from-json samples/opus-full.json -o book.epub\n"
 "\n"
@@ -76,6 +100,62 @@ lang_valid(const char *s)
 		}
 	}
 	return part > 0;
+}
+
+/* Read a number in [min, max]; -1 when s is anything else. */
+static int
+number(const char *s, double min, double max, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end != '\0' || !(v >= min && v <= max))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Read a size: digits with an optional K, M or G (powers of 1024). */
+static int
+size_arg(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	unsigned long long mul = 1;
+
+	if (end == s || *s == '-')
+		return -1;
+	if (*end == 'k' || *end == 'K')
+		mul = 1024ULL, end++;
+	else if (*end == 'm' || *end == 'M')
+		mul = 1024ULL * 1024, end++;
+	else if (*end == 'g' || *end == 'G')
+		mul = 1024ULL * 1024 * 1024, end++;
+	if (*end != '\0' || v == 0 || v > (1ULL << 40) / mul)
+		return -1;
+	*out = (size_t)(v * mul);
+	return 0;
+}
+
+/* HOST1:PORT1:HOST2:PORT2 as curl takes it: four fields, ports empty or digits. */
+static bool
+connect_to_valid(const char *s)
+{
+	const char *p = s;
+	int fields = 1;
+
+	for (; *p; p++) {
+		if (*p == '[') {        /* an IPv6 address in brackets may hold colons */
+			p = strchr(p, ']');
+			if (p == NULL)
+				return false;
+		} else if (*p == ':') {
+			fields++;
+		} else if (*p == ' ' || *p == '\t' || *p == '\n') {
+			return false;
+		}
+	}
+	return fields == 4;
 }
 
 /* The archiving time: SOURCE_DATE_EPOCH (reproducible builds) or now. */
@@ -150,7 +230,11 @@ find_templates(const char *given, struct err *e)
 enum cli_result
 cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 {
-	enum { OPT_FROM_JSON = 256, OPT_CACHE_DIR, OPT_OFFLINE, OPT_TEMPLATES, OPT_LANG };
+	enum {
+		OPT_FROM_JSON = 256, OPT_CACHE_DIR, OPT_OFFLINE, OPT_TEMPLATES, OPT_LANG,
+		OPT_COOKIES, OPT_USER_AGENT, OPT_CACERT, OPT_CONNECT_TO, OPT_RATE, OPT_RETRIES,
+		OPT_RETRY_DELAY, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_MAX_IMAGE_SIZE, OPT_REFRESH,
+	};
 	static const struct option longopts[] = {
 		{ "from-json", required_argument, NULL, OPT_FROM_JSON },
 		{ "output", required_argument, NULL, 'o' },
@@ -159,6 +243,18 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		{ "offline", no_argument, NULL, OPT_OFFLINE },
 		{ "templates", required_argument, NULL, OPT_TEMPLATES },
 		{ "lang", required_argument, NULL, OPT_LANG },
+		{ "cookies", required_argument, NULL, OPT_COOKIES },
+		{ "user-agent", required_argument, NULL, OPT_USER_AGENT },
+		{ "cacert", required_argument, NULL, OPT_CACERT },
+		{ "connect-to", required_argument, NULL, OPT_CONNECT_TO },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "rate", required_argument, NULL, OPT_RATE },
+		{ "retries", required_argument, NULL, OPT_RETRIES },
+		{ "retry-delay", required_argument, NULL, OPT_RETRY_DELAY },
+		{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "max-image-size", required_argument, NULL, OPT_MAX_IMAGE_SIZE },
+		{ "refresh", no_argument, NULL, OPT_REFRESH },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -170,11 +266,19 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 
 	memset(c, 0, sizeof *c);
 	c->archive.lang = "zh-CN";
+	c->archive.net.jobs = 6;
+	c->archive.net.rate = 2;
+	c->archive.net.retries = 4;
+	c->archive.net.retry_delay = 1;
+	c->archive.net.connect_timeout_ms = 15000;
+	c->archive.net.timeout_ms = 300000;
+	c->archive.net.max_image_size = 64u * 1024 * 1024;
 	c->archive.format = FORMAT_AUTO;
 	c->verbosity = 1;
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":o:f:qvhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":o:f:j:qvhV", longopts, NULL)) != -1) {
+		double d;
 		switch (ch) {
 		case OPT_FROM_JSON:
 			c->archive.from_json = optarg;
@@ -208,6 +312,78 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 			}
 			c->archive.lang = optarg;
 			break;
+		case OPT_COOKIES:
+			c->archive.net.cookies = optarg;
+			break;
+		case OPT_USER_AGENT:
+			if (*optarg == '\0' || strpbrk(optarg, "\r\n")) {
+				err_set(e, "--user-agent must be one line of text");
+				return CLI_USAGE;
+			}
+			c->archive.net.user_agent = optarg;
+			break;
+		case OPT_CACERT:
+			c->archive.net.cacert = optarg;
+			break;
+		case OPT_CONNECT_TO:
+			if (!connect_to_valid(optarg)) {
+				err_set(e, "--connect-to '%s' is not HOST1:PORT1:HOST2:PORT2", optarg);
+				return CLI_USAGE;
+			}
+			c->connect_to = xreallocarray(c->connect_to, c->archive.net.nconnect_to + 1,
+			    sizeof *c->connect_to);
+			c->connect_to[c->archive.net.nconnect_to++] = optarg;
+			c->archive.net.connect_to = c->connect_to;
+			break;
+		case 'j':
+			if (number(optarg, 1, 64, &d) < 0) {
+				err_set(e, "--jobs '%s' is not a number from 1 to 64", optarg);
+				return CLI_USAGE;
+			}
+			c->archive.net.jobs = (int)d;
+			break;
+		case OPT_RATE:
+			if (number(optarg, 0.01, 1000, &d) < 0) {
+				err_set(e, "--rate '%s' is not a number of requests per second (0.01 to 1000)", optarg);
+				return CLI_USAGE;
+			}
+			c->archive.net.rate = d;
+			break;
+		case OPT_RETRIES:
+			if (number(optarg, 0, 100, &d) < 0 || d != (int)d) {
+				err_set(e, "--retries '%s' is not a whole number from 0 to 100", optarg);
+				return CLI_USAGE;
+			}
+			c->archive.net.retries = (int)d;
+			break;
+		case OPT_RETRY_DELAY:
+			if (number(optarg, 0, 600, &d) < 0) {
+				err_set(e, "--retry-delay '%s' is not a number of seconds (0 to 600)", optarg);
+				return CLI_USAGE;
+			}
+			c->archive.net.retry_delay = d;
+			break;
+		case OPT_CONNECT_TIMEOUT:
+		case OPT_TIMEOUT:
+			if (number(optarg, 0.001, 86400, &d) < 0) {
+				err_set(e, "%s '%s' is not a number of seconds", ch == OPT_TIMEOUT ?
+				    "--timeout" : "--connect-timeout", optarg);
+				return CLI_USAGE;
+			}
+			if (ch == OPT_TIMEOUT)
+				c->archive.net.timeout_ms = (long)(d * 1000);
+			else
+				c->archive.net.connect_timeout_ms = (long)(d * 1000);
+			break;
+		case OPT_MAX_IMAGE_SIZE:
+			if (size_arg(optarg, &c->archive.net.max_image_size) < 0) {
+				err_set(e, "--max-image-size '%s' is not a size (like 500K or 64M)", optarg);
+				return CLI_USAGE;
+			}
+			break;
+		case OPT_REFRESH:
+			c->archive.net.refresh = true;
+			break;
 		case 'q':
 			c->verbosity = 0;
 			break;
@@ -234,6 +410,15 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 	}
 	c->inputs = argv + optind;
 	c->ninputs = (size_t)(argc - optind);
+	c->archive.ids = c->inputs;
+	c->archive.nids = c->ninputs;
+	for (size_t i = 0; i < c->ninputs; i++) {
+		struct input in;
+
+		if (input_parse(c->inputs[i], &in, e) < 0)
+			return CLI_USAGE;
+		input_release(&in);
+	}
 	if (c->archive.from_json == NULL && c->ninputs == 0) {
 		err_set(e, "nothing to archive: give an opus id or URL, or --from-json FILE");
 		return CLI_USAGE;
@@ -242,13 +427,24 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		err_set(e, "give either --from-json or ids, not both");
 		return CLI_USAGE;
 	}
-	if (c->archive.output == NULL || *c->archive.output == '\0') {
+	if (c->archive.output && *c->archive.output == '\0') {
+		err_set(e, "-o needs a path");
+		return CLI_USAGE;
+	}
+	if (c->archive.output == NULL && c->archive.from_json) {
 		err_set(e, "no output: use -o FILE.epub (or -o DIR/ for a folder site)");
+		return CLI_USAGE;
+	}
+	if (c->ninputs > 1 && archive_pick_format(c->archive.format,
+	    c->archive.output ? c->archive.output : "") == FORMAT_SITE) {
+		err_set(e, "several articles in one folder site are not supported yet; "
+		    "make one site per article");
 		return CLI_USAGE;
 	}
 	if (pick_now(&c->archive.now, e) < 0)
 		return CLI_USAGE;
 	log_set_level(c->verbosity == 0 ? LOG_QUIET : c->verbosity == 2 ? LOG_VERBOSE : LOG_NORMAL);
+	c->archive.progress = c->verbosity == 1 && isatty(STDERR_FILENO);
 	c->templates = find_templates(templates, e);
 	if (c->templates == NULL)
 		return CLI_USAGE;
@@ -260,5 +456,7 @@ void
 cli_release(struct cli *c)
 {
 	free(c->templates);
+	free(c->connect_to);
 	c->templates = NULL;
+	c->connect_to = NULL;
 }

@@ -15,6 +15,7 @@ struct cli {
 	char **inputs;          /* ids and URLs given as arguments (argv-owned) */
 	size_t ninputs;
 	char *templates;        /* owned: the resolved template directory */
+	char **connect_to;      /* owned array of argv strings */
 	int verbosity;          /* 0 quiet, 1 normal, 2 verbose */
 };
 

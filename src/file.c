@@ -82,7 +82,7 @@ file_mkdirs(const char *dir, struct err *e)
 }
 
 /* Paths of temporary files in flight; a small fixed list is enough (one job at a time writes). */
-#define MAX_TEMPS 64
+#define MAX_TEMPS 256
 static char *temps[MAX_TEMPS];
 
 void

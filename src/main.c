@@ -13,6 +13,7 @@
 #include "archive.h"
 #include "cli.h"
 #include "err.h"
+#include "fetch.h"
 #include "file.h"
 #include "log.h"
 #include "render.h"
@@ -53,17 +54,17 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	if (c.ninputs > 0) {
-		log_error("archiving by id or URL ('%s') is not available in this version yet; "
-		    "save the opus detail response and use --from-json FILE", c.inputs[0]);
+	if (fetch_global_init(&e) < 0) {
+		log_error("%s", e.msg);
 		cli_release(&c);
 		return 1;
 	}
 	render_global_init();
-	res = archive_from_json(&c.archive, &e);
-	if (res == ARCHIVE_FAILED)
+	res = archive_run(&c.archive, &e);
+	if (res == ARCHIVE_FAILED && e.set)
 		log_error("%s", e.msg);
 	render_global_cleanup();
+	fetch_global_cleanup();
 	cli_release(&c);
 	return (int)res;
 }

@@ -1,0 +1,48 @@
+/*
+ * api: Bilibili's web API, as this program uses it: the opus detail of an
+ * id, the buvid3 cookie it needs, short links.  Knows the endpoints, the
+ * parameters, the JSON envelope's codes and what to tell the user about
+ * them; the transfers themselves are fetch.c's.  See spec §1.
+ */
+#ifndef OA_API_H
+#define OA_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cache.h"
+#include "err.h"
+#include "fetch.h"
+
+#define API_MAX_RESPONSE (32u * 1024 * 1024)
+
+struct api {
+	struct fetcher *f;
+	const struct cache *cache;
+	int retries;            /* for risk-control answers (-352, -412) */
+	bool refresh;           /* fetch responses again even when cached */
+	bool buvid_ready;
+};
+
+/*
+ * Make sure requests carry a buvid3 cookie: the user's (from --cookies), or
+ * the one kept in the cache directory, or a new one from x/frontend/finger/spi
+ * (then kept in the cache directory for later runs).
+ */
+int api_prepare(struct api *a, struct err *e);
+
+/*
+ * Fetch the opus detail response for id (from the cache when it is there and
+ * refresh is off) into *raw (the caller frees it).  A code other than 0 is an
+ * error with a message saying what the user can do; a fallback reply is not
+ * an error (the caller's parser sees it).
+ */
+int api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, struct err *e);
+
+/* Follow a b23.tv short link; *final is the address it ends at (caller frees). */
+int api_resolve_short(struct api *a, const char *url, char **final, struct err *e);
+
+/* The default User-Agent: a current desktop browser's, as the API expects one. */
+extern const char api_default_user_agent[];
+
+#endif

@@ -1,0 +1,645 @@
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "fetch.h"
+#include "file.h"
+#include "log.h"
+#include "xalloc.h"
+
+enum { JOB_PENDING, JOB_ACTIVE, JOB_DONE };
+
+struct fetcher {
+	struct fetch_config cfg;
+	CURLSH *share;
+	CURLM *multi;
+	struct curl_slist *connect_to;
+	double next_api;                /* monotonic time the next API request may start */
+	char **cookie_names;            /* names of cookies held for bilibili.com */
+	size_t ncookies;
+	CURL *cookie_holder;            /* an easy handle the cookie engine lives on */
+	unsigned seed;
+};
+
+/* Per-attempt state of a job. */
+struct transfer {
+	struct fetcher *f;
+	struct fetch_job *job;
+	CURL *h;
+	struct curl_slist *headers;
+	char errbuf[CURL_ERROR_SIZE];
+	FILE *out;
+	char *tmp;                      /* the temporary file behind out */
+	unsigned long long got;
+	bool toobig;
+	struct buf req_headers, resp_headers, raw_body;
+};
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+sleep_s(double s)
+{
+	struct timespec ts;
+
+	if (s <= 0)
+		return;
+	ts.tv_sec = (time_t)s;
+	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+int
+fetch_global_init(struct err *e)
+{
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return err_set(e, "cannot initialise libcurl");
+	return 0;
+}
+
+void
+fetch_global_cleanup(void)
+{
+	curl_global_cleanup();
+}
+
+const char *
+fetch_version(void)
+{
+	return curl_version();
+}
+
+bool
+fetch_url_ok(const char *url)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL;
+	bool ok = false;
+
+	if (u == NULL)
+		return false;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+		ok = (strcmp(scheme, "https") == 0 || strcmp(scheme, "http") == 0) && *host;
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+struct fetcher *
+fetch_new(const struct fetch_config *cfg, struct err *e)
+{
+	struct fetcher *f = xcalloc(1, sizeof *f);
+
+	f->cfg = *cfg;
+	if (f->cfg.jobs < 1)
+		f->cfg.jobs = 1;
+	f->share = curl_share_init();
+	f->multi = curl_multi_init();
+	f->cookie_holder = curl_easy_init();
+	if (f->share == NULL || f->multi == NULL || f->cookie_holder == NULL) {
+		err_set(e, "cannot set up libcurl");
+		fetch_free(f);
+		return NULL;
+	}
+	curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+	curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+	curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+	curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
+	curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)f->cfg.jobs);
+	/* The cookie engine lives in the share; an easy handle is its door. */
+	curl_easy_setopt(f->cookie_holder, CURLOPT_SHARE, f->share);
+	curl_easy_setopt(f->cookie_holder, CURLOPT_COOKIEFILE, "");
+	for (size_t i = 0; i < cfg->nconnect_to; i++)
+		f->connect_to = curl_slist_append(f->connect_to, cfg->connect_to[i]);
+	{
+		struct timeval tv;
+
+		gettimeofday(&tv, NULL);
+		f->seed = (unsigned)tv.tv_usec ^ (unsigned)getpid();
+	}
+	return f;
+}
+
+void
+fetch_free(struct fetcher *f)
+{
+	if (f == NULL)
+		return;
+	if (f->cookie_holder)
+		curl_easy_cleanup(f->cookie_holder);
+	if (f->multi)
+		curl_multi_cleanup(f->multi);
+	if (f->share)
+		curl_share_cleanup(f->share);
+	curl_slist_free_all(f->connect_to);
+	for (size_t i = 0; i < f->ncookies; i++)
+		free(f->cookie_names[i]);
+	free(f->cookie_names);
+	free(f);
+}
+
+static void
+remember_cookie(struct fetcher *f, const char *name)
+{
+	if (fetch_has_cookie(f, name))
+		return;
+	f->cookie_names = xreallocarray(f->cookie_names, f->ncookies + 1, sizeof *f->cookie_names);
+	f->cookie_names[f->ncookies++] = xstrdup(name);
+}
+
+bool
+fetch_has_cookie(struct fetcher *f, const char *name)
+{
+	for (size_t i = 0; i < f->ncookies; i++)
+		if (strcmp(f->cookie_names[i], name) == 0)
+			return true;
+	return false;
+}
+
+void
+fetch_set_cookie(struct fetcher *f, const char *name, const char *value)
+{
+	/* Netscape format: domain, subdomains, path, secure, expiry, name, value */
+	char *line = xasprintf(".bilibili.com\tTRUE\t/\tFALSE\t0\t%s\t%s", name, value);
+
+	curl_easy_setopt(f->cookie_holder, CURLOPT_COOKIELIST, line);
+	free(line);
+	remember_cookie(f, name);
+}
+
+static bool
+bilibili_domain(const char *d)
+{
+	size_t n = strlen(d);
+
+	if (*d == '.')
+		d++, n--;
+	return strcmp(d, "bilibili.com") == 0 ||
+	    (n > 13 && strcmp(d + n - 13, ".bilibili.com") == 0);
+}
+
+int
+fetch_load_cookies(struct fetcher *f, const char *path, int *count, struct err *e)
+{
+	char *data, *line, *save = NULL;
+	size_t len;
+	int kept = 0, lineno = 0;
+
+	*count = 0;
+	if (file_read(path, 16u * 1024 * 1024, &data, &len, e) < 0) {
+		err_prefix(e, "--cookies");
+		return -1;
+	}
+	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *field[7], *p = line, *copy;
+		size_t nf = 0;
+
+		lineno++;
+		if (line[strlen(line) - 1] == '\r')
+			line[strlen(line) - 1] = '\0';
+		/* "#HttpOnly_" prefixes a real cookie line; other '#' lines are comments */
+		if (strncmp(p, "#HttpOnly_", 10) == 0)
+			p += 10;
+		else if (*p == '#' || *p == '\0')
+			continue;
+		copy = xstrdup(p);
+		for (char *q = copy, *t; nf < 7 && (t = strsep(&q, "\t")); )
+			field[nf++] = t;
+		if (nf != 7) {
+			free(copy);
+			free(data);
+			return err_set(e, "--cookies '%s': line %d is not a Netscape cookie line "
+			    "(seven tab-separated fields)", path, lineno);
+		}
+		if (bilibili_domain(field[0])) {
+			curl_easy_setopt(f->cookie_holder, CURLOPT_COOKIELIST, p);
+			remember_cookie(f, field[5]);
+			kept++;
+		}
+		free(copy);
+	}
+	free(data);
+	*count = kept;
+	return 0;
+}
+
+/* --- transfers ----------------------------------------------------------------- */
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *ctx)
+{
+	struct transfer *t = ctx;
+	size_t len = size * n;
+
+	if (t->job->max_bytes && t->got + len > t->job->max_bytes) {
+		t->toobig = true;
+		return 0;       /* aborts the transfer */
+	}
+	t->got += len;
+	if (t->f->cfg.observer)
+		buf_add(&t->raw_body, p, len);
+	if (t->out) {
+		if (fwrite(p, 1, len, t->out) != len)
+			return 0;
+	} else if (buf_add(&t->job->body, p, len) < 0) {
+		t->toobig = true;
+		return 0;
+	}
+	return len;
+}
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *ctx)
+{
+	struct transfer *t = ctx;
+	size_t len = size * n;
+
+	if (len > 12 && strncasecmp(p, "Retry-After:", 12) == 0) {
+		char *end;
+		double v = strtod(p + 12, &end);
+
+		if (end != p + 12 && v >= 0 && v < 86400)
+			t->job->retry_after = v;
+	}
+	/* headers of a redirect's earlier answers are replaced by the last one */
+	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0)
+		buf_reset(&t->resp_headers);
+	buf_add(&t->resp_headers, p, len);
+	return len;
+}
+
+/* Record the request headers as sent, with cookie values masked. */
+static int
+on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *ctx)
+{
+	struct transfer *t = ctx;
+
+	(void)h;
+	if (type != CURLINFO_HEADER_OUT)
+		return 0;
+	buf_reset(&t->req_headers);
+	for (size_t i = 0; i < size; ) {
+		size_t end = i;
+
+		while (end < size && data[end] != '\n')
+			end++;
+		if (end - i > 7 && strncasecmp(data + i, "Cookie:", 7) == 0)
+			buf_adds(&t->req_headers, "Cookie: (masked)\r\n");
+		else
+			buf_add(&t->req_headers, data + i, end < size ? end - i + 1 : end - i);
+		i = end + 1;
+	}
+	return 0;
+}
+
+static void
+transfer_free(struct transfer *t)
+{
+	if (t->h) {
+		curl_multi_remove_handle(t->f->multi, t->h);
+		curl_easy_cleanup(t->h);
+	}
+	curl_slist_free_all(t->headers);
+	if (t->out)
+		fclose(t->out);
+	if (t->tmp) {
+		unlink(t->tmp);
+		file_temp_forget(t->tmp);
+		free(t->tmp);
+	}
+	buf_release(&t->req_headers);
+	buf_release(&t->resp_headers);
+	buf_release(&t->raw_body);
+	free(t);
+}
+
+static struct transfer *
+transfer_start(struct fetcher *f, struct fetch_job *job)
+{
+	struct transfer *t = xcalloc(1, sizeof *t);
+	CURL *h;
+
+	t->f = f;
+	t->job = job;
+	buf_init(&t->req_headers, 1u << 20);
+	buf_init(&t->resp_headers, 1u << 20);
+	buf_init(&t->raw_body, 0);
+	buf_reset(&job->body);
+	job->retry_after = 0;
+	if (job->dest) {
+		char *dir = file_dirname(job->dest);
+		struct err e;
+		int fd;
+
+		err_init(&e);
+		if (file_mkdirs(dir, &e) < 0) {
+			snprintf(job->error, sizeof job->error, "%.500s", e.msg);
+			free(dir);
+			free(t);
+			return NULL;
+		}
+		free(dir);
+		t->tmp = xasprintf("%s.part-XXXXXX", job->dest);
+		fd = mkstemp(t->tmp);
+		if (fd < 0 || (t->out = fdopen(fd, "wb")) == NULL) {
+			snprintf(job->error, sizeof job->error, "cannot create '%s': %s", t->tmp,
+			    strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			free(t->tmp);
+			free(t);
+			return NULL;
+		}
+		file_temp_register(t->tmp);
+	}
+	t->h = h = curl_easy_init();
+	if (h == NULL) {
+		snprintf(job->error, sizeof job->error, "cannot set up a transfer");
+		transfer_free(t);
+		return NULL;
+	}
+	curl_easy_setopt(h, CURLOPT_URL, job->url);
+	curl_easy_setopt(h, CURLOPT_SHARE, f->share);
+	curl_easy_setopt(h, CURLOPT_PRIVATE, t);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t->errbuf);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 8L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, f->cfg.user_agent);
+	curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, t);
+	curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
+	curl_easy_setopt(h, CURLOPT_DEBUGDATA, t);
+	curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);       /* feeds on_debug; nothing is printed */
+	if (job->max_bytes)
+		curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)job->max_bytes);
+	if (f->cfg.connect_timeout_ms > 0)
+		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, f->cfg.connect_timeout_ms);
+	if (f->cfg.timeout_ms > 0)
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, f->cfg.timeout_ms);
+	/* a stalled transfer (under 100 bytes/s for 30 s) is a timeout too */
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 100L);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 30L);
+	if (f->cfg.cacert)
+		curl_easy_setopt(h, CURLOPT_CAINFO, f->cfg.cacert);
+	if (f->connect_to)
+		curl_easy_setopt(h, CURLOPT_CONNECT_TO, f->connect_to);
+	if (job->referer) {
+		curl_easy_setopt(h, CURLOPT_REFERER, job->referer);
+	}
+	if (job->kind == FETCH_API) {
+		t->headers = curl_slist_append(t->headers, "Accept: application/json, text/plain, */*");
+		t->headers = curl_slist_append(t->headers, "Origin: https://www.bilibili.com");
+	} else if (job->kind == FETCH_PICTURE) {
+		t->headers = curl_slist_append(t->headers,
+		    "Accept: image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.5");
+	}
+	t->headers = curl_slist_append(t->headers, "Accept-Language: zh-CN,zh;q=0.9,en;q=0.5");
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, t->headers);
+	job->attempts++;
+	if (curl_multi_add_handle(f->multi, h) != CURLM_OK) {
+		snprintf(job->error, sizeof job->error, "cannot start a transfer");
+		transfer_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Backoff for a retry: retry_delay * 2^(attempt-1), with up to half of it added at random, at most 60 s. */
+static double
+backoff_s(struct fetcher *f, int attempt, double retry_after)
+{
+	double d = f->cfg.retry_delay * pow(2.0, attempt - 1);
+
+	d += d * 0.5 * ((double)rand_r(&f->seed) / RAND_MAX);
+	if (retry_after > d)
+		d = retry_after;
+	return d > 60 ? 60 : d;
+}
+
+void
+fetch_backoff(struct fetcher *f, int attempt, double retry_after)
+{
+	sleep_s(backoff_s(f, attempt, retry_after));
+}
+
+static bool
+retryable_code(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+	case CURLE_HTTP3:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool
+retryable_status(long status)
+{
+	return status == 408 || status == 429 || (status >= 500 && status <= 599);
+}
+
+/* Finish one attempt; return true when the job is settled (done or given up), false to retry. */
+static bool
+transfer_done(struct transfer *t, CURLcode rc)
+{
+	struct fetch_job *job = t->job;
+	struct fetcher *f = t->f;
+	char *eff = NULL, *ip = NULL;
+	bool settled = true;
+	char why[400];
+
+	why[0] = '\0';
+	curl_easy_getinfo(t->h, CURLINFO_RESPONSE_CODE, &job->status);
+	curl_easy_getinfo(t->h, CURLINFO_EFFECTIVE_URL, &eff);
+	curl_easy_getinfo(t->h, CURLINFO_PRIMARY_IP, &ip);
+	free(job->effective_url);
+	job->effective_url = xstrdup(eff ? eff : job->url);
+	if (t->toobig)
+		snprintf(why, sizeof why, "larger than the limit of %zu bytes", job->max_bytes);
+	else if (rc == CURLE_FILESIZE_EXCEEDED)
+		snprintf(why, sizeof why, "larger than the limit of %zu bytes", job->max_bytes);
+	else if (rc != CURLE_OK)
+		snprintf(why, sizeof why, "%s", t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+	else if (job->status < 200 || job->status > 299)
+		snprintf(why, sizeof why, "HTTP %ld", job->status);
+	if (f->cfg.observer) {
+		struct fetch_exchange x = {
+			job->url, buf_str(&t->req_headers), t->req_headers.len,
+			buf_str(&t->resp_headers), t->resp_headers.len,
+			buf_str(&t->raw_body), t->raw_body.len, ip ? ip : "", job->status,
+			why[0] ? why : NULL,
+		};
+
+		f->cfg.observer(f->cfg.observer_ctx, &x);
+	}
+	if (why[0] == '\0') {
+		/* the body is complete: put it in place */
+		if (t->out) {
+			bool bad = fflush(t->out) != 0 || ferror(t->out);
+
+			if (fclose(t->out) != 0)
+				bad = true;
+			t->out = NULL;
+			if (bad || rename(t->tmp, job->dest) < 0) {
+				snprintf(why, sizeof why, "cannot write '%s': %s", job->dest,
+				    strerror(errno));
+			} else {
+				file_temp_forget(t->tmp);
+				free(t->tmp);
+				t->tmp = NULL;
+			}
+		}
+		if (why[0] == '\0') {
+			job->ok = true;
+			log_info("GET %s: %ld, %llu bytes", job->url, job->status, t->got);
+			return true;
+		}
+	}
+	if (!t->toobig && (retryable_code(rc) || (rc == CURLE_OK && retryable_status(job->status))) &&
+	    job->attempts <= f->cfg.retries) {
+		double d = backoff_s(f, job->attempts, job->retry_after);
+
+		log_info("GET %s: %s; trying again in %.1f s", job->url, why, d);
+		job->not_before = now_s() + d;
+		settled = false;
+	} else {
+		if (job->attempts > 1)
+			snprintf(job->error, sizeof job->error, "%s (after %d attempts)", why, job->attempts);
+		else
+			snprintf(job->error, sizeof job->error, "%s", why);
+		log_info("GET %s: %s", job->url, job->error);
+	}
+	return settled;
+}
+
+size_t
+fetch_run(struct fetcher *f, struct fetch_job *jobs, size_t n,
+    void (*progress)(void *ctx, size_t done, size_t total, unsigned long long bytes), void *ctx)
+{
+	size_t done = 0, failed = 0, active = 0;
+	unsigned long long bytes = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		jobs[i].state = JOB_PENDING;
+		jobs[i].not_before = 0;
+		jobs[i].ok = false;
+		jobs[i].error[0] = '\0';
+		jobs[i].attempts = 0;
+		if (jobs[i].body.max == 0 && jobs[i].max_bytes)
+			buf_init(&jobs[i].body, jobs[i].max_bytes);
+		if (!fetch_url_ok(jobs[i].url)) {
+			snprintf(jobs[i].error, sizeof jobs[i].error, "not an http or https URL");
+			jobs[i].state = JOB_DONE;
+			done++;
+			failed++;
+		}
+	}
+	while (done < n) {
+		double t = now_s(), wait = 1.0;
+		int running, left;
+		CURLMsg *msg;
+
+		/* start what may start */
+		for (size_t i = 0; i < n && active < (size_t)f->cfg.jobs; i++) {
+			struct fetch_job *job = &jobs[i];
+			struct transfer *tr;
+
+			if (job->state != JOB_PENDING)
+				continue;
+			if (job->not_before > t) {
+				if (job->not_before - t < wait)
+					wait = job->not_before - t;
+				continue;
+			}
+			if (job->kind == FETCH_API && f->cfg.api_rate > 0) {
+				if (f->next_api > t) {
+					if (f->next_api - t < wait)
+						wait = f->next_api - t;
+					continue;
+				}
+				f->next_api = t + 1.0 / f->cfg.api_rate;
+			}
+			tr = transfer_start(f, job);
+			if (tr == NULL) {
+				job->state = JOB_DONE;
+				done++;
+				failed++;
+				if (progress)
+					progress(ctx, done, n, bytes);
+				continue;
+			}
+			job->priv = tr;
+			job->state = JOB_ACTIVE;
+			active++;
+		}
+		if (active == 0) {
+			sleep_s(wait);
+			continue;
+		}
+		curl_multi_perform(f->multi, &running);
+		while ((msg = curl_multi_info_read(f->multi, &left)) != NULL) {
+			struct transfer *tr;
+
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&tr);
+			active--;
+			bytes += tr->got;
+			if (transfer_done(tr, msg->data.result)) {
+				tr->job->state = JOB_DONE;
+				done++;
+				if (!tr->job->ok)
+					failed++;
+				if (progress)
+					progress(ctx, done, n, bytes);
+			} else {
+				tr->job->state = JOB_PENDING;
+			}
+			tr->job->priv = NULL;
+			transfer_free(tr);
+		}
+		if (active > 0)
+			curl_multi_poll(f->multi, NULL, 0, (int)(wait * 1000) + 1, NULL);
+	}
+	return failed;
+}

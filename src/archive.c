@@ -42,18 +42,42 @@ add_picture(const char *url, void *ctx)
 }
 
 /*
+ * What is fetched for a picture, and what its cache entry is named after:
+ * the original, or with --max-image-width the server's scaled copy (spec §4,
+ * "@<n>w"), which is a different picture and so a different cache entry.
+ * Caller frees.
+ */
+static char *
+picture_source(const struct archive_opts *o, const char *key)
+{
+	if (o->max_image_width > 0)
+		return xasprintf("%s@%dw", key, o->max_image_width);
+	return xstrdup(key);
+}
+
+static char *
+picture_cache_path(const struct cache *c, const struct archive_opts *o, const char *key)
+{
+	char *src = picture_source(o, key);
+	char *path = cache_picture_path(c, src);
+
+	free(src);
+	return path;
+}
+
+/*
  * Settle every picture from the cache.  Return how many are not usable; each
  * gets one warning naming the picture and why.
  */
 static size_t
 resolve_pictures(const struct article *a, struct assets *t, const struct cache *c,
-    bool offline, struct err *e)
+    const struct archive_opts *o, struct err *e)
 {
 	size_t bad = 0;
 
 	for (size_t i = 0; i < t->n; i++) {
 		struct asset *as = &t->v[i];
-		char *path = cache_picture_path(c, as->key);
+		char *path = picture_cache_path(c, o, as->key);
 
 		if (file_exists(path)) {
 			if (asset_settle(as, path, e) < 0) {
@@ -66,7 +90,7 @@ resolve_pictures(const struct article *a, struct assets *t, const struct cache *
 		} else {
 			as->state = ASSET_MISSING;
 			if (as->problem == NULL)
-				as->problem = xstrdup(offline ? "not in the cache, and --offline is set" :
+				as->problem = xstrdup(o->offline ? "not in the cache, and --offline is set" :
 				    "not in the cache");
 		}
 		if (as->state != ASSET_READY) {
@@ -298,12 +322,15 @@ show_progress(void *ctx, size_t done, size_t total, unsigned long long bytes)
 
 /* The same picture from the image server as PNG or JPEG, through its "@" suffix (spec §4). */
 static char *
-converted_url(const char *key)
+converted_url(const struct archive_opts *o, const char *key)
 {
 	const char *dot = strrchr(key, '.');
 	bool png = dot && (strcasecmp(dot, ".png") == 0 || strcasecmp(dot, ".gif") == 0);
+	char width[32] = "";
 
-	return xasprintf("%s@%s", key, png ? ".png" : ".jpg");
+	if (o->max_image_width > 0)
+		snprintf(width, sizeof width, "%dw", o->max_image_width);
+	return xasprintf("%s@%s%s", key, width, png ? ".png" : ".jpg");
 }
 
 /*
@@ -319,22 +346,25 @@ download_pictures(struct session *r, const struct article *a, struct assets *t, 
 	struct fetch_job *jobs = xcalloc(t->n ? t->n : 1, sizeof *jobs);
 	struct asset **who = xcalloc(t->n ? t->n : 1, sizeof *who);
 	char **paths = xcalloc(t->n ? t->n : 1, sizeof *paths);
+	char **urls = xcalloc(t->n ? t->n : 1, sizeof *urls);
 	size_t nj = 0;
 
 	if (net_up(r, e) < 0) {
 		free(jobs);
 		free(who);
 		free(paths);
+		free(urls);
 		return -1;
 	}
 	for (size_t i = 0; i < t->n; i++) {
-		char *path = cache_picture_path(&r->cache, t->v[i].key);
+		char *path = picture_cache_path(&r->cache, r->o, t->v[i].key);
 
 		if (file_exists(path)) {
 			free(path);
 			continue;
 		}
-		jobs[nj].url = t->v[i].key;
+		urls[nj] = picture_source(r->o, t->v[i].key);
+		jobs[nj].url = urls[nj];
 		jobs[nj].referer = "https://www.bilibili.com/";
 		jobs[nj].kind = FETCH_PICTURE;
 		jobs[nj].max_bytes = n->max_image_size;
@@ -354,11 +384,14 @@ download_pictures(struct session *r, const struct article *a, struct assets *t, 
 			free(jobs[i].effective_url);
 		}
 	}
-	for (size_t i = 0; i < nj; i++)
+	for (size_t i = 0; i < nj; i++) {
 		free(paths[i]);
+		free(urls[i]);
+	}
 	free(jobs);
 	free(who);
 	free(paths);
+	free(urls);
 	return 0;
 }
 
@@ -374,8 +407,8 @@ convert_unusable(struct session *r, struct assets *t)
 
 		if (as->state != ASSET_UNUSABLE || (as->media != MEDIA_WEBP && as->media != MEDIA_AVIF))
 			continue;
-		url = converted_url(as->key);
-		path = cache_picture_path(&r->cache, as->key);
+		url = converted_url(r->o, as->key);
+		path = picture_cache_path(&r->cache, r->o, as->key);
 		memset(&job, 0, sizeof job);
 		job.url = url;
 		job.referer = "https://www.bilibili.com/";
@@ -416,7 +449,7 @@ gather_pictures(struct session *r, const struct article *a, struct assets *t, st
 	if (online) {
 		/* settle quietly first, so converted pictures are not reported as unusable */
 		for (size_t i = 0; i < t->n; i++) {
-			char *path = cache_picture_path(&r->cache, t->v[i].key);
+			char *path = picture_cache_path(&r->cache, r->o, t->v[i].key);
 			struct err ie;
 
 			err_init(&ie);
@@ -426,7 +459,7 @@ gather_pictures(struct session *r, const struct article *a, struct assets *t, st
 		}
 		convert_unusable(r, t);
 	}
-	bad = resolve_pictures(a, t, &r->cache, r->o->offline, e);
+	bad = resolve_pictures(a, t, &r->cache, r->o, e);
 	return bad;
 }
 

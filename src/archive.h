@@ -39,6 +39,7 @@ struct archive_opts {
 	bool offline;
 	const char *templates;          /* the template directory (resolved by the caller) */
 	const char *lang;
+	int max_image_width;            /* 0: originals; else asked of the image server */
 	time_t now;                     /* SOURCE_DATE_EPOCH or the current time */
 	struct net_opts net;
 	bool progress;                  /* show progress (stderr is a terminal, not -q) */

@@ -42,6 +42,8 @@ static const char usage_text[] =
 "      --refresh            fetch API responses again even when cached\n"
 "      --max-image-size N   refuse pictures larger than N bytes (K, M, G\n"
 "                           suffixes; default 64M)\n"
+"      --max-image-width N  ask the image server for pictures at most N pixels\n"
+"                           wide (smaller books for e-readers; default: originals)\n"
 "\n"
 "Network:\n"
 "      --cookies FILE       send your browser's bilibili.com cookies (a Netscape\n"
@@ -233,7 +235,7 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 	enum {
 		OPT_FROM_JSON = 256, OPT_CACHE_DIR, OPT_OFFLINE, OPT_TEMPLATES, OPT_LANG,
 		OPT_COOKIES, OPT_USER_AGENT, OPT_CACERT, OPT_CONNECT_TO, OPT_RATE, OPT_RETRIES,
-		OPT_RETRY_DELAY, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_MAX_IMAGE_SIZE, OPT_REFRESH,
+		OPT_RETRY_DELAY, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_MAX_IMAGE_SIZE, OPT_MAX_IMAGE_WIDTH, OPT_REFRESH,
 	};
 	static const struct option longopts[] = {
 		{ "from-json", required_argument, NULL, OPT_FROM_JSON },
@@ -254,6 +256,7 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "max-image-size", required_argument, NULL, OPT_MAX_IMAGE_SIZE },
+		{ "max-image-width", required_argument, NULL, OPT_MAX_IMAGE_WIDTH },
 		{ "refresh", no_argument, NULL, OPT_REFRESH },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -380,6 +383,14 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 				err_set(e, "--max-image-size '%s' is not a size (like 500K or 64M)", optarg);
 				return CLI_USAGE;
 			}
+			break;
+		case OPT_MAX_IMAGE_WIDTH:
+			if (number(optarg, 16, 20000, &d) < 0 || d != (int)d) {
+				err_set(e, "--max-image-width '%s' is not a whole number of pixels (16 to 20000)",
+				    optarg);
+				return CLI_USAGE;
+			}
+			c->archive.max_image_width = (int)d;
 			break;
 		case OPT_REFRESH:
 			c->archive.net.refresh = true;

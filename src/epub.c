@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,48 @@ add_item(zip_t *z, const char *name, const struct book_item *it, time_t mtime, s
 	    zip_file_set_mtime(z, (zip_uint64_t)idx, mtime, 0) < 0)
 		return err_set(e, "cannot set up '%s' in the book: %s", name, zip_strerror(z));
 	return 0;
+}
+
+/*
+ * libzip writes the book to its own temporary file (NAME.XXXXXX beside it)
+ * and renames it at the end of zip_close.  That file is not in the registry
+ * file_cleanup_temps() empties on Ctrl-C, so the stop signals are held back
+ * while zip_close runs, and this callback cancels the write as soon as one
+ * is pending: libzip then removes its temporary file itself, and the signal
+ * is delivered when the mask is restored.
+ */
+static int
+cancel_on_signal(zip_t *z, void *ud)
+{
+	sigset_t pending;
+
+	(void)z;
+	(void)ud;
+	if (sigpending(&pending) < 0)
+		return 0;
+	return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1 ||
+	    sigismember(&pending, SIGHUP) == 1;
+}
+
+static int
+close_guarded(zip_t *z, const char *path, struct err *e)
+{
+	sigset_t stop, old;
+	int rc;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	zip_register_cancel_callback_with_state(z, cancel_on_signal, NULL, NULL);
+	rc = zip_close(z);
+	if (rc < 0) {
+		err_set(e, "cannot write '%s': %s", path, zip_strerror(z));
+		zip_discard(z);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
 }
 
 int
@@ -83,12 +126,7 @@ epub_write(const char *path, const struct book *root, const struct book *content
 		if (rc < 0)
 			goto fail;
 	}
-	if (zip_close(z) < 0) {
-		err_set(e, "cannot write '%s': %s", path, zip_strerror(z));
-		zip_discard(z);
-		return -1;
-	}
-	return 0;
+	return close_guarded(z, path, e);
 zfail:
 	err_set(e, "cannot build '%s': %s", path, zip_strerror(z));
 fail:

@@ -256,6 +256,24 @@ if have_epubcheck; then epubcheck_clean "$TMP/width.epub"; ok $? "the book with 
 oa c-width "$ID" --max-image-width 640 --offline -o "$TMP/width2.epub" 2>"$TMP/err"
 expect_status $? 0 "--max-image-width, second run offline: the scaled pictures are cached"
 
+# --- progress on a terminal -------------------------------------------------------------
+# script(1) gives the program a terminal; the progress line goes there, and
+# not to a pipe (every other run in this file has stderr redirected to a file).
+if command -v script >/dev/null 2>&1; then
+	cmd="'$OPUS_ARCHIVE' --connect-to ::127.0.0.1:$PORT --cacert '$S/ca.pem' --cache-dir '$TMP/c-tty' --rate 1000 $ID -o '$TMP/tty.epub'"
+	script -qec "$cmd" "$TMP/tty.out" >/dev/null 2>&1
+	grep -q "pictures 22/22" "$TMP/tty.out"
+	ok $? "on a terminal, progress shows pictures done/total"
+	oa c-notty "$ID" -o "$TMP/notty.epub" 2>"$TMP/notty.err"
+	grep -q "pictures [0-9]*/22" "$TMP/notty.err"
+	ok $([ $? -ne 0 ]; echo $?) "no progress line when stderr is not a terminal"
+	script -qec "$cmd -q" "$TMP/tty-q.out" >/dev/null 2>&1
+	grep -q "pictures" "$TMP/tty-q.out"
+	ok $([ $? -ne 0 ]; echo $?) "-q silences the progress on a terminal"
+else
+	skip "progress on a terminal" "script(1) is missing"
+fi
+
 # --- Ctrl-C --------------------------------------------------------------------------
 faults '[{"path":"re:^/bfs/","fault":"hang","seconds":30}]'
 mark

@@ -224,6 +224,160 @@ api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, struct e
 	return rc;
 }
 
+void
+api_prefetch_opus(struct api *a, const char *const *ids, size_t n)
+{
+	struct fetch_job *jobs;
+	struct err e;
+
+	err_init(&e);
+	if (n == 0 || api_prepare(a, &e) < 0)
+		return;
+	jobs = xcalloc(n, sizeof *jobs);
+	for (size_t i = 0; i < n; i++) {
+		jobs[i].url = xasprintf(API_BASE "/x/polymer/web-dynamic/v1/opus/detail?id=%s"
+		    "&timezone_offset=-480&features=" DETAIL_FEATURES, ids[i]);
+		jobs[i].referer = xasprintf("https://www.bilibili.com/opus/%s", ids[i]);
+		jobs[i].kind = FETCH_API;
+		jobs[i].max_bytes = API_MAX_RESPONSE;
+	}
+	log_info("asking the API for %zu articles at once", n);
+	fetch_run(a->f, jobs, n, NULL, NULL);
+	for (size_t i = 0; i < n; i++) {
+		long long code;
+		char *msg = NULL;
+
+		/* only clean answers are kept; anything else is asked again, with its message */
+		if (jobs[i].ok && envelope(buf_str(&jobs[i].body), jobs[i].body.len, &code, &msg, NULL) &&
+		    code == 0) {
+			char *path = cache_api_path(a->cache, "opus", ids[i]);
+
+			err_init(&e);
+			if (cache_store(a->cache, path, buf_str(&jobs[i].body), jobs[i].body.len, &e) < 0)
+				log_warn("opus %s: cannot keep the response: %s", ids[i], e.msg);
+			free(path);
+		}
+		free(msg);
+		buf_release(&jobs[i].body);
+		free(jobs[i].effective_url);
+		free((char *)jobs[i].url);
+		free((char *)jobs[i].referer);
+	}
+	free(jobs);
+}
+
+/* The opus ids of one page of a writer's feed, appended to *v; *more and *offset say what follows. */
+static int
+feed_page(const char *body, size_t len, struct api_ids *v, bool *more, char **offset,
+    struct err *e)
+{
+	struct jsv *root = NULL, *items;
+	long long code;
+	char *msg = NULL;
+	const char *off;
+
+	if (!envelope(body, len, &code, &msg, &root))
+		return err_set(e, "the answer is not an API response");
+	free(msg);
+	items = jsv_path(root, "data.items");
+	if (jsv_type(items) != JSV_ARRAY) {
+		jsv_free(root);
+		return err_set(e, "data.items: missing or not an array");
+	}
+	for (size_t i = 0; i < jsv_len(items); i++) {
+		struct jsv *it = jsv_at(items, i);
+		const char *id = jsv_str(jsv_get(it, "opus_id"), NULL);
+		char *owned = NULL;
+		long long num;
+
+		if (id == NULL && jsv_int(jsv_get(it, "opus_id"), &num))
+			id = owned = xasprintf("%lld", num);
+		if (id == NULL || *id == '\0' || strspn(id, "0123456789") != strlen(id) ||
+		    strlen(id) > 24) {
+			log_warn("feed item %zu has no usable opus_id; skipped", i);
+			free(owned);
+			continue;
+		}
+		api_ids_add(v, id);
+		free(owned);
+	}
+	*more = jsv_true(jsv_path(root, "data.has_more"));
+	off = jsv_str(jsv_path(root, "data.offset"), NULL);
+	free(*offset);
+	*offset = off && *off ? xstrdup(off) : NULL;
+	jsv_free(root);
+	return 0;
+}
+
+void
+api_ids_add(struct api_ids *v, const char *id)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (strcmp(v->v[i], id) == 0)
+			return;
+	if (v->n == v->cap) {
+		v->cap = v->cap ? 2 * v->cap : 16;
+		v->v = xreallocarray(v->v, v->cap, sizeof *v->v);
+	}
+	v->v[v->n++] = xstrdup(id);
+}
+
+void
+api_ids_release(struct api_ids *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		free(v->v[i]);
+	free(v->v);
+	memset(v, 0, sizeof *v);
+}
+
+int
+api_user_opus(struct api *a, const char *mid, struct api_ids *out, struct err *e)
+{
+	char *offset = NULL;
+	bool more = true;
+	int page;
+	const int max_pages = 2000;     /* 20 a page: far beyond any writer, and never endless */
+
+	if (api_prepare(a, e) < 0)
+		return -1;
+	for (page = 1; more && page <= max_pages; page++) {
+		char *url, *referer, *what;
+		struct buf body;
+		size_t before = out->n;
+		int rc;
+
+		url = xasprintf(API_BASE "/x/polymer/web-dynamic/v1/opus/feed/space?host_mid=%s"
+		    "&page=%d&offset=%s&type=all&web_location=333.1387", mid, page,
+		    offset ? offset : "");
+		referer = xasprintf("https://space.bilibili.com/%s/article", mid);
+		what = xasprintf("user %s, page %d of the opus list", mid, page);
+		rc = api_get(a, url, referer, what, &body, e);
+		if (rc == 0) {
+			rc = feed_page(buf_str(&body), body.len, out, &more, &offset, e);
+			if (rc < 0)
+				err_prefix(e, "%s", what);
+			buf_release(&body);
+		}
+		free(url);
+		free(referer);
+		free(what);
+		if (rc < 0) {
+			free(offset);
+			return -1;
+		}
+		log_info("user %s: page %d, %zu opus so far", mid, page, out->n);
+		/* a page that adds nothing new, or no offset to go on from, ends the walk */
+		if (more && (offset == NULL || out->n == before)) {
+			log_warn("user %s: the list says there is more, but gives no new item or offset; "
+			    "stopping at %zu", mid, out->n);
+			more = false;
+		}
+	}
+	free(offset);
+	return 0;
+}
+
 int
 api_resolve_short(struct api *a, const char *url, char **final, struct err *e)
 {

@@ -39,6 +39,24 @@ int api_prepare(struct api *a, struct err *e);
  */
 int api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, struct err *e);
 
+/*
+ * Fetch the opus detail responses of ids[] concurrently (within the API rate)
+ * and keep the clean ones (code 0) in the cache, where api_opus_detail finds
+ * them.  Failures are not reported: api_opus_detail asks again and says why.
+ */
+void api_prefetch_opus(struct api *a, const char *const *ids, size_t n);
+
+/* A list of ids without duplicates, in the order first seen. */
+struct api_ids {
+	char **v;               /* owned strings */
+	size_t n, cap;
+};
+void api_ids_add(struct api_ids *v, const char *id);
+void api_ids_release(struct api_ids *v);
+
+/* Append every opus id of writer mid (the feed, page after page; spec §1.3) to out. */
+int api_user_opus(struct api *a, const char *mid, struct api_ids *out, struct err *e);
+
 /* Follow a b23.tv short link; *final is the address it ends at (caller frees). */
 int api_resolve_short(struct api *a, const char *url, char **final, struct err *e);
 

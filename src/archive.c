@@ -9,6 +9,7 @@
 #include "api.h"
 #include "archive.h"
 #include "assets.h"
+#include "batch.h"
 #include "book.h"
 #include "cache.h"
 #include "epub.h"
@@ -70,7 +71,7 @@ picture_cache_path(const struct cache *c, const struct archive_opts *o, const ch
  * gets one warning naming the picture and why.
  */
 static size_t
-resolve_pictures(const struct article *a, struct assets *t, const struct cache *c,
+resolve_pictures(const char *what, struct assets *t, const struct cache *c,
     const struct archive_opts *o, struct err *e)
 {
 	size_t bad = 0;
@@ -95,7 +96,7 @@ resolve_pictures(const struct article *a, struct assets *t, const struct cache *
 		}
 		if (as->state != ASSET_READY) {
 			bad++;
-			log_warn("opus %s: picture '%s': %s", a->id, as->key, as->problem);
+			log_warn("opus %s: picture '%s': %s", what, as->key, as->problem);
 		}
 		free(path);
 	}
@@ -207,6 +208,7 @@ build_epub(const struct article *a, const struct assets *t, const struct archive
 		struct book_meta m = {
 			identifier, a->title, a->author_name, o->lang, a->pub_ts, o->now,
 			a->source_url, a->tags, a->ntags, NULL, cover ? "cover-image" : NULL,
+			a->collection_name,
 		};
 
 		if (render_opf(&m, &content, "ncx", &data, &len, e) < 0)
@@ -231,15 +233,21 @@ out:
 	return rc;
 }
 
+/*
+ * Write a's page into the site directory o->output: NAME.html (name NULL:
+ * the id), its pictures, the stylesheet and the raw response.  Without a
+ * name the site is this one article and gets its index.html too; with one,
+ * the page joins a library whose index the caller writes.
+ */
 static int
 build_site(const struct article *a, const struct assets *t, const struct archive_opts *o,
-    struct err *e)
+    const char *name, struct err *e)
 {
 	struct render_opts ro = { o->templates, o->lang, RENDER_SITE, o->now };
 	struct book site;
 	struct toc toc = { 0 };
 	const struct asset *cover = pick_cover(a, t);
-	char *page = xasprintf("%s.html", a->id);
+	char *page = xasprintf("%s.html", name ? name : a->id);
 	char *data, *raw_name;
 	size_t len;
 	int rc = -1;
@@ -256,15 +264,15 @@ build_site(const struct article *a, const struct assets *t, const struct archive
 	if (render_article(a, t, page, &ro, &toc, &data, &len, e) < 0)
 		goto out;
 	book_add_data(&site, page, "text/html", "article", data, len);
-	{
+	if (name == NULL) {
 		struct index_entry ie = {
 			a->title, a->author_name, a->pub_ts, page, cover ? cover->href : NULL,
 		};
 
 		if (render_index(&ie, 1, &ro, &data, &len, e) < 0)
 			goto out;
+		book_add_data(&site, "index.html", "text/html", "index", data, len);
 	}
-	book_add_data(&site, "index.html", "text/html", "index", data, len);
 	rc = site_write(o->output, &site, e);
 out:
 	toc_release(&toc);
@@ -279,6 +287,8 @@ struct session {
 	struct cache cache;
 	struct fetcher *f;
 	struct api api;
+	char label[256];        /* what the progress line starts with ("" = one article) */
+	const char *current;    /* the article being fetched, for the progress line */
 };
 
 static int
@@ -312,12 +322,18 @@ net_up(struct session *r, struct err *e)
 static void
 show_progress(void *ctx, size_t done, size_t total, unsigned long long bytes)
 {
-	const char *id = ctx;
+	const struct session *r = ctx;
 
-	fprintf(stderr, "\r\033[Kopus %s: pictures %zu/%zu, %.1f MB", id, done, total,
+	log_progress("%sopus %s: pictures %zu/%zu, %.1f MB", r->label, r->current, done, total,
 	    (double)bytes / 1e6);
-	if (done == total)
-		fputc('\n', stderr);
+	if (done == total && r->label[0] == '\0')
+		log_progress_keep();
+}
+
+void
+archive_set_label(struct session *r, const char *label)
+{
+	snprintf(r->label, sizeof r->label, "%s", label ? label : "");
 }
 
 /* The same picture from the image server as PNG or JPEG, through its "@" suffix (spec §4). */
@@ -340,7 +356,7 @@ converted_url(const struct archive_opts *o, const char *key)
  * are WebP or AVIF (checked after settling).
  */
 static int
-download_pictures(struct session *r, const struct article *a, struct assets *t, struct err *e)
+download_pictures(struct session *r, const char *what, struct assets *t, struct err *e)
 {
 	const struct net_opts *n = &r->o->net;
 	struct fetch_job *jobs = xcalloc(t->n ? t->n : 1, sizeof *jobs);
@@ -373,8 +389,9 @@ download_pictures(struct session *r, const struct article *a, struct assets *t, 
 		who[nj++] = &t->v[i];
 	}
 	if (nj > 0) {
-		log_info("opus %s: downloading %zu pictures", a->id, nj);
-		fetch_run(r->f, jobs, nj, r->o->progress ? show_progress : NULL, a->id);
+		log_info("opus %s: downloading %zu pictures", what, nj);
+		r->current = what;
+		fetch_run(r->f, jobs, nj, r->o->progress ? show_progress : NULL, r);
 		for (size_t i = 0; i < nj; i++) {
 			if (!jobs[i].ok) {
 				free(who[i]->problem);
@@ -434,15 +451,14 @@ convert_unusable(struct session *r, struct assets *t)
 
 /* Settle every picture; with the network, fetch what is missing first. */
 static size_t
-gather_pictures(struct session *r, const struct article *a, struct assets *t, struct err *e)
+gather_pictures(struct session *r, const char *what, struct assets *t, struct err *e)
 {
 	bool online = !r->o->offline;
 	size_t bad;
 
-	article_each_picture(a, add_picture, t);
-	if (online && download_pictures(r, a, t, e) < 0) {
+	if (online && download_pictures(r, what, t, e) < 0) {
 		/* no network at all: every missing picture becomes a placeholder */
-		log_warn("opus %s: %s", a->id, e->msg);
+		log_warn("opus %s: %s", what, e->msg);
 		err_init(e);
 		online = false;
 	}
@@ -459,27 +475,25 @@ gather_pictures(struct session *r, const struct article *a, struct assets *t, st
 		}
 		convert_unusable(r, t);
 	}
-	bad = resolve_pictures(a, t, &r->cache, r->o, e);
+	bad = resolve_pictures(what, t, &r->cache, r->o, e);
 	return bad;
 }
 
-/* Render the response in raw (len bytes, named source in messages) into output. */
-static enum archive_result
-archive_response(struct session *r, const char *raw, size_t len, const char *source,
-    const char *output, struct err *e)
+/*
+ * Parse the opus detail response in raw (len bytes, named source in
+ * messages) into *out.  The article keeps its own copy of raw.
+ */
+static int
+parse_response(const char *raw, size_t len, const char *source, struct article **out,
+    struct err *e)
 {
-	struct archive_opts o = *r->o;
-	struct article *a = NULL;
-	struct assets t;
 	char *cv = NULL;
-	size_t missing;
-	enum archive_result res = ARCHIVE_FAILED;
-	int rc;
+	int rc = -1;
 
-	o.output = output;
-	assets_init(&t);
-	switch (opus_parse(raw, len, &a, &cv, e)) {
+	*out = NULL;
+	switch (opus_parse(raw, len, out, &cv, e)) {
 	case OPUS_OK:
+		rc = 0;
 		break;
 	case OPUS_FALLBACK:
 		err_set(e, "the response is a fallback to the old-style 专栏 article cv%s, "
@@ -488,13 +502,32 @@ archive_response(struct session *r, const char *raw, size_t len, const char *sou
 	case OPUS_ERROR:
 	default:
 		err_prefix(e, "%s", source);
-		goto out;
+		break;
 	}
+	free(cv);
+	return rc;
+}
+
+enum archive_result
+archive_write(struct session *r, const struct article *a, const char *output, const char *name,
+    struct archive_done *done, struct err *e)
+{
+	struct archive_opts o = *r->o;
+	struct assets t;
+	const struct asset *cover;
+	size_t missing;
+	enum archive_result res = ARCHIVE_FAILED;
+	int rc;
+
+	o.output = output;
+	assets_init(&t);
 	log_info("opus %s: '%s' by %s, %zu blocks", a->id, a->title,
 	    a->author_name ? a->author_name : "?", a->nblocks);
-	missing = gather_pictures(r, a, &t, e);
+	article_each_picture(a, add_picture, &t);
+	missing = gather_pictures(r, a->id, &t, e);
+	cover = pick_cover(a, &t);
 	if (archive_pick_format(o.format, o.output) == FORMAT_SITE)
-		rc = build_site(a, &t, &o, e);
+		rc = build_site(a, &t, &o, name, e);
 	else
 		rc = build_epub(a, &t, &o, e);
 	if (rc < 0) {
@@ -512,14 +545,17 @@ archive_response(struct session *r, const char *raw, size_t len, const char *sou
 		log_info("opus %s: wrote '%s' (%zu pictures)", a->id, o.output, t.n);
 		res = ARCHIVE_OK;
 	}
+	if (done) {
+		done->npictures = t.n;
+		done->missing = missing;
+		done->cover_href = cover ? xstrdup(cover->href) : NULL;
+	}
 out:
-	article_free(a);
 	assets_release(&t);
-	free(cv);
 	return res;
 }
 
-/* Where the book of article id goes. */
+/* Where the book of article id goes when the caller did not choose. */
 static char *
 output_for(const struct archive_opts *o, const char *id)
 {
@@ -527,123 +563,376 @@ output_for(const struct archive_opts *o, const char *id)
 
 	if (o->output == NULL)
 		return xasprintf(site ? "%s/" : "%s.epub", id);
-	if (o->nids > 1 || (file_is_dir(o->output) && !site))
+	if (file_is_dir(o->output) && !site)
 		return xasprintf("%s%s%s.epub", o->output,
 		    o->output[strlen(o->output) - 1] == '/' ? "" : "/", id);
 	return xstrdup(o->output);
+}
+
+int
+archive_resolve(struct session *r, const char *arg, struct input *in, struct err *e)
+{
+	char *final = NULL;
+	struct input again;
+
+	if (input_parse(arg, in, e) < 0)
+		return -1;
+	if (in->kind != INPUT_SHORT)
+		return 0;
+	if (r->o->offline) {
+		err_set(e, "'%s': a short link needs the network (--offline is set)", arg);
+		goto fail;
+	}
+	if (net_up(r, e) < 0 || api_resolve_short(&r->api, in->url, &final, e) < 0)
+		goto fail;
+	if (input_parse(final, &again, e) < 0 || again.kind == INPUT_SHORT) {
+		err_set(e, "'%s' leads to '%s', which is not an opus or 专栏 article", arg, final);
+		free(final);
+		if (again.kind == INPUT_SHORT)
+			input_release(&again);
+		goto fail;
+	}
+	log_info("'%s' leads to '%s'", arg, final);
+	free(final);
+	input_release(in);
+	*in = again;
+	return 0;
+fail:
+	input_release(in);
+	return -1;
+}
+
+int
+archive_load(struct session *r, const struct input *in, struct article **a, struct err *e)
+{
+	char *raw = NULL, *source;
+	size_t len;
+	int rc;
+
+	*a = NULL;
+	if (in->kind == INPUT_CV)
+		return err_set(e, "cv%s: old-style 专栏 articles are not supported yet", in->id);
+	if (r->o->offline) {
+		char *path = cache_api_path(&r->cache, "opus", in->id);
+		bool have = file_exists(path);
+
+		free(path);
+		if (!have)
+			return err_set(e, "opus %s: no saved response in the cache, and --offline is set",
+			    in->id);
+	} else if (net_up(r, e) < 0) {
+		return -1;
+	}
+	if (api_opus_detail(&r->api, in->id, &raw, &len, e) < 0)
+		return -1;
+	source = xasprintf("opus %s", in->id);
+	rc = parse_response(raw, len, source, a, e);
+	free(source);
+	free(raw);
+	return rc;
+}
+
+bool
+archive_cached(struct session *r, const struct input *in)
+{
+	char *path;
+	bool have;
+
+	if (r->o->net.refresh && !r->o->offline)
+		return false;
+	path = cache_api_path(&r->cache, in->kind == INPUT_CV ? "article" : "opus", in->id);
+	have = file_exists(path);
+	free(path);
+	return have;
+}
+
+void
+archive_prefetch(struct session *r, const struct input *v, size_t n)
+{
+	const char **ids = xcalloc(n ? n : 1, sizeof *ids);
+	size_t k = 0;
+	struct err e;
+
+	if (r->o->offline)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].kind == INPUT_OPUS && !archive_cached(r, &v[i]))
+			ids[k++] = v[i].id;
+	err_init(&e);
+	if (k > 1 && net_up(r, &e) == 0)
+		api_prefetch_opus(&r->api, ids, k);
+out:
+	free(ids);
 }
 
 static enum archive_result
 archive_one_id(struct session *r, const char *arg, struct err *e)
 {
 	struct input in;
-	char *raw = NULL, *output = NULL, *source = NULL;
-	size_t len;
+	struct article *a = NULL;
+	char *output = NULL;
 	enum archive_result res = ARCHIVE_FAILED;
 
-	if (input_parse(arg, &in, e) < 0)
+	if (archive_resolve(r, arg, &in, e) < 0)
 		return ARCHIVE_FAILED;
-	if (in.kind == INPUT_SHORT) {
-		char *final = NULL;
-		struct input again;
-
-		if (r->o->offline) {
-			err_set(e, "'%s': a short link needs the network (--offline is set)", arg);
-			goto out;
-		}
-		if (net_up(r, e) < 0 || api_resolve_short(&r->api, in.url, &final, e) < 0)
-			goto out;
-		if (input_parse(final, &again, e) < 0 || again.kind == INPUT_SHORT) {
-			err_set(e, "'%s' leads to '%s', which is not an opus or 专栏 article", arg, final);
-			free(final);
-			if (again.kind == INPUT_SHORT)
-				input_release(&again);
-			goto out;
-		}
-		log_info("'%s' leads to '%s'", arg, final);
-		free(final);
-		input_release(&in);
-		in = again;
+	if (archive_load(r, &in, &a, e) == 0) {
+		output = output_for(r->o, in.id);
+		res = archive_write(r, a, output, NULL, NULL, e);
 	}
-	if (in.kind == INPUT_CV) {
-		err_set(e, "cv%s: old-style 专栏 articles are not supported yet", in.id);
-		goto out;
-	}
-	if (r->o->offline) {
-		char *path = cache_api_path(&r->cache, "opus", in.id);
-
-		if (!file_exists(path)) {
-			err_set(e, "opus %s: no saved response in the cache, and --offline is set", in.id);
-			free(path);
-			goto out;
-		}
-		free(path);
-	} else if (net_up(r, e) < 0) {
-		goto out;
-	}
-	if (api_opus_detail(&r->api, in.id, &raw, &len, e) < 0)
-		goto out;
-	output = output_for(r->o, in.id);
-	source = xasprintf("opus %s", in.id);
-	res = archive_response(r, raw, len, source, output, e);
-out:
+	article_free(a);
 	input_release(&in);
-	free(raw);
 	free(output);
-	free(source);
+	return res;
+}
+
+struct session *
+archive_session_new(const struct archive_opts *o, struct err *e)
+{
+	struct session *r = xcalloc(1, sizeof *r);
+
+	r->o = o;
+	if (cache_init(&r->cache, o->cache_dir, e) < 0) {
+		free(r);
+		return NULL;
+	}
+	r->api.cache = &r->cache;
+	r->api.retries = o->net.retries;
+	r->api.refresh = o->net.refresh;
+	return r;
+}
+
+void
+archive_session_free(struct session *r)
+{
+	if (r == NULL)
+		return;
+	fetch_free(r->f);
+	cache_release(&r->cache);
+	free(r);
+}
+
+const struct archive_opts *
+archive_session_opts(const struct session *r)
+{
+	return r->o;
+}
+
+struct api *
+archive_session_api(struct session *r, struct err *e)
+{
+	if (r->o->offline) {
+		err_set(e, "this needs the network, and --offline is set");
+		return NULL;
+	}
+	return net_up(r, e) < 0 ? NULL : &r->api;
+}
+
+int
+archive_write_index(struct session *r, const char *dir, const struct archive_entry *v, size_t n,
+    struct err *e)
+{
+	struct render_opts ro = { r->o->templates, r->o->lang, RENDER_SITE, r->o->now };
+	struct index_entry *ie = xcalloc(n ? n : 1, sizeof *ie);
+	struct book site;
+	char *data;
+	size_t len;
+	int rc = -1;
+
+	book_init(&site);
+	for (size_t i = 0; i < n; i++) {
+		ie[i].title = v[i].title;
+		ie[i].author = v[i].author;
+		ie[i].date = v[i].date;
+		ie[i].href = v[i].href;
+		ie[i].thumb = v[i].thumb;
+	}
+	if (render_index(ie, n, &ro, &data, &len, e) < 0)
+		goto out;
+	book_add_data(&site, "index.html", "text/html", "index", data, len);
+	if (read_stylesheet(r->o->templates, &data, &len, e) < 0)
+		goto out;
+	book_add_data(&site, "style.css", "text/css", "css", data, len);
+	rc = site_write(dir, &site, e);
+out:
+	book_release(&site);
+	free(ie);
+	return rc;
+}
+
+/* The title of a book of several articles: their 文集, else their author's, else a count. */
+static char *
+combined_title(struct article *const *v, size_t n, const char *lang)
+{
+	bool zh = strncmp(lang, "zh", 2) == 0;
+	const char *coll = v[0]->collection_name, *author = v[0]->author_name;
+
+	for (size_t i = 1; i < n; i++) {
+		if (coll && (v[i]->collection_name == NULL || strcmp(coll, v[i]->collection_name) != 0))
+			coll = NULL;
+		if (author && (v[i]->author_name == NULL || strcmp(author, v[i]->author_name) != 0))
+			author = NULL;
+	}
+	if (coll && *coll)
+		return xstrdup(coll);
+	if (author && *author)
+		return zh ? xasprintf("%s的 %zu 篇文章", author, n) :
+		    xasprintf("%zu articles by %s", n, author);
+	return zh ? xasprintf("%zu 篇文章", n) : xasprintf("%zu articles", n);
+}
+
+enum archive_result
+archive_write_combined(struct session *r, struct article *const *v, size_t n, const char *output,
+    struct err *e)
+{
+	const struct archive_opts *o = r->o;
+	struct render_opts ro = { o->templates, o->lang, RENDER_EPUB, o->now };
+	struct book content, root;
+	struct toc toc = { 0 };
+	struct assets t;
+	struct article *front = article_new();
+	const struct asset *cover = NULL;
+	struct buf seed;
+	char *identifier = NULL, *data, *first_doc = NULL;
+	char hex[65];
+	const char *coll;
+	long long newest = 0;
+	size_t missing, len;
+	struct book_item *it;
+	enum archive_result res = ARCHIVE_FAILED;
+
+	book_init(&content);
+	book_init(&root);
+	assets_init(&t);
+	buf_init(&seed, 0);
+	for (size_t i = 0; i < n; i++) {
+		article_each_picture(v[i], add_picture, &t);
+		buf_addf(&seed, "%s,", v[i]->id);
+		if (v[i]->pub_ts > newest)
+			newest = v[i]->pub_ts;
+	}
+	missing = gather_pictures(r, "(combined book)", &t, e);
+	for (size_t i = 0; i < n && cover == NULL; i++)
+		cover = pick_cover(v[i], &t);
+	/* the same articles make the same identifier, whatever the run */
+	sha256_hex(buf_str(&seed), seed.len, hex);
+	identifier = book_identifier(hex);
+	front->title = combined_title(v, n, o->lang);
+	front->author_name = v[0]->author_name ? xstrdup(v[0]->author_name) : NULL;
+	for (size_t i = 1; i < n && front->author_name; i++)
+		if (v[i]->author_name == NULL || strcmp(front->author_name, v[i]->author_name) != 0) {
+			free(front->author_name);
+			front->author_name = NULL;
+		}
+	front->pub_ts = newest;
+	coll = v[0]->collection_name;
+	for (size_t i = 1; i < n && coll; i++)
+		if (v[i]->collection_name == NULL || strcmp(coll, v[i]->collection_name) != 0)
+			coll = NULL;
+
+	if (render_cover(front, cover, &ro, &data, &len, e) < 0)
+		goto out;
+	it = book_add_data(&content, "cover.xhtml", "application/xhtml+xml", "cover", data, len);
+	it->spine = true;
+	for (size_t i = 0; i < n; i++) {
+		char *doc = xasprintf("opus-%s.xhtml", v[i]->id);
+		char *item_id = xasprintf("article-%zu", i + 1);
+		char *raw_name;
+
+		if (render_article(v[i], &t, doc, &ro, &toc, &data, &len, e) < 0) {
+			err_prefix(e, "opus %s", v[i]->id);
+			free(doc);
+			free(item_id);
+			goto out;
+		}
+		it = book_add_data(&content, doc, "application/xhtml+xml", item_id, data, len);
+		it->spine = true;
+		if (first_doc == NULL)
+			first_doc = xstrdup(doc);
+		raw_name = xasprintf("META-INF/opus-archive/%s-%s.json", v[i]->raw_name, v[i]->id);
+		book_add_data(&root, raw_name, "application/json", "raw",
+		    xstrndup(v[i]->raw, v[i]->raw_len), v[i]->raw_len);
+		free(raw_name);
+		free(doc);
+		free(item_id);
+	}
+	if (render_nav(front->title, &toc, "cover.xhtml", first_doc, &ro, &data, &len, e) < 0)
+		goto out;
+	it = book_add_data(&content, "nav.xhtml", "application/xhtml+xml", "nav", data, len);
+	it->properties = xstrdup("nav");
+	if (render_ncx(front->title, identifier, &toc, &data, &len, e) < 0)
+		goto out;
+	book_add_data(&content, "toc.ncx", "application/x-dtbncx+xml", "ncx", data, len);
+	if (read_stylesheet(o->templates, &data, &len, e) < 0)
+		goto out;
+	book_add_data(&content, "style.css", "text/css", "css", data, len);
+	add_pictures(&content, &t, cover);
+	{
+		char *desc = strncmp(o->lang, "zh", 2) == 0 ?
+		    xasprintf("%zu 篇 Bilibili 文章", n) : xasprintf("%zu Bilibili articles", n);
+		struct book_meta m = {
+			identifier, front->title, front->author_name, o->lang, newest, o->now,
+			NULL, NULL, 0, desc, cover ? "cover-image" : NULL, coll,
+		};
+		int rc = render_opf(&m, &content, "ncx", &data, &len, e);
+
+		free(desc);
+		if (rc < 0)
+			goto out;
+	}
+	book_add_data(&root, "OEBPS/content.opf", "application/oebps-package+xml", "opf", data, len);
+	if (render_container("OEBPS/content.opf", &data, &len, e) < 0)
+		goto out;
+	book_add_data(&root, "META-INF/container.xml", "application/xml", "container", data, len);
+	if (epub_write(output, &root, &content, "OEBPS", o->now, e) < 0)
+		goto out;
+	if (missing) {
+		log_warn("%zu of %zu pictures could not be archived; wrote '%s' without them",
+		    missing, t.n, output);
+		res = ARCHIVE_INCOMPLETE;
+	} else {
+		res = ARCHIVE_OK;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->repaired)
+			res = ARCHIVE_INCOMPLETE;
+out:
+	buf_release(&seed);
+	toc_release(&toc);
+	book_release(&content);
+	book_release(&root);
+	assets_release(&t);
+	article_free(front);
+	free(identifier);
+	free(first_doc);
 	return res;
 }
 
 enum archive_result
 archive_run(const struct archive_opts *o, struct err *e)
 {
-	struct session r;
-	enum archive_result worst = ARCHIVE_OK;
+	struct session *r;
+	enum archive_result res = ARCHIVE_FAILED;
 
-	memset(&r, 0, sizeof r);
-	r.o = o;
-	if (cache_init(&r.cache, o->cache_dir, e) < 0)
+	if (batch_wanted(o))
+		return batch_run(o, e);
+	r = archive_session_new(o, e);
+	if (r == NULL)
 		return ARCHIVE_FAILED;
-	r.api.cache = &r.cache;
-	r.api.retries = o->net.retries;
-	r.api.refresh = o->net.refresh;
 	if (o->from_json) {
 		const char *src = strcmp(o->from_json, "-") == 0 ? "standard input" : o->from_json;
 		char *buf = NULL, *quoted = xasprintf("'%s'", src);
+		struct article *a = NULL;
 		size_t len;
 
-		if (file_read(o->from_json, ARCHIVE_MAX_RESPONSE, &buf, &len, e) < 0)
-			worst = ARCHIVE_FAILED;
-		else
-			worst = archive_response(&r, buf, len, quoted, o->output, e);
+		if (file_read(o->from_json, ARCHIVE_MAX_RESPONSE, &buf, &len, e) == 0 &&
+		    parse_response(buf, len, quoted, &a, e) == 0)
+			res = archive_write(r, a, o->output, NULL, NULL, e);
+		article_free(a);
 		free(buf);
 		free(quoted);
 	} else {
-		if (o->nids > 1 && o->output && !file_is_dir(o->output)) {
-			struct err me;
-
-			err_init(&me);
-			if (file_mkdirs(o->output, &me) < 0) {
-				*e = me;
-				worst = ARCHIVE_FAILED;
-				goto out;
-			}
-		}
-		for (size_t i = 0; i < o->nids; i++) {
-			enum archive_result res = archive_one_id(&r, o->ids[i], e);
-
-			if (o->nids > 1 && res == ARCHIVE_FAILED) {
-				log_error("%s", e->msg);
-				err_init(e);
-			}
-			if (res == ARCHIVE_FAILED || (res == ARCHIVE_INCOMPLETE && worst == ARCHIVE_OK))
-				worst = res;
-		}
-		if (o->nids > 1 && worst == ARCHIVE_FAILED)
-			err_set(e, "some articles failed");
+		res = archive_one_id(r, o->ids[0], e);
 	}
-out:
-	fetch_free(r.f);
-	cache_release(&r.cache);
-	return worst;
+	archive_session_free(r);
+	return res;
 }

@@ -33,6 +33,13 @@ struct archive_opts {
 	const char *from_json;          /* a saved response ("-" = stdin) */
 	char **ids;                     /* or ids and URLs to fetch */
 	size_t nids;
+	const char *batch_file;         /* --batch: more ids, one a line ("-" = stdin) */
+	char **users;                   /* --user: every opus of these writers (mids) */
+	size_t nusers;
+	const char *name_template;      /* --name: book names in a directory ("{id}") */
+	bool combine;                   /* --combine: all the articles in one book */
+	bool force;                     /* --force: redo books that exist */
+	const char *failed_list;        /* --failed-list: write the failed ids there */
 	const char *output;             /* the book, or the site's directory */
 	enum out_format format;
 	const char *cache_dir;          /* NULL: the default */
@@ -61,6 +68,68 @@ enum archive_result {
  * as it happens and the worst result is returned.
  */
 enum archive_result archive_run(const struct archive_opts *o, struct err *e);
+
+/*
+ * The stages of one article, for batch.c, which drives many.  A session is
+ * what a run shares between its articles: the options, the cache and, once
+ * needed, the network.
+ */
+struct session;
+struct input;
+struct article;
+struct api;
+
+struct session *archive_session_new(const struct archive_opts *o, struct err *e);
+void archive_session_free(struct session *r);
+const struct archive_opts *archive_session_opts(const struct session *r);
+/* The API client, with the network set up; NULL with e set (offline, no network). */
+struct api *archive_session_api(struct session *r, struct err *e);
+
+/* Start the progress line with label (a batch's "[3/50] ..."); NULL for none. */
+void archive_set_label(struct session *r, const char *label);
+/* Parse arg into *in, following a short link (the caller releases in). */
+int archive_resolve(struct session *r, const char *arg, struct input *in, struct err *e);
+/* Return true when the API response for in is in the cache (and will be used). */
+bool archive_cached(struct session *r, const struct input *in);
+/* Fetch the uncached responses of v[] at once, into the cache; failures are left for archive_load. */
+void archive_prefetch(struct session *r, const struct input *v, size_t n);
+/* Fetch (or read from the cache) and parse the article in; *a is the caller's. */
+int archive_load(struct session *r, const struct input *in, struct article **a, struct err *e);
+
+/* What archive_write reports besides its result. */
+struct archive_done {
+	size_t npictures;
+	size_t missing;                 /* pictures that could not be archived */
+	char *cover_href;               /* the cover picture's href, or NULL; the caller frees */
+};
+/*
+ * Gather a's pictures and write its book to output, or its page into the
+ * site directory output.  name: the page's name in a library site (its
+ * index is then the caller's: archive_write_index), or NULL for a site of
+ * this one article.  done may be NULL.
+ */
+enum archive_result archive_write(struct session *r, const struct article *a, const char *output,
+    const char *name, struct archive_done *done, struct err *e);
+
+/* One article of a library site's index. */
+struct archive_entry {
+	const char *title;
+	const char *author;
+	long long date;
+	const char *href;               /* its page, relative to the site */
+	const char *thumb;              /* its cover picture's href, or NULL */
+};
+/* Write the library site's index.html in dir, listing v[] in the order given. */
+int archive_write_index(struct session *r, const char *dir, const struct archive_entry *v,
+    size_t n, struct err *e);
+
+/*
+ * Write the n articles (in the order given) as one EPUB at output: a chapter
+ * each, a two-level table of contents, shared pictures stored once.
+ * Returns ARCHIVE_INCOMPLETE when pictures are missing.
+ */
+enum archive_result archive_write_combined(struct session *r, struct article *const *v, size_t n,
+    const char *output, struct err *e);
 
 /* Return the format to use: o->format, or by the look of the output path. */
 enum out_format archive_pick_format(enum out_format f, const char *output);

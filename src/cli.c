@@ -118,6 +118,29 @@ number(const char *s, double min, double max, double *out)
 }
 
 /* Read a size: digits with an optional K, M or G (powers of 1024). */
+/* A --name template: text and the fields {id} {title} {author} {date} {mid}, nothing else in braces. */
+static int
+name_template_ok(const char *t, struct err *e)
+{
+	static const char *const fields[] = { "{id}", "{title}", "{author}", "{date}", "{mid}" };
+
+	if (*t == '\0')
+		return err_set(e, "--name needs a template, like '{date} {title}'");
+	for (const char *p = strchr(t, '{'); p; p = strchr(p + 1, '{')) {
+		bool known = false;
+
+		for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+			known = known || strncmp(p, fields[i], strlen(fields[i])) == 0;
+		if (!known)
+			return err_set(e, "--name '%s': unknown field at '%.12s' (known: {id} {title} "
+			    "{author} {date} {mid})", t, p);
+	}
+	if (strchr(t, '/'))
+		return err_set(e, "--name '%s': a name cannot hold '/' (books go into -o DIR itself)",
+		    t);
+	return 0;
+}
+
 static int
 size_arg(const char *s, size_t *out)
 {
@@ -235,7 +258,8 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 	enum {
 		OPT_FROM_JSON = 256, OPT_CACHE_DIR, OPT_OFFLINE, OPT_TEMPLATES, OPT_LANG,
 		OPT_COOKIES, OPT_USER_AGENT, OPT_CACERT, OPT_CONNECT_TO, OPT_RATE, OPT_RETRIES,
-		OPT_RETRY_DELAY, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_MAX_IMAGE_SIZE, OPT_MAX_IMAGE_WIDTH, OPT_REFRESH,
+		OPT_RETRY_DELAY, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_MAX_IMAGE_SIZE,
+		OPT_MAX_IMAGE_WIDTH, OPT_REFRESH, OPT_BATCH, OPT_USER, OPT_NAME, OPT_COMBINE, OPT_FORCE, OPT_FAILED_LIST,
 	};
 	static const struct option longopts[] = {
 		{ "from-json", required_argument, NULL, OPT_FROM_JSON },
@@ -258,6 +282,12 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		{ "max-image-size", required_argument, NULL, OPT_MAX_IMAGE_SIZE },
 		{ "max-image-width", required_argument, NULL, OPT_MAX_IMAGE_WIDTH },
 		{ "refresh", no_argument, NULL, OPT_REFRESH },
+		{ "batch", required_argument, NULL, OPT_BATCH },
+		{ "user", required_argument, NULL, OPT_USER },
+		{ "name", required_argument, NULL, OPT_NAME },
+		{ "combine", no_argument, NULL, OPT_COMBINE },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "failed-list", required_argument, NULL, OPT_FAILED_LIST },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -395,6 +425,38 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		case OPT_REFRESH:
 			c->archive.net.refresh = true;
 			break;
+		case OPT_BATCH:
+			if (c->archive.batch_file) {
+				err_set(e, "give --batch once (put every id in one list)");
+				return CLI_USAGE;
+			}
+			c->archive.batch_file = optarg;
+			break;
+		case OPT_USER:
+			if (*optarg == '\0' || strspn(optarg, "0123456789") != strlen(optarg) ||
+			    strlen(optarg) > 20) {
+				err_set(e, "--user '%s' is not a user id (mid): digits only, as in "
+				    "https://space.bilibili.com/MID", optarg);
+				return CLI_USAGE;
+			}
+			c->users = xreallocarray(c->users, c->archive.nusers + 1, sizeof *c->users);
+			c->users[c->archive.nusers++] = optarg;
+			c->archive.users = c->users;
+			break;
+		case OPT_NAME:
+			if (name_template_ok(optarg, e) < 0)
+				return CLI_USAGE;
+			c->archive.name_template = optarg;
+			break;
+		case OPT_COMBINE:
+			c->archive.combine = true;
+			break;
+		case OPT_FORCE:
+			c->archive.force = true;
+			break;
+		case OPT_FAILED_LIST:
+			c->archive.failed_list = optarg;
+			break;
 		case 'q':
 			c->verbosity = 0;
 			break;
@@ -419,6 +481,8 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 			return CLI_USAGE;
 		}
 	}
+	bool many;
+
 	c->inputs = argv + optind;
 	c->ninputs = (size_t)(argc - optind);
 	c->archive.ids = c->inputs;
@@ -430,13 +494,26 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 			return CLI_USAGE;
 		input_release(&in);
 	}
-	if (c->archive.from_json == NULL && c->ninputs == 0) {
-		err_set(e, "nothing to archive: give an opus id or URL, or --from-json FILE");
+	many = c->archive.batch_file || c->archive.nusers > 0;
+	if (c->archive.from_json == NULL && c->ninputs == 0 && !many) {
+		err_set(e, "nothing to archive: give an opus id or URL, --batch FILE, --user MID, "
+		    "or --from-json FILE");
 		return CLI_USAGE;
 	}
-	if (c->archive.from_json && c->ninputs > 0) {
-		err_set(e, "give either --from-json or ids, not both");
+	if (c->archive.from_json && (c->ninputs > 0 || many)) {
+		err_set(e, "give either --from-json or ids (--batch, --user), not both");
 		return CLI_USAGE;
+	}
+	if (c->archive.combine) {
+		if (c->archive.output == NULL || archive_pick_format(c->archive.format,
+		    c->archive.output) != FORMAT_EPUB) {
+			err_set(e, "--combine makes one book: give -o BOOK.epub");
+			return CLI_USAGE;
+		}
+		if (c->archive.from_json) {
+			err_set(e, "--combine takes ids, not --from-json");
+			return CLI_USAGE;
+		}
 	}
 	if (c->archive.output && *c->archive.output == '\0') {
 		err_set(e, "-o needs a path");
@@ -444,12 +521,6 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 	}
 	if (c->archive.output == NULL && c->archive.from_json) {
 		err_set(e, "no output: use -o FILE.epub (or -o DIR/ for a folder site)");
-		return CLI_USAGE;
-	}
-	if (c->ninputs > 1 && archive_pick_format(c->archive.format,
-	    c->archive.output ? c->archive.output : "") == FORMAT_SITE) {
-		err_set(e, "several articles in one folder site are not supported yet; "
-		    "make one site per article");
 		return CLI_USAGE;
 	}
 	if (pick_now(&c->archive.now, e) < 0)
@@ -468,6 +539,8 @@ cli_release(struct cli *c)
 {
 	free(c->templates);
 	free(c->connect_to);
+	free(c->users);
 	c->templates = NULL;
 	c->connect_to = NULL;
+	c->users = NULL;
 }

@@ -16,6 +16,7 @@ struct cli {
 	size_t ninputs;
 	char *templates;        /* owned: the resolved template directory */
 	char **connect_to;      /* owned array of argv strings */
+	char **users;           /* owned array of argv strings (--user) */
 	int verbosity;          /* 0 quiet, 1 normal, 2 verbose */
 };
 

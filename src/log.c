@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "log.h"
@@ -20,6 +21,9 @@ log_get_level(void)
 	return level;
 }
 
+/* A progress line (no newline yet) is on the terminal. */
+static bool progress_shown;
+
 static void
 emit(const char *tag, const char *fmt, va_list ap)
 {
@@ -27,7 +31,45 @@ emit(const char *tag, const char *fmt, va_list ap)
 	char line[2048];
 
 	vsnprintf(line, sizeof line, fmt, ap);
+	if (progress_shown) {
+		/* the message takes the progress line's place; the next update redraws it */
+		fputs("\r\033[K", stderr);
+		progress_shown = false;
+	}
 	fprintf(stderr, "opus-archive: %s%s\n", tag, line);
+}
+
+void
+log_progress(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\r\033[K%s", line);
+	fflush(stderr);
+	progress_shown = true;
+}
+
+void
+log_progress_keep(void)
+{
+	if (progress_shown) {
+		fputc('\n', stderr);
+		progress_shown = false;
+	}
+}
+
+void
+log_progress_end(void)
+{
+	if (progress_shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		progress_shown = false;
+	}
 }
 
 void
@@ -49,6 +91,18 @@ log_info(const char *fmt, ...)
 	va_list ap;
 
 	if (level < LOG_VERBOSE)
+		return;
+	va_start(ap, fmt);
+	emit("", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_status(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level < LOG_NORMAL)
 		return;
 	va_start(ap, fmt);
 	emit("", fmt, ap);

@@ -16,6 +16,17 @@ void log_set_level(enum log_level l);
 enum log_level log_get_level(void);
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A line of a batch's running account (an article done, the summary): shown unless -q. */
+void log_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Show a one-line progress display on the terminal (the caller checks that
+ * stderr is one), replacing the previous one; messages printed meanwhile
+ * clear it first.  log_progress_end() removes it.
+ */
+void log_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_progress_end(void);
+/* End the progress line with a newline, so its last state stays on the terminal. */
+void log_progress_keep(void);
 /* The error line main prints once: "opus-archive: <msg>". Shown even with -q. */
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Return how many warnings have been issued so far. */

@@ -1157,6 +1157,17 @@ render_opf(const struct book_meta *m, const struct book *book, const char *ncx_i
 	n = el(meta, "meta");
 	attr(n, "property", "dcterms:modified");
 	txt(n, when);
+	if (m->collection && *m->collection) {
+		/* EPUB 3.3 §D.5.2: the book is (part of) this 文集 */
+		n = el(meta, "meta");
+		attr(n, "property", "belongs-to-collection");
+		attr(n, "id", "collection");
+		txt(n, m->collection);
+		n = el(meta, "meta");
+		attr(n, "refines", "#collection");
+		attr(n, "property", "collection-type");
+		txt(n, "set");
+	}
 	if (m->cover_id) {
 		/* EPUB 2 readers find the cover through this */
 		n = el(meta, "meta");

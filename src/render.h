@@ -82,6 +82,7 @@ struct book_meta {
 	size_t nsubjects;
 	const char *description;        /* may be NULL */
 	const char *cover_id;           /* manifest id of the cover image, or NULL */
+	const char *collection;         /* belongs-to-collection (a 文集), or NULL */
 };
 
 /* Render content.opf listing every item of book (in order; spine items in order). */

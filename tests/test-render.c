@@ -120,7 +120,7 @@ main(void)
 		struct book b;
 		char *subjects[] = { "标签 <1>" };
 		struct book_meta m = { "urn:uuid:x", hostile, "作者 & co", "zh-CN", 1743941902, 1764300000,
-		    "https://www.bilibili.com/opus/42", subjects, 1, NULL, "cover-image" };
+		    "https://www.bilibili.com/opus/42", subjects, 1, NULL, "cover-image", "文集 <&>" };
 		struct book_item *it;
 
 		book_init(&b);
@@ -137,6 +137,10 @@ main(void)
 			ok(strstr(out, "<dc:subject>标签 &lt;1&gt;</dc:subject>") != NULL, "subjects");
 			ok(strstr(out, "<itemref idref=\"article\"/>") != NULL, "spine");
 			ok(strstr(out, "properties=\"cover-image\"") != NULL, "cover image property");
+			ok(strstr(out, "<meta property=\"belongs-to-collection\" id=\"collection\">"
+			    "文集 &lt;&amp;&gt;</meta>") != NULL, "belongs-to-collection, escaped");
+			ok(strstr(out, "<meta refines=\"#collection\" property=\"collection-type\">set</meta>")
+			    != NULL, "the collection is a set");
 		}
 		free(out);
 		out = NULL;

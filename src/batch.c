@@ -1,0 +1,677 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "api.h"
+#include "batch.h"
+#include "buf.h"
+#include "file.h"
+#include "input.h"
+#include "log.h"
+#include "manifest.h"
+#include "model.h"
+#include "xalloc.h"
+
+/* Articles asked of the API and downloaded together: enough to keep --jobs busy, few in memory. */
+#define WINDOW_MIN 8
+/* The most ids one run takes (a writer with more is split into several runs). */
+#define MAX_ITEMS 100000
+/* How long a field may make a name (bytes), and the whole name. */
+#define FIELD_MAX 80
+#define NAME_MAX_BYTES 160
+
+enum item_state { ITEM_PENDING, ITEM_DONE, ITEM_SKIPPED, ITEM_FAILED, ITEM_INCOMPLETE };
+
+struct item {
+	char *arg;              /* owned: what the user gave (or "opus ID" from a feed) */
+	char *where;            /* owned: "ids.txt:12" for a --batch line, or NULL */
+	struct input in;        /* valid when resolved */
+	bool resolved;
+	enum item_state state;
+	char *reason;           /* owned: why it failed */
+	struct article *a;      /* --combine: kept until the book is made */
+};
+
+struct batch {
+	const struct archive_opts *o;
+	struct session *r;
+	struct item *v;
+	size_t n, cap;
+	char *dir;              /* owned: where the books go (not with --combine) */
+	bool site;              /* a library site rather than a directory of books */
+	struct manifest m;
+	time_t started;
+	size_t finished;        /* articles dealt with so far, for the progress line */
+};
+
+static struct item *
+add_item(struct batch *b, const char *arg, const char *where)
+{
+	struct item *it;
+
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 64;
+		b->v = xreallocarray(b->v, b->cap, sizeof *b->v);
+	}
+	it = &b->v[b->n++];
+	memset(it, 0, sizeof *it);
+	it->arg = xstrdup(arg);
+	it->where = where ? xstrdup(where) : NULL;
+	return it;
+}
+
+static void
+fail(struct item *it, const char *msg)
+{
+	it->state = ITEM_FAILED;
+	free(it->reason);
+	it->reason = xstrdup(msg);
+	log_error("%s", msg);
+}
+
+bool
+batch_wanted(const struct archive_opts *o)
+{
+	if (o->from_json)
+		return false;
+	if (o->nids > 1 || o->batch_file || o->nusers > 0 || o->combine)
+		return true;
+	/* one id into a directory, or as a site: it joins that directory's books or library */
+	return o->output && archive_pick_format(o->format, o->output) == FORMAT_SITE;
+}
+
+/* --- gathering ------------------------------------------------------------------ */
+
+/* Cut a --batch line down to its id or URL: comments go, spaces around go. */
+static char *
+batch_line(char *s)
+{
+	char *end;
+
+	s += strspn(s, " \t\r\v\f");
+	if (*s == '#')
+		return s + strlen(s);
+	/* a '#' after white space starts a comment; one inside a URL is its fragment */
+	for (char *p = s; *p; p++)
+		if (*p == '#' && p > s && strchr(" \t", p[-1])) {
+			*p = '\0';
+			break;
+		}
+	end = s + strlen(s);
+	while (end > s && strchr(" \t\r\v\f", end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+static int
+read_batch_file(struct batch *b, const char *path, struct err *e)
+{
+	char *data, *p, *line;
+	size_t len;
+	unsigned lineno = 0;
+	const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
+
+	if (file_read(path, 64u * 1024 * 1024, &data, &len, e) < 0)
+		return -1;
+	if (memchr(data, '\0', len)) {
+		free(data);
+		return err_set(e, "--batch '%s': this is not a text file (it holds NUL bytes)", name);
+	}
+	p = data;
+	while (p && *p) {
+		char *nl = strchr(p, '\n');
+		char where[300];
+
+		if (nl)
+			*nl = '\0';
+		lineno++;
+		line = batch_line(p);
+		p = nl ? nl + 1 : NULL;
+		if (*line == '\0')
+			continue;
+		if (b->n >= MAX_ITEMS) {
+			free(data);
+			return err_set(e, "--batch '%s': more than %d articles; split the list", name,
+			    MAX_ITEMS);
+		}
+		snprintf(where, sizeof where, "%s:%u", name, lineno);
+		add_item(b, line, where);
+	}
+	free(data);
+	return 0;
+}
+
+static int
+read_users(struct batch *b, struct err *e)
+{
+	struct api *api;
+
+	for (size_t u = 0; u < b->o->nusers; u++) {
+		const char *mid = b->o->users[u];
+		struct api_ids ids = { 0 };
+
+		if ((api = archive_session_api(b->r, e)) == NULL) {
+			err_prefix(e, "--user %s", mid);
+			return -1;
+		}
+		if (api_user_opus(api, mid, &ids, e) < 0) {
+			api_ids_release(&ids);
+			return -1;
+		}
+		log_status("user %s: %zu opus", mid, ids.n);
+		for (size_t i = 0; i < ids.n && b->n < MAX_ITEMS; i++)
+			add_item(b, ids.v[i], NULL);
+		api_ids_release(&ids);
+	}
+	return 0;
+}
+
+/* --- names --------------------------------------------------------------------- */
+
+/* Length of the UTF-8 sequence starting with byte c (1 for a stray byte). */
+static size_t
+seq_len(unsigned char c)
+{
+	return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+}
+
+/* Append field s to out, cleaned: one harmless path component, at most FIELD_MAX bytes. */
+static void
+add_field(struct buf *out, const char *s)
+{
+	size_t start = out->len;
+	bool space = false;
+
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; ) {
+		size_t k = seq_len(*p);
+
+		if (*p < 0x20 || *p == 0x7f || *p == ' ' || (*p == 0xc2 && p[1] == 0xa0)) {
+			/* control characters and runs of white space become one space */
+			space = out->len > start;
+			p += (*p == 0xc2) ? 2 : 1;
+			continue;
+		}
+		if (strnlen((const char *)p, k) < k)
+			break;
+		if (out->len - start + (space ? 1 : 0) + k > FIELD_MAX)
+			break;
+		if (space)
+			buf_addc(out, ' ');
+		space = false;
+		if (k == 1 && strchr("/\\:*?\"<>|", *p))
+			buf_addc(out, '_');
+		else
+			buf_add(out, p, k);
+		p += k;
+	}
+}
+
+char *
+batch_name(const char *tmpl, const char *id, const char *title, const char *author,
+    long long date, const char *mid)
+{
+	struct buf out;
+	char day[16] = "";
+	char *name;
+	size_t n;
+
+	if (date > 0) {
+		/* the day as the writer saw it: Bilibili's dates are China Standard Time */
+		time_t t = (time_t)(date + 8 * 3600);
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	}
+	buf_init(&out, 0);
+	for (const char *p = tmpl; *p; ) {
+		const char *val = NULL;
+		size_t skip = 0;
+
+		if (strncmp(p, "{id}", 4) == 0)
+			val = id, skip = 4;
+		else if (strncmp(p, "{title}", 7) == 0)
+			val = title, skip = 7;
+		else if (strncmp(p, "{author}", 8) == 0)
+			val = author, skip = 8;
+		else if (strncmp(p, "{date}", 6) == 0)
+			val = day, skip = 6;
+		else if (strncmp(p, "{mid}", 5) == 0)
+			val = mid, skip = 5;
+		if (skip) {
+			add_field(&out, val && *val ? val : "");
+			p += skip;
+		} else {
+			/* the template's own text is cleaned like a field, a character at a time */
+			size_t k = seq_len((unsigned char)*p);
+			char one[5] = "";
+
+			if (strnlen(p, k) < k)
+				break;
+			memcpy(one, p, k);
+			add_field(&out, one);
+			p += k;
+		}
+	}
+	name = buf_detach(&out, &n);
+	/* trim spaces, then no hidden files, no "." or "..": a leading dot becomes '_' */
+	while (n > 0 && name[n - 1] == ' ')
+		name[--n] = '\0';
+	while (*name == ' ')
+		memmove(name, name + 1, n--);
+	for (char *p = name; *p == '.'; p++)
+		*p = '_';
+	if (n > NAME_MAX_BYTES) {
+		/* cut at a character boundary */
+		size_t cut = NAME_MAX_BYTES;
+
+		while (cut > 0 && ((unsigned char)name[cut] & 0xc0) == 0x80)
+			cut--;
+		name[cut] = '\0';
+	}
+	if (*name == '\0') {
+		free(name);
+		name = xstrdup(id);
+	}
+	return name;
+}
+
+/* Names a library site keeps for itself. */
+static bool
+reserved(const char *name)
+{
+	static const char *const words[] = { "index", "style", "images", "raw" };
+
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (strcasecmp(name, words[i]) == 0)
+			return true;
+	return false;
+}
+
+static char *
+output_path(const struct batch *b, const char *name)
+{
+	char *file = xasprintf("%s%s", name, b->site ? ".html" : ".epub");
+	char *path = file_join(b->dir, file);
+
+	free(file);
+	return path;
+}
+
+/*
+ * The name for article a: its old one when the manifest has it, else the
+ * template's, with "-2", "-3" ... while another article (in the manifest, in
+ * this run, or a file we did not write) holds it.
+ */
+static char *
+unique_name(struct batch *b, const struct article *a)
+{
+	const struct manifest_entry *old = manifest_find(&b->m, a->id);
+	char *base, *name;
+
+	if (old)
+		return xstrdup(old->name);
+	base = batch_name(b->o->name_template ? b->o->name_template : "{id}", a->id, a->title,
+	    a->author_name, a->pub_ts, a->author_mid);
+	name = xstrdup(base);
+	for (int k = 2; ; k++) {
+		char *path = output_path(b, name);
+		bool taken = manifest_name_taken(&b->m, name, a->id) || (b->site && reserved(name)) ||
+		    file_exists(path);
+
+		free(path);
+		if (!taken || k > 10000)
+			break;
+		free(name);
+		name = xasprintf("%s-%d", base, k);
+	}
+	free(base);
+	return name;
+}
+
+/* --- the run ---------------------------------------------------------------------- */
+
+static const char *
+item_id(const struct item *it)
+{
+	return it->resolved ? it->in.id : it->arg;
+}
+
+/* True when the item's book is there already (and --force is off): no API request needed. */
+static bool
+already_done(struct batch *b, const struct item *it)
+{
+	const struct manifest_entry *en;
+	char *path;
+	bool have = false;
+
+	if (b->o->force || b->o->combine)
+		return false;
+	en = manifest_find(&b->m, it->in.id);
+	if (en) {
+		path = output_path(b, en->name);
+		have = file_exists(path);
+		free(path);
+	} else if (!b->site && (b->o->name_template == NULL ||
+	    strcmp(b->o->name_template, "{id}") == 0)) {
+		/* a directory of books named by id, made before the manifest (or by hand) */
+		path = output_path(b, it->in.id);
+		have = file_exists(path);
+		free(path);
+	}
+	return have;
+}
+
+static void
+show_label(struct batch *b, const struct item *it)
+{
+	char label[256], eta[32] = "";
+	size_t total = b->n, k = b->finished;
+	double spent = difftime(time(NULL), b->started);
+
+	if (k > 0 && spent > 0) {
+		double left = spent / (double)k * (double)(total - k);
+
+		snprintf(eta, sizeof eta, ", ETA %dm%02ds", (int)(left / 60), (int)left % 60);
+	}
+	snprintf(label, sizeof label, "[%zu/%zu%s] ", k + 1, total, eta);
+	archive_set_label(b->r, label);
+	if (b->o->progress)
+		log_progress("%sopus %s", label, item_id(it));
+}
+
+/* Resolve, de-duplicate and skip the items [from, to); return how many are left to fetch. */
+static void
+prepare_window(struct batch *b, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
+		struct item *it = &b->v[i];
+		struct err e;
+
+		if (it->state != ITEM_PENDING)
+			continue;
+		err_init(&e);
+		if (archive_resolve(b->r, it->arg, &it->in, &e) < 0) {
+			if (it->where)
+				err_prefix(&e, "%s", it->where);
+			fail(it, e.msg);
+			continue;
+		}
+		it->resolved = true;
+		for (size_t j = 0; j < i; j++)
+			if (b->v[j].resolved && b->v[j].in.kind == it->in.kind &&
+			    strcmp(b->v[j].in.id, it->in.id) == 0) {
+				log_info("'%s' is the same article as '%s'; once is enough", it->arg,
+				    b->v[j].arg);
+				it->state = ITEM_SKIPPED;
+				break;
+			}
+		if (it->state == ITEM_PENDING && already_done(b, it)) {
+			log_info("opus %s: already archived; skipped", it->in.id);
+			it->state = ITEM_SKIPPED;
+		}
+	}
+}
+
+/* Fetch, parse and write (or, with --combine, keep) one article. */
+static void
+run_item(struct batch *b, struct item *it)
+{
+	struct article *a = NULL;
+	struct archive_done done = { 0 };
+	struct err e;
+	char *name = NULL, *out = NULL;
+	enum archive_result res;
+
+	err_init(&e);
+	show_label(b, it);
+	if (archive_load(b->r, &it->in, &a, &e) < 0) {
+		fail(it, e.msg);
+		goto out;
+	}
+	if (b->o->combine) {
+		it->a = a;
+		it->state = ITEM_DONE;
+		log_status("opus %s: '%s' read", a->id, a->title);
+		a = NULL;
+		goto out;
+	}
+	name = unique_name(b, a);
+	out = b->site ? xstrdup(b->dir) : output_path(b, name);
+	res = archive_write(b->r, a, out, b->site ? name : NULL, &done, &e);
+	if (res == ARCHIVE_FAILED) {
+		fail(it, e.msg);
+		goto out;
+	}
+	it->state = res == ARCHIVE_OK ? ITEM_DONE : ITEM_INCOMPLETE;
+	{
+		struct manifest_entry en = {
+			a->id, name, a->pub_ts, a->title, a->author_name ? a->author_name : "",
+			done.cover_href ? done.cover_href : "",
+		};
+
+		if (manifest_put(&b->m, &en, &e) < 0)
+			log_warn("%s (later runs will not know that opus %s is done)", e.msg, a->id);
+	}
+	if (b->site) {
+		char *page = output_path(b, name);
+
+		log_status("opus %s: '%s' -> %s%s", a->id, a->title, page,
+		    res == ARCHIVE_OK ? "" : " (incomplete)");
+		free(page);
+	} else {
+		log_status("opus %s: '%s' -> %s%s", a->id, a->title, out,
+		    res == ARCHIVE_OK ? "" : " (incomplete)");
+	}
+out:
+	b->finished++;
+	free(done.cover_href);
+	article_free(a);
+	free(name);
+	free(out);
+}
+
+static int
+by_date_desc(const void *x, const void *y)
+{
+	const struct archive_entry *a = x, *b = y;
+
+	return a->date < b->date ? 1 : a->date > b->date ? -1 : strcmp(a->href, b->href);
+}
+
+static int
+write_index(struct batch *b, struct err *e)
+{
+	struct archive_entry *v = xcalloc(b->m.n ? b->m.n : 1, sizeof *v);
+	char **hrefs = xcalloc(b->m.n ? b->m.n : 1, sizeof *hrefs);
+	size_t n = 0;
+	int rc;
+
+	for (size_t i = 0; i < b->m.n; i++) {
+		const struct manifest_entry *en = &b->m.v[i];
+		char *page = output_path(b, en->name);
+		bool have = file_exists(page);
+
+		free(page);
+		if (!have)
+			continue;       /* removed by hand since: not listed */
+		hrefs[n] = xasprintf("%s.html", en->name);
+		v[n].title = en->title;
+		v[n].author = en->author && *en->author ? en->author : NULL;
+		v[n].date = en->date;
+		v[n].href = hrefs[n];
+		v[n].thumb = en->cover && *en->cover ? en->cover : NULL;
+		n++;
+	}
+	qsort(v, n, sizeof *v, by_date_desc);
+	rc = archive_write_index(b->r, b->dir, v, n, e);
+	for (size_t i = 0; i < n; i++)
+		free(hrefs[i]);
+	free(hrefs);
+	free(v);
+	return rc;
+}
+
+static int
+by_pub_asc(const void *x, const void *y)
+{
+	const struct article *a = *(struct article *const *)x, *b = *(struct article *const *)y;
+
+	return a->pub_ts < b->pub_ts ? -1 : a->pub_ts > b->pub_ts ? 1 : strcmp(a->id, b->id);
+}
+
+static enum archive_result
+write_combined(struct batch *b, struct err *e)
+{
+	struct article **v = xcalloc(b->n ? b->n : 1, sizeof *v);
+	size_t n = 0;
+	enum archive_result res;
+
+	for (size_t i = 0; i < b->n; i++)
+		if (b->v[i].a)
+			v[n++] = b->v[i].a;
+	if (n == 0) {
+		free(v);
+		err_set(e, "no article could be read; '%s' not written", b->o->output);
+		return ARCHIVE_FAILED;
+	}
+	qsort(v, n, sizeof *v, by_pub_asc);
+	res = archive_write_combined(b->r, v, n, b->o->output, e);
+	if (res != ARCHIVE_FAILED)
+		log_status("wrote %zu articles into '%s'", n, b->o->output);
+	free(v);
+	return res;
+}
+
+static void
+write_failed_list(struct batch *b)
+{
+	struct buf out;
+	struct err e;
+
+	buf_init(&out, 0);
+	for (size_t i = 0; i < b->n; i++)
+		if (b->v[i].state == ITEM_FAILED)
+			buf_addf(&out, "%s\n", item_id(&b->v[i]));
+	err_init(&e);
+	if (file_write_atomic(b->o->failed_list, buf_str(&out), out.len, false, &e) < 0)
+		log_error("--failed-list: %s", e.msg);
+	buf_release(&out);
+}
+
+static enum archive_result
+summary(struct batch *b)
+{
+	size_t count[ITEM_INCOMPLETE + 1] = { 0 };
+
+	for (size_t i = 0; i < b->n; i++)
+		count[b->v[i].state]++;
+	log_status("%zu articles: %zu done, %zu skipped, %zu failed, %zu incomplete", b->n,
+	    count[ITEM_DONE], count[ITEM_SKIPPED], count[ITEM_FAILED], count[ITEM_INCOMPLETE]);
+	if (count[ITEM_FAILED]) {
+		/* the failures again, together, where the summary is read */
+		for (size_t i = 0; i < b->n; i++)
+			if (b->v[i].state == ITEM_FAILED)
+				log_error("failed: %s", b->v[i].reason);
+	}
+	if (b->o->failed_list)
+		write_failed_list(b);
+	if (count[ITEM_FAILED])
+		return ARCHIVE_FAILED;
+	return count[ITEM_INCOMPLETE] ? ARCHIVE_INCOMPLETE : ARCHIVE_OK;
+}
+
+enum archive_result
+batch_run(const struct archive_opts *o, struct err *e)
+{
+	struct batch b;
+	enum archive_result res = ARCHIVE_FAILED, combined = ARCHIVE_OK;
+	size_t window;
+
+	memset(&b, 0, sizeof b);
+	b.o = o;
+	b.started = time(NULL);
+	if ((b.r = archive_session_new(o, e)) == NULL)
+		return ARCHIVE_FAILED;
+	for (size_t i = 0; i < o->nids; i++)
+		add_item(&b, o->ids[i], NULL);
+	if (o->batch_file && read_batch_file(&b, o->batch_file, e) < 0)
+		goto out;
+	if (read_users(&b, e) < 0)
+		goto out;
+	if (b.n == 0) {
+		err_set(e, "nothing to archive: the list is empty");
+		goto out;
+	}
+	if (o->combine) {
+		if (o->output == NULL) {
+			err_set(e, "--combine needs -o BOOK.epub");
+			goto out;
+		}
+	} else {
+		b.site = archive_pick_format(o->format, o->output ? o->output : "") == FORMAT_SITE;
+		b.dir = xstrdup(o->output ? o->output : ".");
+		if (file_mkdirs(b.dir, e) < 0 || manifest_load(&b.m, b.dir, e) < 0)
+			goto out;
+	}
+	window = o->net.jobs > WINDOW_MIN ? (size_t)o->net.jobs : WINDOW_MIN;
+	for (size_t from = 0; from < b.n; from += window) {
+		size_t to = from + window < b.n ? from + window : b.n;
+		struct input *want = xcalloc(window, sizeof *want);
+		size_t k = 0;
+
+		prepare_window(&b, from, to);
+		for (size_t i = from; i < to; i++) {
+			if (b.v[i].state == ITEM_PENDING)
+				want[k++] = b.v[i].in;
+			else
+				b.finished++;
+		}
+		archive_prefetch(b.r, want, k);
+		free(want);
+		for (size_t i = from; i < to; i++)
+			if (b.v[i].state == ITEM_PENDING)
+				run_item(&b, &b.v[i]);
+	}
+	if (o->progress)
+		log_progress_end();
+	archive_set_label(b.r, NULL);
+	if (o->combine) {
+		combined = write_combined(&b, e);
+		if (combined == ARCHIVE_FAILED) {
+			log_error("%s", e->msg);
+			err_init(e);
+		}
+	} else if (b.site) {
+		struct err ie;
+
+		err_init(&ie);
+		if (write_index(&b, &ie) < 0) {
+			log_error("library index: %s", ie.msg);
+			combined = ARCHIVE_FAILED;
+		}
+	}
+	res = summary(&b);
+	if (combined == ARCHIVE_FAILED)
+		res = ARCHIVE_FAILED;
+	else if (combined == ARCHIVE_INCOMPLETE && res == ARCHIVE_OK)
+		res = ARCHIVE_INCOMPLETE;
+out:
+	for (size_t i = 0; i < b.n; i++) {
+		free(b.v[i].arg);
+		free(b.v[i].where);
+		free(b.v[i].reason);
+		if (b.v[i].resolved)
+			input_release(&b.v[i].in);
+		article_free(b.v[i].a);
+	}
+	free(b.v);
+	free(b.dir);
+	manifest_release(&b.m);
+	archive_session_free(b.r);
+	return res;
+}

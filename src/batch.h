@@ -1,0 +1,36 @@
+/*
+ * batch: many articles in one run.  Gathers them (ids and URLs on the
+ * command line, --batch FILE, --user MID), names their books (--name), skips
+ * what a directory already holds, fetches in windows so API answers and
+ * pictures come in concurrently, writes one book each, one combined book
+ * (--combine) or a library site, and ends with a summary.  One failing
+ * article never stops the others.
+ */
+#ifndef OA_BATCH_H
+#define OA_BATCH_H
+
+#include <stdbool.h>
+
+#include "archive.h"
+#include "err.h"
+
+/* Return true when o asks for batch handling rather than one article to one file. */
+bool batch_wanted(const struct archive_opts *o);
+
+/*
+ * Run the batch.  Failures of single articles are printed as they happen and
+ * summed up at the end; e is set only when the whole run could not start
+ * (or, with --combine, when the book could not be made).
+ */
+enum archive_result batch_run(const struct archive_opts *o, struct err *e);
+
+/*
+ * Expand a --name template for one article into a file name (no extension)
+ * the caller frees.  Fields: {id} {title} {author} {date} {mid}.  Every
+ * field is cleaned so that the name is one harmless path component: no
+ * separators, no control characters, not hidden, not too long.
+ */
+char *batch_name(const char *tmpl, const char *id, const char *title, const char *author,
+    long long date, const char *mid);
+
+#endif

@@ -81,7 +81,24 @@ batch_wanted(const struct archive_opts *o)
 	if (o->nids > 1 || o->batch_file || o->nusers > 0 || o->combine)
 		return true;
 	/* one id into a directory, or as a site: it joins that directory's books or library */
-	return o->output && archive_pick_format(o->format, o->output) == FORMAT_SITE;
+	return o->output && (archive_pick_format(o->format, o->output) == FORMAT_SITE ||
+	    file_is_dir(o->output) || o->output[strlen(o->output) - 1] == '/');
+}
+
+/*
+ * A library site, or a directory of books?  --format says; without it, one
+ * article named on the command line into a directory makes a site (as it
+ * would alone), while a list of articles into a directory makes books:
+ * "opus-archive --batch ids.txt -o library/" keeps one book per article.
+ */
+static bool
+wants_site(const struct archive_opts *o)
+{
+	if (o->format != FORMAT_AUTO)
+		return o->format == FORMAT_SITE;
+	if (o->nids == 1 && o->batch_file == NULL && o->nusers == 0)
+		return archive_pick_format(o->format, o->output ? o->output : "") == FORMAT_SITE;
+	return false;
 }
 
 /* --- gathering ------------------------------------------------------------------ */
@@ -246,14 +263,17 @@ batch_name(const char *tmpl, const char *id, const char *title, const char *auth
 			add_field(&out, val && *val ? val : "");
 			p += skip;
 		} else {
-			/* the template's own text is cleaned like a field, a character at a time */
+			/* the template's own text: kept, but for what cannot be in a file name */
 			size_t k = seq_len((unsigned char)*p);
-			char one[5] = "";
 
 			if (strnlen(p, k) < k)
 				break;
-			memcpy(one, p, k);
-			add_field(&out, one);
+			if (k == 1 && ((unsigned char)*p < 0x20 || *p == 0x7f))
+				;
+			else if (k == 1 && strchr("/\\:*?\"<>|", *p))
+				buf_addc(&out, '_');
+			else
+				buf_add(&out, p, k);
 			p += k;
 		}
 	}
@@ -613,7 +633,7 @@ batch_run(const struct archive_opts *o, struct err *e)
 			goto out;
 		}
 	} else {
-		b.site = archive_pick_format(o->format, o->output ? o->output : "") == FORMAT_SITE;
+		b.site = wants_site(o);
 		b.dir = xstrdup(o->output ? o->output : ".");
 		if (file_mkdirs(b.dir, e) < 0 || manifest_load(&b.m, b.dir, e) < 0)
 			goto out;

@@ -12,7 +12,7 @@ SAMPLES=$top_srcdir/samples
 
 mkdir -p "$top_builddir/tests/tmp"
 TMP=$(mktemp -d "$top_builddir/tests/tmp/$(basename "$0" .sh).XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 # No user configuration or cache leaks in, and nothing leaks out.
 HOME=$TMP/home
 XDG_CACHE_HOME=$TMP/cache

@@ -9,8 +9,8 @@ if ! have_python || ! command -v openssl >/dev/null 2>&1; then
 	exit 0
 fi
 
-S=$TMP/server
-D=$S/data
+. "$top_srcdir/tests/server.sh"
+D=$TMP/data
 mkdir -p "$D/opus" "$D/b23"
 ID=1047362918573064199
 cp "$SAMPLES/opus-full.json" "$D/opus/$ID.json"
@@ -18,51 +18,7 @@ LEGACY=862917305341329408
 cp "$SAMPLES/opus-legacy.json" "$D/opus/$LEGACY.json"
 printf '//www.bilibili.com/opus/%s?share_source=copy' "$ID" >"$D/b23/AbCd12"
 printf 'https://www.bilibili.com/video/BV1xx411c7mD' >"$D/b23/video"
-
-"$PYTHON3" "$top_srcdir/tests/bili-server.py" --state-dir "$S" --data-dir "$D" --parent $$ \
-	--max-seconds 900 2>"$TMP/server.err" &
-SPID=$!
-trap 'kill $SPID 2>/dev/null; rm -rf "$TMP"' EXIT
-i=0
-while [ ! -s "$S/port" ] && [ $i -lt 200 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if [ ! -s "$S/port" ]; then
-	echo "Bail out! the test server did not start"
-	cat "$TMP/server.err"
-	exit 1
-fi
-PORT=$(cat "$S/port")
-
-faults() {  # faults JSON: replace the server's fault rules
-	printf '%s\n' "$1" >"$S/faults.tmp" && mv "$S/faults.tmp" "$S/faults.json"
-}
-
-# oa CACHE ARGS...: run the program against the test server with its own cache
-oa() {
-	cache=$1
-	shift
-	"$OPUS_ARCHIVE" --connect-to "::127.0.0.1:$PORT" --cacert "$S/ca.pem" \
-		--cache-dir "$TMP/$cache" --retry-delay 0.05 --rate 1000 "$@"
-}
-
-mark() {  # mark: remember how many requests the server has seen
-	MARK=$(wc -l <"$S/requests.log" 2>/dev/null || echo 0)
-}
-
-since() {  # since: the requests after the last mark
-	tail -n +"$((MARK + 1))" "$S/requests.log"
-}
-
-count() {  # count PATTERN: requests since the mark whose line matches
-	since | grep -c -- "$1"
-}
-
-expect_status() {  # expect_status GOT WANT DESCRIPTION
-	ok $([ "$1" -eq "$2" ]; echo $?) "$3: exit status $1 (want $2)"
-	[ "$1" -eq "$2" ] || diag "$TMP/err"
-}
+server_start "$D"
 
 pictures_in() {  # pictures_in BOOK: how many pictures the book holds
 	"$PYTHON3" -c 'import zipfile,sys; print(sum(1 for n in zipfile.ZipFile(sys.argv[1]).namelist() if n.startswith("OEBPS/images/")))' "$1"

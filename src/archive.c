@@ -324,8 +324,9 @@ show_progress(void *ctx, size_t done, size_t total, unsigned long long bytes)
 {
 	const struct session *r = ctx;
 
-	log_progress("%sopus %s: pictures %zu/%zu, %.1f MB", r->label, r->current, done, total,
-	    (double)bytes / 1e6);
+	/* no article name when the pictures of several come in together */
+	log_progress("%s%s%s%spictures %zu/%zu, %.1f MB", r->label, *r->current ? "opus " : "",
+	    r->current, *r->current ? ": " : "", done, total, (double)bytes / 1e6);
 	if (done == total && r->label[0] == '\0')
 		log_progress_keep();
 }
@@ -389,7 +390,8 @@ download_pictures(struct session *r, const char *what, struct assets *t, struct 
 		who[nj++] = &t->v[i];
 	}
 	if (nj > 0) {
-		log_info("opus %s: downloading %zu pictures", what, nj);
+		log_info("%s%s: downloading %zu pictures", *what ? "opus " : "",
+		    *what ? what : "several articles", nj);
 		r->current = what;
 		fetch_run(r->f, jobs, nj, r->o->progress ? show_progress : NULL, r);
 		for (size_t i = 0; i < nj; i++) {
@@ -630,6 +632,24 @@ archive_load(struct session *r, const struct input *in, struct article **a, stru
 	free(source);
 	free(raw);
 	return rc;
+}
+
+void
+archive_prefetch_pictures(struct session *r, struct article *const *v, size_t n)
+{
+	struct assets t;
+	struct err e;
+
+	if (r->o->offline || n < 2)
+		return;
+	assets_init(&t);
+	for (size_t i = 0; i < n; i++)
+		article_each_picture(v[i], add_picture, &t);
+	err_init(&e);
+	/* failures stay quiet here: each article's own pass retries and reports them */
+	if (download_pictures(r, "", &t, &e) < 0)
+		log_info("%s", e.msg);
+	assets_release(&t);
 }
 
 bool

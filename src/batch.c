@@ -44,9 +44,18 @@ struct batch {
 	char *dir;              /* owned: where the books go (not with --combine) */
 	bool site;              /* a library site rather than a directory of books */
 	struct manifest m;
-	time_t started;
+	double started;         /* monotonic seconds */
 	size_t finished;        /* articles dealt with so far, for the progress line */
 };
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static struct item *
 add_item(struct batch *b, const char *arg, const char *where)
@@ -386,21 +395,27 @@ already_done(struct batch *b, const struct item *it)
 	return have;
 }
 
+/*
+ * The progress line's label: "[k/N, ETA 1m20s] " for article k, or
+ * "[k-m/N, ...] " while the pictures of a window of articles come in.
+ */
 static void
-show_label(struct batch *b, const struct item *it)
+show_label(struct batch *b, const struct item *it, size_t span)
 {
-	char label[256], eta[32] = "";
+	char label[256], eta[32] = "", range[32] = "";
 	size_t total = b->n, k = b->finished;
-	double spent = difftime(time(NULL), b->started);
+	double spent = now_s() - b->started;
 
 	if (k > 0 && spent > 0) {
 		double left = spent / (double)k * (double)(total - k);
 
 		snprintf(eta, sizeof eta, ", ETA %dm%02ds", (int)(left / 60), (int)left % 60);
 	}
-	snprintf(label, sizeof label, "[%zu/%zu%s] ", k + 1, total, eta);
+	if (span > 1)
+		snprintf(range, sizeof range, "-%zu", k + span);
+	snprintf(label, sizeof label, "[%zu%s/%zu%s] ", k + 1, range, total, eta);
 	archive_set_label(b->r, label);
-	if (b->o->progress)
+	if (b->o->progress && it)
 		log_progress("%sopus %s", label, item_id(it));
 }
 
@@ -437,29 +452,39 @@ prepare_window(struct batch *b, size_t from, size_t to)
 	}
 }
 
-/* Fetch, parse and write (or, with --combine, keep) one article. */
+/* Fetch and parse one article into it->a; a failure is the item's. */
 static void
-run_item(struct batch *b, struct item *it)
+load_item(struct batch *b, struct item *it)
 {
-	struct article *a = NULL;
+	struct err e;
+
+	err_init(&e);
+	show_label(b, it, 1);
+	if (archive_load(b->r, &it->in, &it->a, &e) < 0) {
+		fail(it, e.msg);
+		b->finished++;
+	}
+}
+
+/* Write the book of a loaded article (with --combine, keep it for the one book). */
+static void
+write_item(struct batch *b, struct item *it)
+{
+	struct article *a = it->a;
 	struct archive_done done = { 0 };
 	struct err e;
 	char *name = NULL, *out = NULL;
 	enum archive_result res;
 
 	err_init(&e);
-	show_label(b, it);
-	if (archive_load(b->r, &it->in, &a, &e) < 0) {
-		fail(it, e.msg);
-		goto out;
-	}
 	if (b->o->combine) {
-		it->a = a;
 		it->state = ITEM_DONE;
 		log_status("opus %s: '%s' read", a->id, a->title);
-		a = NULL;
-		goto out;
+		b->finished++;
+		return;
 	}
+	show_label(b, it, 1);
+	it->a = NULL;
 	name = unique_name(b, a);
 	out = b->site ? xstrdup(b->dir) : output_path(b, name);
 	res = archive_write(b->r, a, out, b->site ? name : NULL, &done, &e);
@@ -477,15 +502,12 @@ run_item(struct batch *b, struct item *it)
 		if (manifest_put(&b->m, &en, &e) < 0)
 			log_warn("%s (later runs will not know that opus %s is done)", e.msg, a->id);
 	}
-	if (b->site) {
-		char *page = output_path(b, name);
+	{
+		char *where = b->site ? output_path(b, name) : xstrdup(out);
 
-		log_status("opus %s: '%s' -> %s%s", a->id, a->title, page,
+		log_status("opus %s: '%s' -> %s%s", a->id, a->title, where,
 		    res == ARCHIVE_OK ? "" : " (incomplete)");
-		free(page);
-	} else {
-		log_status("opus %s: '%s' -> %s%s", a->id, a->title, out,
-		    res == ARCHIVE_OK ? "" : " (incomplete)");
+		free(where);
 	}
 out:
 	b->finished++;
@@ -614,7 +636,7 @@ batch_run(const struct archive_opts *o, struct err *e)
 
 	memset(&b, 0, sizeof b);
 	b.o = o;
-	b.started = time(NULL);
+	b.started = now_s();
 	if ((b.r = archive_session_new(o, e)) == NULL)
 		return ARCHIVE_FAILED;
 	for (size_t i = 0; i < o->nids; i++)
@@ -653,9 +675,26 @@ batch_run(const struct archive_opts *o, struct err *e)
 		}
 		archive_prefetch(b.r, want, k);
 		free(want);
+		/* read the window's articles, fetch all their pictures at once, then write each */
 		for (size_t i = from; i < to; i++)
 			if (b.v[i].state == ITEM_PENDING)
-				run_item(&b, &b.v[i]);
+				load_item(&b, &b.v[i]);
+		{
+			struct article **arts = xcalloc(window, sizeof *arts);
+			size_t na = 0;
+
+			for (size_t i = from; i < to; i++)
+				if (b.v[i].state == ITEM_PENDING && b.v[i].a)
+					arts[na++] = b.v[i].a;
+			if (!o->combine && na > 1) {
+				show_label(&b, NULL, na);
+				archive_prefetch_pictures(b.r, arts, na);
+			}
+			free(arts);
+		}
+		for (size_t i = from; i < to; i++)
+			if (b.v[i].state == ITEM_PENDING && b.v[i].a)
+				write_item(&b, &b.v[i]);
 	}
 	if (o->progress)
 		log_progress_end();

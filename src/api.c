@@ -3,11 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api.h"
 #include "file.h"
 #include "jsonval.h"
 #include "log.h"
+#include "wbi.h"
 #include "xalloc.h"
 
 const char api_default_user_agent[] =
@@ -264,6 +266,149 @@ api_prefetch_opus(struct api *a, const char *const *ids, size_t n)
 		free((char *)jobs[i].referer);
 	}
 	free(jobs);
+}
+
+/*
+ * The WBI mixin key (spec §1.5): from the keys kept in the cache directory
+ * when they are from today (they change daily), else from x/web-interface/nav,
+ * which hands them out even to visitors (with code -101).
+ */
+static int
+wbi_key(struct api *a, char mixin[33], struct err *e)
+{
+	char *path = xasprintf("%s/wbi-keys", a->cache->dir), *kept = NULL;
+	char today[16], day[16], img[80], sub[80];
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t len;
+	struct fetch_job job;
+	struct jsv *root = NULL;
+	long long code;
+	char *msg = NULL, *ik = NULL, *sk = NULL;
+	int rc = -1;
+
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y%m%d", &tm);
+	if (file_exists(path) && file_read(path, 4096, &kept, &len, e) == 0 &&
+	    sscanf(kept, "%15s %79s %79s", day, img, sub) == 3 && strcmp(day, today) == 0 &&
+	    wbi_mixin(img, sub, mixin) == 0) {
+		free(kept);
+		free(path);
+		return 0;
+	}
+	free(kept);
+	err_init(e);
+	memset(&job, 0, sizeof job);
+	job.url = API_BASE "/x/web-interface/nav";
+	job.referer = "https://www.bilibili.com/";
+	job.kind = FETCH_API;
+	job.max_bytes = API_MAX_RESPONSE;
+	fetch_run(a->f, &job, 1, NULL, NULL);
+	if (!job.ok) {
+		err_set(e, "the WBI keys: '%s': %s", job.url, job.error);
+	} else if (!envelope(buf_str(&job.body), job.body.len, &code, &msg, &root)) {
+		err_set(e, "the WBI keys: '%s' did not answer with an API response", job.url);
+	} else if ((ik = wbi_key_from_url(jsv_str(jsv_path(root, "data.wbi_img.img_url"), NULL))) == NULL ||
+	    (sk = wbi_key_from_url(jsv_str(jsv_path(root, "data.wbi_img.sub_url"), NULL))) == NULL ||
+	    wbi_mixin(ik, sk, mixin) < 0) {
+		err_set(e, "the WBI keys: '%s' (code %lld: %s) holds no usable data.wbi_img", job.url,
+		    code, msg);
+	} else {
+		char *line = xasprintf("%s %s %s\n", today, ik, sk);
+		struct err we;
+
+		err_init(&we);
+		if (cache_store(a->cache, path, line, strlen(line), &we) < 0)
+			log_warn("cannot keep the WBI keys: %s", we.msg);
+		free(line);
+		rc = 0;
+	}
+	free(ik);
+	free(sk);
+	free(msg);
+	jsv_free(root);
+	buf_release(&job.body);
+	free(job.effective_url);
+	free(path);
+	return rc;
+}
+
+int
+api_user_articles(struct api *a, const char *mid, struct api_ids *out, struct err *e)
+{
+	char mixin[33];
+	const int ps = 30, max_pages = 1000;
+
+	if (api_prepare(a, e) < 0 || wbi_key(a, mixin, e) < 0)
+		return -1;
+	for (int pn = 1; pn <= max_pages; pn++) {
+		char pns[16], pss[16], *query, *url, *referer, *what;
+		const char *names[] = { "mid", "pn", "ps", "sort", "web_location" };
+		const char *values[] = { mid, pns, pss, "publish_time", "1550101" };
+		struct buf body;
+		struct jsv *root = NULL, *list;
+		long long code, count = 0;
+		char *msg = NULL;
+		size_t n;
+		int rc;
+		bool have_body;
+
+		snprintf(pns, sizeof pns, "%d", pn);
+		snprintf(pss, sizeof pss, "%d", ps);
+		query = wbi_sign(names, values, 5, mixin, (long long)time(NULL));
+		url = xasprintf(API_BASE "/x/space/wbi/article?%s", query);
+		referer = xasprintf("https://space.bilibili.com/%s/article", mid);
+		what = xasprintf("user %s, page %d of the 专栏 list", mid, pn);
+		rc = api_get(a, url, referer, what, &body, e);
+		have_body = rc == 0;
+		free(query);
+		free(url);
+		free(referer);
+		if (rc == 0 && !envelope(buf_str(&body), body.len, &code, &msg, &root))
+			rc = err_set(e, "%s: the answer is not an API response", what);
+		if (rc == 0) {
+			list = jsv_path(root, "data.articles");
+			if (list == NULL && jsv_path(root, "data.v_voucher"))
+				rc = err_set(e, "%s: refused (the answer holds only a v_voucher: the WBI "
+				    "signature was not accepted, or risk control wants a captcha); try "
+				    "--cookies FILE", what);
+			else if (list != NULL && jsv_type(list) != JSV_ARRAY)
+				rc = err_set(e, "%s: data.articles is not an array", what);
+		}
+		if (rc == 0) {
+			n = jsv_len(list);
+			jsv_int(jsv_path(root, "data.count"), &count);
+			for (size_t i = 0; i < n; i++) {
+				struct jsv *it = jsv_at(list, i);
+				const char *dyn = jsv_str(jsv_get(it, "dyn_id_str"), NULL);
+				long long cv;
+
+				/* the opus id when there is one: the feed may list it too, and it is read once */
+				if (dyn && *dyn && strcmp(dyn, "0") != 0 &&
+				    strspn(dyn, "0123456789") == strlen(dyn) && strlen(dyn) <= 24) {
+					api_ids_add(out, dyn);
+				} else if (jsv_int(jsv_get(it, "id"), &cv) && cv > 0) {
+					char cvs[32];
+
+					snprintf(cvs, sizeof cvs, "cv%lld", cv);
+					api_ids_add(out, cvs);
+				} else {
+					log_warn("%s: item %zu has neither dyn_id_str nor id; skipped", what, i);
+				}
+			}
+			log_info("%s: %zu articles (of %lld)", what, n, count);
+			if (n == 0 || (long long)pn * ps >= count)
+				pn = max_pages;         /* the last page */
+		}
+		if (have_body)
+			buf_release(&body);
+		free(msg);
+		jsv_free(root);
+		free(what);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* The opus ids of one page of a writer's feed, appended to *v; *more and *offset say what follows. */

@@ -57,6 +57,13 @@ void api_ids_release(struct api_ids *v);
 /* Append every opus id of writer mid (the feed, page after page; spec §1.3) to out. */
 int api_user_opus(struct api *a, const char *mid, struct api_ids *out, struct err *e);
 
+/*
+ * Append every old-style 专栏 article of writer mid (x/space/wbi/article, WBI
+ * signed, spec §1.3 and §1.5) to out: as its opus id when it has one
+ * (dyn_id_str), else as "cvN".
+ */
+int api_user_articles(struct api *a, const char *mid, struct api_ids *out, struct err *e);
+
 /* Follow a b23.tv short link; *final is the address it ends at (caller frees). */
 int api_resolve_short(struct api *a, const char *url, char **final, struct err *e);
 

@@ -189,6 +189,18 @@ read_users(struct batch *b, struct err *e)
 			return -1;
 		}
 		log_status("user %s: %zu opus", mid, ids.n);
+		{
+			/* old 专栏 posts the opus feed may not list; a refusal here is not the end */
+			size_t before = ids.n;
+			struct err ae;
+
+			err_init(&ae);
+			if (api_user_articles(api, mid, &ids, &ae) < 0)
+				log_warn("user %s: the old-style 专栏 list could not be read, so only the "
+				    "opus list is archived: %s", mid, ae.msg);
+			else if (ids.n > before)
+				log_status("user %s: %zu more from the 专栏 list", mid, ids.n - before);
+		}
 		for (size_t i = 0; i < ids.n && b->n < MAX_ITEMS; i++)
 			add_item(b, ids.v[i], NULL);
 		api_ids_release(&ids);

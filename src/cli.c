@@ -24,7 +24,7 @@ static const char usage_text[] =
 "                           https://t.bilibili.com/ID or a https://b23.tv/ link\n"
 "      --batch FILE         also the ids and URLs in FILE, one a line ('#' starts\n"
 "                           a comment; '-' reads stdin)\n"
-"      --user MID           also every opus of the writer MID\n"
+"      --user MID           also every post of the writer MID (opus feed and 专栏 list)\n"
 "      --from-json FILE     render a saved opus detail response (the whole\n"
 "                           {code, message, data} envelope); '-' reads stdin\n"
 "\n"

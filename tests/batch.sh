@@ -48,6 +48,16 @@ hostile = ["../../escape", "/etc/passwd", ".hidden", "a\tb\nc\x01d", "index", "C
            "长" * 300, "same title", "same title", "  ", "x/../../y", "..", "\\\\server\\share"]
 h = [article(100 + k, t, 1600000000 + k) for k, t in enumerate(hostile)]
 open(out + "/hostile.txt", "w").write("\n".join(h) + "\n")
+# writer 778 has no opus feed, only an old 专栏 list: two posts that also have an
+# opus id (dyn_id_str), one of them listed twice, and one that only has its cv number
+os.makedirs(out + "/articles/778")
+arts = [{"id": 900001, "title": "a", "dyn_id_str": ids[0]},
+        {"id": 900002, "title": "b", "dyn_id_str": ids[1]},
+        {"id": 900002, "title": "b", "dyn_id_str": ids[1]},
+        {"id": 4242, "title": "old", "dyn_id_str": ""}]
+json.dump({"code": 0, "message": "0", "ttl": 1,
+           "data": {"articles": arts, "pn": 1, "ps": 30, "count": 4}},
+          open(out + "/articles/778/1.json", "w"))
 EOF
 server_start "$D"
 IDS=$D/ids.txt
@@ -147,6 +157,15 @@ since | grep '/opus/feed/space' | grep -q 'offset=p3' && since | grep '/opus/fee
 ok $? "the pages follow the offset of the one before"
 n=$(ls "$TMP/user" | grep -c '\.epub$')
 ok $([ "$n" -eq 50 ]; echo $?) "every article of the writer is archived ($n)"
+mark
+oa c --user 778 -o "$TMP/user778" 2>"$TMP/err"
+expect_status $? 1 "--user 778 (专栏 list only; the cv-only post is unknown here)"
+since | grep '/x/space/wbi/article' | grep -q 'w_rid=' && ! grep -q 'could not be read' "$TMP/err"
+ok $? "the 专栏 list is asked for with a WBI signature the server accepts"
+ok $([ "$(ls "$TMP/user778" | grep -c '\.epub$')" -eq 2 ]; echo $?) \
+    "both posts with an opus id are archived, the repeated one once"
+grep -q 'cv4242' "$TMP/err"
+ok $? "the post known only by its cv number is tried and named in the failures"
 oa c --user 12a -o "$TMP/user" 2>"$TMP/err"
 expect_status $? 2 "--user with a bad mid"
 

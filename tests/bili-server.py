@@ -521,6 +521,19 @@ class Server(http.server.ThreadingHTTPServer):
             self.log.write(line + "\n")
             self.log.flush()
 
+    def wbi_keys(self):
+        """(img_key, sub_key) as /x/web-interface/nav gives them out."""
+        img = "https://i0.hdslb.com/bfs/wbi/7cd084941338484aae1ad9425b84077c.png"
+        sub = "https://i0.hdslb.com/bfs/wbi/4932caff0ff746eab6f01bf08b70ac45.png"
+        f = self.data_file("nav.json")
+        if f:
+            try:
+                w = json.loads(read_file(f))["data"]["wbi_img"]
+                img, sub = w["img_url"], w["sub_url"]
+            except (ValueError, KeyError, TypeError):
+                return None
+        return (wbi_stem(img), wbi_stem(sub))
+
     def data_file(self, *parts):
         p = os.path.realpath(os.path.join(self.data_dir, *parts))
         if not p.startswith(self.data_dir + os.sep) or not os.path.isfile(p):
@@ -768,6 +781,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 body = read_file(f)
                 return Resp(200, sniff(body), body)
         if host in API_HOSTS:
+            if path.rstrip("/") == "/x/space/wbi/article":
+                return self.route_wbi_articles(query)
             return self.route_api(path, q, headers)
         if host in WWW_HOSTS:
             if path == "/":
@@ -796,6 +811,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if is_image_host(host):
             return self.route_image(upath)
         return not_found()
+
+    def route_wbi_articles(self, query):
+        """A writer's old 专栏 list: only with a valid WBI signature (spec §1.5)
+        made from the keys /x/web-interface/nav hands out; otherwise, as the real
+        service does, code 0 with nothing but a v_voucher."""
+        srv = self.server
+        pairs = urllib.parse.parse_qsl(query, keep_blank_values=True)
+        q = dict(pairs)
+        if wbi_rid(pairs, srv.wbi_keys()) != q.get("w_rid") or not q.get("wts", "").isdigit():
+            return envelope(0, "0", {"v_voucher": "voucher_bad_signature"})
+        mid, pn, ps = q.get("mid", ""), q.get("pn", "1"), q.get("ps", "30")
+        if not SAFE_ID.match(mid) or not pn.isdigit() or not ps.isdigit():
+            return envelope(-400)
+        f = srv.data_file("articles", mid, pn + ".json")
+        if f:
+            return Resp(200, JSON_CT, read_file(f))
+        return envelope(0, "0", {"articles": [], "pn": int(pn), "ps": int(ps), "count": 0})
 
     def route_api(self, path, q, headers):
         srv = self.server
@@ -883,6 +915,32 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if fmt is None:
             return not_found()
         return Resp(200, CTYPES[fmt], picture(fmt, colour_for(key)))
+
+
+# --------------------------------------------------------------------------
+# WBI signatures (spec §1.5)
+
+WBI_TAB = [46, 47, 18, 2, 53, 8, 23, 32, 15, 50, 10, 31, 58, 3, 45, 35, 27, 43, 5, 49,
+           33, 9, 42, 19, 29, 28, 14, 39, 12, 38, 41, 13, 37, 48, 7, 16, 24, 55, 40, 61,
+           26, 17, 0, 1, 60, 51, 30, 4, 22, 25, 54, 21, 56, 59, 6, 63, 57, 62, 11, 36,
+           20, 34, 44, 52]
+
+
+def wbi_rid(pairs, keys):
+    """The w_rid the query's other parameters call for, or None without keys."""
+    if not keys:
+        return None
+    raw = keys[0] + keys[1]
+    mixin = "".join(raw[i] for i in WBI_TAB)[:32]
+    params = sorted((k, "".join(c for c in v if c not in "!'()*"))
+                    for k, v in pairs if k != "w_rid")
+    text = "&".join("%s=%s" % (urllib.parse.quote(k, safe="-_.~"),
+                               urllib.parse.quote(v, safe="-_.~")) for k, v in params)
+    return hashlib.md5((text + mixin).encode("utf-8")).hexdigest()
+
+
+def wbi_stem(url):
+    return url.rsplit("/", 1)[-1].split(".", 1)[0]
 
 
 # --------------------------------------------------------------------------

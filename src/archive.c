@@ -22,6 +22,7 @@
 #include "render.h"
 #include "sha256.h"
 #include "site.h"
+#include "warc.h"
 #include "xalloc.h"
 
 enum out_format
@@ -289,7 +290,183 @@ struct session {
 	struct api api;
 	char label[256];        /* what the progress line starts with ("" = one article) */
 	const char *current;    /* the article being fetched, for the progress line */
+	struct warc *warc;      /* --warc: the run's WARC, or NULL */
+	struct warc_slot *slots;        /* --warc-dir: the WARCs being written (owned) */
+	size_t nslots;
+	const char *warc_id;    /* --warc-dir: the article being loaded or written, or NULL */
+	char **warc_pics;       /* --warc-dir, while a batch's pictures come together: */
+	const char **warc_pic_ids;      /* which article (id) each picture URL is for (owned URLs) */
+	size_t nwarc_pics;
 };
+
+/*
+ * --warc-dir: one WARC per article, DIR/ID.warc.gz, made when the article's
+ * first exchange comes.  Exchanges that belong to no one article (short
+ * links being resolved, a batch's listing pages and API prefetch bootstrap,
+ * a combined book's pictures) go to DIR/run.warc.gz.
+ */
+struct warc_slot {
+	char *name;             /* the opus id, or "run" */
+	struct warc *w;         /* NULL once committed, or when it could not be made */
+	bool failed;            /* it could not be made or written */
+};
+
+#define WARC_RUN_NAME "run"
+
+static struct warc_slot *
+warc_slot(struct session *r, const char *name)
+{
+	struct warc_slot *s;
+	struct err e;
+
+	for (size_t i = 0; i < r->nslots; i++)
+		if (strcmp(r->slots[i].name, name) == 0)
+			return &r->slots[i];
+	r->slots = xreallocarray(r->slots, r->nslots + 1, sizeof *r->slots);
+	s = &r->slots[r->nslots++];
+	s->name = xstrdup(name);
+	s->w = NULL;
+	s->failed = false;
+	err_init(&e);
+	if (file_mkdirs(r->o->warc_dir, &e) == 0) {
+		char *near = xasprintf("%s/%s.warc.gz", r->o->warc_dir, name);
+
+		s->w = warc_open(near, r->o->args, r->o->nargs, &e);
+		free(near);
+	}
+	if (s->w == NULL) {
+		log_error("--warc-dir: %s", e.msg);
+		s->failed = true;
+	}
+	return s;
+}
+
+/*
+ * --warc-dir: remember which article each picture of v[] is for, while they
+ * are downloaded together (a picture shared by several goes with the first).
+ */
+static void
+warc_note_pictures(struct session *r, struct article *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct assets t;
+
+		assets_init(&t);
+		article_each_picture(v[i], add_picture, &t);
+		for (size_t j = 0; j < t.n; j++) {
+			r->warc_pics = xreallocarray(r->warc_pics, r->nwarc_pics + 1, sizeof *r->warc_pics);
+			r->warc_pic_ids = xreallocarray(r->warc_pic_ids, r->nwarc_pics + 1,
+			    sizeof *r->warc_pic_ids);
+			r->warc_pics[r->nwarc_pics] = picture_source(r->o, t.v[j].key);
+			r->warc_pic_ids[r->nwarc_pics++] = v[i]->id;
+		}
+		assets_release(&t);
+	}
+}
+
+static void
+warc_forget_pictures(struct session *r)
+{
+	for (size_t i = 0; i < r->nwarc_pics; i++)
+		free(r->warc_pics[i]);
+	free(r->warc_pics);
+	free(r->warc_pic_ids);
+	r->warc_pics = NULL;
+	r->warc_pic_ids = NULL;
+	r->nwarc_pics = 0;
+}
+
+/*
+ * The article an exchange belongs to: the one in hand, the id in an opus
+ * detail URL, or the article a picture being downloaded with others is for.
+ */
+static char *
+exchange_article(const struct session *r, const char *url)
+{
+	const char *p = strstr(url, "/opus/detail?id=");
+
+	if (r->warc_id)
+		return xstrdup(r->warc_id);
+	if (p && strspn(p + 16, "0123456789") > 0)
+		return xasprintf("%.*s", (int)strspn(p + 16, "0123456789"), p + 16);
+	for (size_t i = 0; i < r->nwarc_pics; i++)
+		if (strcmp(r->warc_pics[i], url) == 0)
+			return xstrdup(r->warc_pic_ids[i]);
+	return xstrdup(WARC_RUN_NAME);
+}
+
+/* The fetch observer: every exchange goes into the WARC it belongs to. */
+static void
+record_exchange(void *ctx, const struct fetch_exchange *x)
+{
+	struct session *r = ctx;
+
+	if (r->o->warc_dir) {
+		char *name = exchange_article(r, x->url);
+		struct warc_slot *s = warc_slot(r, name);
+
+		free(name);
+		if (s->w)
+			warc_exchange(s->w, x);
+	} else if (r->warc) {
+		warc_exchange(r->warc, x);
+	}
+}
+
+/*
+ * Put a WARC in place at path and free it.  It is written whatever became of
+ * the book, as the record of what the servers answered.  A WARC that cannot
+ * be written is reported and turns a complete result (res, may be NULL) into
+ * an incomplete one.
+ */
+static void
+warc_done(struct warc *w, const char *path, enum archive_result *res)
+{
+	struct err e;
+	size_t n = warc_count(w);
+
+	err_init(&e);
+	if (warc_commit(w, path, &e) < 0) {
+		log_error("%s", e.msg);
+		if (res && *res == ARCHIVE_OK)
+			*res = ARCHIVE_INCOMPLETE;
+	} else {
+		log_info("wrote '%s' (%zu HTTP exchanges)", path, n);
+	}
+}
+
+/* --warc-dir: put the WARC named name in place (a failed one makes *res incomplete). */
+static void
+warc_slot_done(struct session *r, const char *name, enum archive_result *res)
+{
+	for (size_t i = 0; i < r->nslots; i++) {
+		struct warc_slot *s = &r->slots[i];
+
+		if (strcmp(s->name, name) != 0)
+			continue;
+		if (s->w) {
+			char *path = xasprintf("%s/%s.warc.gz", r->o->warc_dir, s->name);
+
+			warc_done(s->w, path, res);
+			s->w = NULL;
+			free(path);
+		} else if (s->failed && res && *res == ARCHIVE_OK) {
+			*res = ARCHIVE_INCOMPLETE;
+		}
+	}
+}
+
+/* Put every WARC still open in place (res may be NULL). */
+static void
+warc_all_done(struct session *r, enum archive_result *res)
+{
+	if (r->warc) {
+		warc_done(r->warc, r->o->warc, res);
+		r->warc = NULL;
+	}
+	for (size_t i = 0; i < r->nslots; i++)
+		warc_slot_done(r, r->slots[i].name, res);
+}
 
 static int
 net_up(struct session *r, struct err *e)
@@ -303,6 +480,10 @@ net_up(struct session *r, struct err *e)
 
 	if (r->f)
 		return 0;
+	if (r->o->warc || r->o->warc_dir) {
+		cfg.observer = record_exchange;
+		cfg.observer_ctx = r;
+	}
 	r->f = fetch_new(&cfg, e);
 	if (r->f == NULL)
 		return -1;
@@ -523,6 +704,7 @@ archive_write(struct session *r, const struct article *a, const char *output, co
 
 	o.output = output;
 	assets_init(&t);
+	r->warc_id = a->id;
 	log_info("opus %s: '%s' by %s, %zu blocks", a->id, a->title,
 	    a->author_name ? a->author_name : "?", a->nblocks);
 	article_each_picture(a, add_picture, &t);
@@ -553,6 +735,8 @@ archive_write(struct session *r, const struct article *a, const char *output, co
 		done->cover_href = cover ? xstrdup(cover->href) : NULL;
 	}
 out:
+	r->warc_id = NULL;
+	warc_slot_done(r, a->id, &res);
 	assets_release(&t);
 	return res;
 }
@@ -625,7 +809,10 @@ archive_load(struct session *r, const struct input *in, struct article **a, stru
 	} else if (net_up(r, e) < 0) {
 		return -1;
 	}
-	if (api_opus_detail(&r->api, in->id, &raw, &len, e) < 0)
+	r->warc_id = in->id;
+	rc = api_opus_detail(&r->api, in->id, &raw, &len, e);
+	r->warc_id = NULL;
+	if (rc < 0)
 		return -1;
 	source = xasprintf("opus %s", in->id);
 	rc = parse_response(raw, len, source, a, e);
@@ -645,10 +832,13 @@ archive_prefetch_pictures(struct session *r, struct article *const *v, size_t n)
 	assets_init(&t);
 	for (size_t i = 0; i < n; i++)
 		article_each_picture(v[i], add_picture, &t);
+	if (r->o->warc_dir)
+		warc_note_pictures(r, v, n);
 	err_init(&e);
 	/* failures stay quiet here: each article's own pass retries and reports them */
 	if (download_pictures(r, "", &t, &e) < 0)
 		log_info("%s", e.msg);
+	warc_forget_pictures(r);
 	assets_release(&t);
 }
 
@@ -718,6 +908,11 @@ archive_session_new(const struct archive_opts *o, struct err *e)
 	r->api.cache = &r->cache;
 	r->api.retries = o->net.retries;
 	r->api.refresh = o->net.refresh;
+	if (o->warc && !o->offline && (r->warc = warc_open(o->warc, o->args, o->nargs, e)) == NULL) {
+		cache_release(&r->cache);
+		free(r);
+		return NULL;
+	}
 	return r;
 }
 
@@ -726,6 +921,10 @@ archive_session_free(struct session *r)
 {
 	if (r == NULL)
 		return;
+	warc_all_done(r, NULL);
+	for (size_t i = 0; i < r->nslots; i++)
+		free(r->slots[i].name);
+	free(r->slots);
 	fetch_free(r->f);
 	cache_release(&r->cache);
 	free(r);
@@ -953,6 +1152,7 @@ archive_run(const struct archive_opts *o, struct err *e)
 	} else {
 		res = archive_one_id(r, o->ids[0], e);
 	}
+	warc_all_done(r, &res);
 	archive_session_free(r);
 	return res;
 }

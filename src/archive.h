@@ -50,6 +50,10 @@ struct archive_opts {
 	time_t now;                     /* SOURCE_DATE_EPOCH or the current time */
 	struct net_opts net;
 	bool progress;                  /* show progress (stderr is a terminal, not -q) */
+	const char *warc;               /* --warc: one WARC of the run's exchanges, or NULL */
+	const char *warc_dir;           /* --warc-dir: one WARC per article (ID.warc.gz), or NULL */
+	char *const *args;              /* the command line, for the WARC's warcinfo record; */
+	size_t nargs;                   /* it must hold no secret (cookies come in a file) */
 };
 
 enum archive_result {

@@ -69,6 +69,12 @@ static const char usage_text[] =
 "                           connect to H2:P2 for requests to H1:P1 (as curl\n"
 "                           does; empty fields match anything); repeatable\n"
 "\n"
+"Web archive:\n"
+"      --warc FILE          also record every HTTP exchange of the run (requests,\n"
+"                           answers, retries, redirects) in FILE, a WARC/1.1\n"
+"                           .warc.gz; cookie values are masked\n"
+"      --warc-dir DIR       the same, one WARC per article: DIR/ID.warc.gz\n"
+"\n"
 "Messages:\n"
 "  -q, --quiet              print errors only\n"
 "  -v, --verbose            say more about what is done\n"
@@ -269,6 +275,7 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		OPT_COOKIES, OPT_USER_AGENT, OPT_CACERT, OPT_CONNECT_TO, OPT_RATE, OPT_RETRIES,
 		OPT_RETRY_DELAY, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_MAX_IMAGE_SIZE,
 		OPT_MAX_IMAGE_WIDTH, OPT_REFRESH, OPT_BATCH, OPT_USER, OPT_NAME, OPT_COMBINE, OPT_FORCE, OPT_FAILED_LIST,
+		OPT_WARC, OPT_WARC_DIR,
 	};
 	static const struct option longopts[] = {
 		{ "from-json", required_argument, NULL, OPT_FROM_JSON },
@@ -297,6 +304,8 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		{ "combine", no_argument, NULL, OPT_COMBINE },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "failed-list", required_argument, NULL, OPT_FAILED_LIST },
+		{ "warc", required_argument, NULL, OPT_WARC },
+		{ "warc-dir", required_argument, NULL, OPT_WARC_DIR },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -466,6 +475,14 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		case OPT_FAILED_LIST:
 			c->archive.failed_list = optarg;
 			break;
+		case OPT_WARC:
+		case OPT_WARC_DIR:
+			if (*optarg == '\0') {
+				err_set(e, "%s needs a path", ch == OPT_WARC ? "--warc" : "--warc-dir");
+				return CLI_USAGE;
+			}
+			*(ch == OPT_WARC ? &c->archive.warc : &c->archive.warc_dir) = optarg;
+			break;
 		case 'q':
 			c->verbosity = 0;
 			break;
@@ -532,6 +549,17 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		err_set(e, "no output: use -o FILE.epub (or -o DIR/ for a folder site)");
 		return CLI_USAGE;
 	}
+	if (c->archive.warc && c->archive.warc_dir) {
+		err_set(e, "give either --warc or --warc-dir, not both");
+		return CLI_USAGE;
+	}
+	if ((c->archive.warc || c->archive.warc_dir) && c->archive.offline) {
+		err_set(e, "--warc and --warc-dir record what is fetched; with --offline nothing is");
+		return CLI_USAGE;
+	}
+	/* for the WARC's warcinfo record: no option takes a secret (cookies come in a file) */
+	c->archive.args = argv + 1;
+	c->archive.nargs = (size_t)(argc - 1);
 	if (pick_now(&c->archive.now, e) < 0)
 		return CLI_USAGE;
 	log_set_level(c->verbosity == 0 ? LOG_QUIET : c->verbosity == 2 ? LOG_VERBOSE : LOG_NORMAL);

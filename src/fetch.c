@@ -41,6 +41,17 @@ struct transfer {
 	char *tmp;                      /* the temporary file behind out */
 	unsigned long long got;
 	bool toobig;
+	/*
+	 * The exchange in flight, for the observer: one per request sent, so a
+	 * followed redirect is an exchange of its own.  Filled from libcurl's
+	 * debug callback, which sees the bytes as they cross the wire (before
+	 * chunked transfer decoding, and with redirect bodies that libcurl
+	 * otherwise discards).
+	 */
+	bool sent;                      /* a request went out in this exchange */
+	char *url;                      /* its URL (owned) */
+	char ip[64];
+	time_t date;                    /* when the request went out */
 	struct buf req_headers, resp_headers, raw_body;
 };
 
@@ -257,8 +268,6 @@ on_body(char *p, size_t size, size_t n, void *ctx)
 		return 0;       /* aborts the transfer */
 	}
 	t->got += len;
-	if (t->f->cfg.observer)
-		buf_add(&t->raw_body, p, len);
 	if (t->out) {
 		if (fwrite(p, 1, len, t->out) != len)
 			return 0;
@@ -282,33 +291,155 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 		if (end != p + 12 && v >= 0 && v < 86400)
 			t->job->retry_after = v;
 	}
-	/* headers of a redirect's earlier answers are replaced by the last one */
-	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0)
-		buf_reset(&t->resp_headers);
-	buf_add(&t->resp_headers, p, len);
 	return len;
 }
 
-/* Record the request headers as sent, with cookie values masked. */
+/* Return true for a request header whose value is a secret (cookies, credentials). */
+static bool
+secret_header(const char *line, size_t len)
+{
+	static const char *const names[] = { "Cookie:", "Authorization:", "Proxy-Authorization:" };
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		size_t n = strlen(names[i]);
+
+		if (len >= n && strncasecmp(line, names[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Append one request header line with its secret value masked.  A Cookie
+ * header keeps the cookie names, so the record still says which cookies went
+ * out; every value becomes FETCH_MASK.
+ */
+static void
+add_masked(struct buf *b, const char *line, size_t len)
+{
+	const char *colon = memchr(line, ':', len);
+	size_t name_len = (size_t)(colon - line);
+
+	buf_add(b, line, name_len + 1);
+	if (name_len == 6 && strncasecmp(line, "Cookie", 6) == 0) {
+		const char *p = colon + 1, *end = line + len;
+		bool first = true;
+
+		while (end > p && (end[-1] == '\n' || end[-1] == '\r'))
+			end--;
+		while (p < end) {
+			const char *semi = memchr(p, ';', (size_t)(end - p));
+			const char *stop = semi ? semi : end;
+			const char *eq;
+
+			while (p < stop && *p == ' ')
+				p++;
+			eq = memchr(p, '=', (size_t)(stop - p));
+			buf_adds(b, first ? " " : "; ");
+			buf_add(b, p, (size_t)((eq ? eq : stop) - p));
+			buf_addf(b, "=%s", FETCH_MASK);
+			first = false;
+			p = semi ? semi + 1 : end;
+		}
+		buf_adds(b, "\r\n");
+	} else {
+		buf_addf(b, " %s\r\n", FETCH_MASK);
+	}
+}
+
+/* Parse the status of the last status line in a response header block; 0 when none. */
+static long
+last_status(const struct buf *h)
+{
+	long status = 0;
+
+	for (size_t i = 0; i + 5 <= h->len; ) {
+		const char *line = h->data + i, *nl = memchr(line, '\n', h->len - i);
+
+		if (strncmp(line, "HTTP/", 5) == 0) {
+			const char *sp = memchr(line, ' ', (size_t)((nl ? nl : h->data + h->len) - line));
+
+			if (sp)
+				status = strtol(sp + 1, NULL, 10);
+		}
+		if (nl == NULL)
+			break;
+		i = (size_t)(nl - h->data) + 1;
+	}
+	return status;
+}
+
+/* Hand the exchange in flight to the observer, then forget it. */
+static void
+exchange_emit(struct transfer *t, long status, const char *error)
+{
+	struct fetch_exchange x = {
+		t->url ? t->url : t->job->url,
+		buf_str(&t->req_headers), t->req_headers.len,
+		buf_str(&t->resp_headers), t->resp_headers.len,
+		buf_str(&t->raw_body), t->raw_body.len,
+		t->ip, t->date, status, error,
+	};
+
+	t->f->cfg.observer(t->f->cfg.observer_ctx, &x);
+	t->sent = false;
+	free(t->url);
+	t->url = NULL;
+	t->ip[0] = '\0';
+	buf_reset(&t->req_headers);
+	buf_reset(&t->resp_headers);
+	buf_reset(&t->raw_body);
+}
+
+/*
+ * Watch the wire for the observer: request headers (masked), response headers
+ * and body bytes, each request starting a new exchange.
+ */
 static int
 on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *ctx)
 {
 	struct transfer *t = ctx;
 
-	(void)h;
-	if (type != CURLINFO_HEADER_OUT)
+	if (t->f->cfg.observer == NULL)
 		return 0;
-	buf_reset(&t->req_headers);
-	for (size_t i = 0; i < size; ) {
-		size_t end = i;
+	switch (type) {
+	case CURLINFO_HEADER_OUT: {
+		char *url = NULL, *ip = NULL;
 
-		while (end < size && data[end] != '\n')
-			end++;
-		if (end - i > 7 && strncasecmp(data + i, "Cookie:", 7) == 0)
-			buf_adds(&t->req_headers, "Cookie: (masked)\r\n");
-		else
-			buf_add(&t->req_headers, data + i, end < size ? end - i + 1 : end - i);
-		i = end + 1;
+		/* a new request while one is recorded: a redirect being followed,
+		 * or libcurl sending again on a fresh connection after no answer */
+		if (t->sent)
+			exchange_emit(t, last_status(&t->resp_headers),
+			    t->resp_headers.len ? NULL : "no answer; the request was sent again");
+		t->sent = true;
+		t->date = time(NULL);
+		curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &url);
+		curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip);
+		t->url = xstrdup(url ? url : t->job->url);
+		snprintf(t->ip, sizeof t->ip, "%s", ip ? ip : "");
+		for (size_t i = 0; i < size; ) {
+			size_t end = i;
+
+			while (end < size && data[end] != '\n')
+				end++;
+			if (end < size)
+				end++;          /* keep the line end */
+			if (secret_header(data + i, end - i))
+				add_masked(&t->req_headers, data + i, end - i);
+			else
+				buf_add(&t->req_headers, data + i, end - i);
+			i = end;
+		}
+		break;
+	}
+	case CURLINFO_HEADER_IN:
+		buf_add(&t->resp_headers, data, size);
+		break;
+	case CURLINFO_DATA_IN:
+		buf_add(&t->raw_body, data, size);
+		break;
+	default:
+		break;
 	}
 	return 0;
 }
@@ -331,6 +462,7 @@ transfer_free(struct transfer *t)
 	buf_release(&t->req_headers);
 	buf_release(&t->resp_headers);
 	buf_release(&t->raw_body);
+	free(t->url);
 	free(t);
 }
 
@@ -484,14 +616,13 @@ transfer_done(struct transfer *t, CURLcode rc)
 {
 	struct fetch_job *job = t->job;
 	struct fetcher *f = t->f;
-	char *eff = NULL, *ip = NULL;
+	char *eff = NULL;
 	bool settled = true;
 	char why[400];
 
 	why[0] = '\0';
 	curl_easy_getinfo(t->h, CURLINFO_RESPONSE_CODE, &job->status);
 	curl_easy_getinfo(t->h, CURLINFO_EFFECTIVE_URL, &eff);
-	curl_easy_getinfo(t->h, CURLINFO_PRIMARY_IP, &ip);
 	free(job->effective_url);
 	job->effective_url = xstrdup(eff ? eff : job->url);
 	if (t->toobig)
@@ -503,14 +634,9 @@ transfer_done(struct transfer *t, CURLcode rc)
 	else if (job->status < 200 || job->status > 299)
 		snprintf(why, sizeof why, "HTTP %ld", job->status);
 	if (f->cfg.observer) {
-		struct fetch_exchange x = {
-			job->url, buf_str(&t->req_headers), t->req_headers.len,
-			buf_str(&t->resp_headers), t->resp_headers.len,
-			buf_str(&t->raw_body), t->raw_body.len, ip ? ip : "", job->status,
-			why[0] ? why : NULL,
-		};
-
-		f->cfg.observer(f->cfg.observer_ctx, &x);
+		if (!t->sent)
+			t->date = time(NULL);   /* nothing went out: connecting failed */
+		exchange_emit(t, job->status, why[0] ? why : NULL);
 	}
 	if (why[0] == '\0') {
 		/* the body is complete: put it in place */

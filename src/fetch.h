@@ -9,30 +9,45 @@
  * (connect errors, timeouts, resets, truncated bodies, 408, 429, 5xx) are
  * retried with exponential backoff and jitter, honouring Retry-After.
  *
- * Every attempt can be handed to an observer (request and response headers
- * and the body as received), so a WARC writer can record what the server
- * really sent.
+ * Every exchange can be handed to an observer (request and response headers
+ * and the body as they crossed the wire), so a WARC writer can record what
+ * the server really sent.
  */
 #ifndef OA_FETCH_H
 #define OA_FETCH_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "buf.h"
 #include "err.h"
 
+/* What a request's value of a secret header (Cookie, Authorization) becomes. */
+#define FETCH_MASK "(masked-by-opus-archive)"
+
+/*
+ * One request and what came back, handed to the observer as it ends: every
+ * attempt, failed ones and retries included, and each hop of a redirect on
+ * its own.  The bytes are those on the wire: a chunked body keeps its chunk
+ * framing, nothing is content-decoded, and a redirect's body is there too.
+ * Everything is owned by the fetcher and valid only during the call.
+ */
 struct fetch_exchange {
-	const char *url;
-	const char *request_headers;    /* as sent, request line first (cookie values masked) */
+	const char *url;                /* this request's URL (a redirect's target for later hops) */
+	const char *request_headers;    /* as sent, request line first; "" when nothing went
+	                                 * out (connecting failed).  Cookie, Authorization and
+	                                 * Proxy-Authorization values are FETCH_MASK; a Cookie
+	                                 * header keeps the names: "Cookie: a=MASK; b=MASK" */
 	size_t request_headers_len;
-	const char *response_headers;   /* as received, status line first */
+	const char *response_headers;   /* as received, status line first; "" when no answer */
 	size_t response_headers_len;
-	const char *body;               /* as received (before content decoding) */
+	const char *body;               /* as received; may be cut short when error is set */
 	size_t body_len;
 	const char *ip;                 /* the server's address, or "" */
+	time_t date;                    /* when the request went out */
 	long status;                    /* 0 when no response came */
-	const char *error;              /* the failure, or NULL */
+	const char *error;              /* the failure, or NULL (also for a redirect followed) */
 };
 
 struct fetch_config {

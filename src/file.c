@@ -117,9 +117,8 @@ file_cleanup_temps(void)
 			unlink(temps[i]);
 }
 
-/* Open a new temporary file next to path; return the fd and its name in *tmp. */
-static int
-open_temp(const char *path, char **tmp, struct err *e)
+int
+file_temp_open(const char *path, char **tmp, struct err *e)
 {
 	char *dir = file_dirname(path);
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
@@ -145,8 +144,8 @@ open_temp(const char *path, char **tmp, struct err *e)
 	return fd;
 }
 
-static int
-finish_temp(int fd, char *tmp, const char *path, int rc, struct err *e)
+int
+file_temp_commit(int fd, char *tmp, const char *path, int rc, struct err *e)
 {
 	if (fd >= 0 && close(fd) < 0 && rc == 0)
 		rc = err_set(e, "cannot write '%s': %s", path, strerror(errno));
@@ -159,8 +158,8 @@ finish_temp(int fd, char *tmp, const char *path, int rc, struct err *e)
 	return rc;
 }
 
-static int
-write_all(int fd, const void *p, size_t n)
+int
+file_write_all(int fd, const void *p, size_t n)
 {
 	const char *c = p;
 
@@ -192,12 +191,12 @@ file_write_atomic(const char *path, const void *p, size_t n, bool mkdirs, struct
 		if (rc < 0)
 			return rc;
 	}
-	fd = open_temp(path, &tmp, e);
+	fd = file_temp_open(path, &tmp, e);
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, p, n) < 0)
+	if (file_write_all(fd, p, n) < 0)
 		rc = err_set(e, "cannot write '%s': %s", path, strerror(errno));
-	return finish_temp(fd, tmp, path, rc, e);
+	return file_temp_commit(fd, tmp, path, rc, e);
 }
 
 int
@@ -210,7 +209,7 @@ file_copy_atomic(const char *src, const char *dst, struct err *e)
 	in = open(src, O_RDONLY);
 	if (in < 0)
 		return err_set(e, "cannot open '%s': %s", src, strerror(errno));
-	fd = open_temp(dst, &tmp, e);
+	fd = file_temp_open(dst, &tmp, e);
 	if (fd < 0) {
 		close(in);
 		return -1;
@@ -222,13 +221,13 @@ file_copy_atomic(const char *src, const char *dst, struct err *e)
 			rc = err_set(e, "cannot read '%s': %s", src, strerror(errno));
 			break;
 		}
-		if (write_all(fd, chunk, (size_t)got) < 0) {
+		if (file_write_all(fd, chunk, (size_t)got) < 0) {
 			rc = err_set(e, "cannot write '%s': %s", dst, strerror(errno));
 			break;
 		}
 	}
 	close(in);
-	return finish_temp(fd, tmp, dst, rc, e);
+	return file_temp_commit(fd, tmp, dst, rc, e);
 }
 
 bool

@@ -33,6 +33,19 @@ char *file_join(const char *dir, const char *name);
 char *file_dirname(const char *path);
 
 /*
+ * Open a new temporary file beside path (same directory, so rename() is
+ * atomic), registered for cleanup; return its fd, and its name in *tmp.
+ */
+int file_temp_open(const char *path, char **tmp, struct err *e);
+/*
+ * Close fd; when rc is 0, rename tmp to path, else remove tmp.  Frees tmp.
+ * Return rc, or -1 when closing or renaming failed.
+ */
+int file_temp_commit(int fd, char *tmp, const char *path, int rc, struct err *e);
+/* Write all n bytes to fd, going on after EINTR; -1 with errno on failure. */
+int file_write_all(int fd, const void *p, size_t n);
+
+/*
  * Temporary files in flight, removed by file_cleanup_temps() when a signal
  * ends the run (main installs the handler).  Registered by the functions above
  * and by the packers around their own temporary files.

@@ -917,6 +917,13 @@ archive_session_new(const struct archive_opts *o, struct err *e)
 }
 
 void
+archive_session_finish(struct session *r, enum archive_result *res)
+{
+	if (r)
+		warc_all_done(r, res);
+}
+
+void
 archive_session_free(struct session *r)
 {
 	if (r == NULL)

@@ -84,6 +84,12 @@ struct article;
 struct api;
 
 struct session *archive_session_new(const struct archive_opts *o, struct err *e);
+/*
+ * Put the run's WARC files in place; one that cannot be written turns *res from
+ * ARCHIVE_OK into ARCHIVE_INCOMPLETE (the books are there, the evidence is not).
+ * archive_session_free() does the same without a result to change.
+ */
+void archive_session_finish(struct session *r, enum archive_result *res);
 void archive_session_free(struct session *r);
 const struct archive_opts *archive_session_opts(const struct session *r);
 /* The API client, with the network set up; NULL with e set (offline, no network). */

@@ -743,6 +743,7 @@ out:
 	free(b.v);
 	free(b.dir);
 	manifest_release(&b.m);
+	archive_session_finish(b.r, &res);
 	archive_session_free(b.r);
 	return res;
 }

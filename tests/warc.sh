@@ -221,6 +221,13 @@ oa c1 "$ID" -o "$TMP/x.epub" --warc "$TMP/x.warc.gz" --warc-dir "$TMP/w" 2>"$TMP
 expect_status $? 2 "--warc with --warc-dir"
 oa c1 "$ID" -o "$TMP/x.epub" --warc "$TMP/no/such/dir/x.warc.gz" 2>"$TMP/err"
 expect_status $? 1 "--warc in a missing directory"
+# the WARC of a batch cannot be put in place (a directory holds its name): the books
+# are written, and the exit status says the run is incomplete
+mkdir -p "$TMP/wdir.warc.gz/x"
+oa c5 "$ID" "$LEGACY" -o "$TMP/books-w" --warc "$TMP/wdir.warc.gz" 2>"$TMP/err"
+expect_status $? 3 "a batch whose WARC cannot be written"
+ok $([ -f "$TMP/books-w/$ID.epub" ] && grep -q 'wdir.warc.gz' "$TMP/err"; echo $?) \
+	"its books are there and the error names the WARC"
 
 # --- the checker itself catches a broken WARC ------------------------------------------
 "$PYTHON3" - "$W" "$TMP/bad1.warc.gz" "$TMP/bad2.warc.gz" <<'EOF'

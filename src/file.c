@@ -1,7 +1,8 @@
 #include "config.h"
 
-#include <errno.h>
+#include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -243,7 +244,23 @@ file_temp_name(const char *path, const char *tag)
 	return t;
 }
 
-/* Return the process id in a temporary name made above (".NAME.tmp-PID-..."), or 0. */
+/* Is s exactly six characters mkstemp() could have made? */
+static bool
+mkstemp_suffix(const char *s)
+{
+	size_t n = 0;
+
+	while (n < 7 && (isalnum((unsigned char)s[n])))
+		n++;
+	return n == 6 && s[6] == '\0';
+}
+
+/*
+ * Return the process id in a temporary name made here, or 0 for any other
+ * name (a user's own ".x.tmp-1-y" is left alone): ".NAME.tmp-PID-" then
+ * mkstemp's six characters, or "site", or "zip" with or without libzip's own
+ * ".XXXXXX".
+ */
 static long
 temp_owner(const char *name)
 {
@@ -252,14 +269,19 @@ temp_owner(const char *name)
 
 	if (name[0] != '.')
 		return 0;
-	/* the last ".tmp-" (NAME itself may hold one) followed by digits and '-' */
+	/* the last ".tmp-" (NAME itself may hold one) */
 	for (t = NULL; (p = strstr(p, ".tmp-")) != NULL; p++)
 		t = p;
 	if (t == NULL)
 		return 0;
 	for (t += 5; *t >= '0' && *t <= '9' && pid < 100000000; t++)
 		pid = pid * 10 + (*t - '0');
-	return *t == '-' ? pid : 0;
+	if (*t++ != '-')
+		return 0;
+	if (mkstemp_suffix(t) || strcmp(t, "site") == 0 || strcmp(t, "zip") == 0 ||
+	    (strncmp(t, "zip.", 4) == 0 && mkstemp_suffix(t + 4)))
+		return pid;
+	return 0;
 }
 
 int

@@ -106,12 +106,14 @@ while kill -0 $dead 2>/dev/null; do dead=$((dead - 1)); done
 : >"$OUT/.$ID.epub.tmp-$dead-zip.AbC123"
 : >"$OUT/.$ID.epub.tmp-$dead-zip"
 : >"$OUT/.$ID.epub.tmp-$$-zip.XyZ789"
+: >"$OUT/.notes.tmp-$dead-mine"
 batch c-kill
 wait $PID
 ok $([ ! -e "$OUT/.$ID.epub.tmp-$dead-zip.AbC123" ] && [ ! -e "$OUT/.$ID.epub.tmp-$dead-zip" ] &&
 	[ -e "$OUT/.$ID.epub.tmp-$$-zip.XyZ789" ]; echo $?) \
 	"a dead run's temporary files are removed, a live run's are kept"
-rm -f "$OUT/.$ID.epub.tmp-$$-zip.XyZ789"
+ok $([ -e "$OUT/.notes.tmp-$dead-mine" ]; echo $?) "a file of the user's that looks a little like one is kept"
+rm -f "$OUT/.$ID.epub.tmp-$$-zip.XyZ789" "$OUT/.notes.tmp-$dead-mine"
 
 # --- an existing book is replaced whole or not at all ---------------------------
 rm -rf "$OUT"

@@ -671,6 +671,8 @@ batch_run(const struct archive_opts *o, struct err *e)
 		b.dir = xstrdup(o->output ? o->output : ".");
 		if (file_mkdirs(b.dir, e) < 0 || manifest_load(&b.m, b.dir, e) < 0)
 			goto out;
+		/* even when every book is there already: clear what a killed run left */
+		file_sweep_temps(b.dir);
 	}
 	window = o->net.jobs > WINDOW_MIN ? (size_t)o->net.jobs : WINDOW_MIN;
 	for (size_t from = 0; from < b.n; from += window) {

@@ -1,12 +1,15 @@
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <zip.h>
 
 #include "epub.h"
+#include "file.h"
 #include "xalloc.h"
 
 static const char mimetype[] = "application/epub+zip";
@@ -45,7 +48,8 @@ add_item(zip_t *z, const char *name, const struct book_item *it, time_t mtime, s
 
 /*
  * libzip writes the book to its own temporary file (NAME.XXXXXX beside it)
- * and renames it at the end of zip_close.  That file is not in the registry
+ * and renames it at the end of zip_close.  (NAME is our temporary name, so
+ * after a SIGKILL file_sweep_temps() recognises both.)  That file is not in the registry
  * file_cleanup_temps() empties on Ctrl-C, so the stop signals are held back
  * while zip_close runs, and this callback cancels the write as soon as one
  * is pending: libzip then removes its temporary file itself, and the signal
@@ -63,6 +67,9 @@ cancel_on_signal(zip_t *z, void *ud)
 	return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1 ||
 	    sigismember(&pending, SIGHUP) == 1;
 }
+
+static int write_zip(const char *tmp, const char *path, const struct book *root,
+    const struct book *content, const char *content_dir, time_t mtime, struct err *e);
 
 static int
 close_guarded(zip_t *z, const char *path, struct err *e)
@@ -85,8 +92,33 @@ close_guarded(zip_t *z, const char *path, struct err *e)
 	return rc;
 }
 
+/*
+ * The book is made under a temporary name in its directory and renamed over
+ * path only when complete, so an existing book is never truncated or left
+ * half-replaced, whatever kills the run.
+ */
 int
 epub_write(const char *path, const struct book *root, const struct book *content,
+    const char *content_dir, time_t mtime, struct err *e)
+{
+	char *tmp = file_temp_name(path, "zip"), *dir = file_dirname(path);
+	int rc;
+
+	file_sweep_temps(dir);
+	free(dir);
+	file_temp_register(tmp);
+	rc = write_zip(tmp, path, root, content, content_dir, mtime, e);
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = err_set(e, "cannot write '%s': %s", path, strerror(errno));
+	if (rc < 0)
+		unlink(tmp);
+	file_temp_forget(tmp);
+	free(tmp);
+	return rc;
+}
+
+static int
+write_zip(const char *tmp, const char *path, const struct book *root, const struct book *content,
     const char *content_dir, time_t mtime, struct err *e)
 {
 	zip_t *z;
@@ -94,7 +126,7 @@ epub_write(const char *path, const struct book *root, const struct book *content
 	zip_int64_t idx;
 	int zerr = 0;
 
-	z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	z = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
 	if (z == NULL) {
 		zip_error_t ze;
 

@@ -213,22 +213,37 @@ bilibili_domain(const char *d)
 int
 fetch_load_cookies(struct fetcher *f, const char *path, int *count, struct err *e)
 {
-	char *data, *line, *save = NULL;
+	char *data;
 	size_t len;
-	int kept = 0, lineno = 0;
+	int rc;
 
 	*count = 0;
 	if (file_read(path, 16u * 1024 * 1024, &data, &len, e) < 0) {
 		err_prefix(e, "--cookies");
 		return -1;
 	}
-	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	rc = fetch_add_cookies(f, data, len, path, count, e);
+	free(data);
+	return rc;
+}
+
+int
+fetch_add_cookies(struct fetcher *f, const char *text, size_t len, const char *name,
+    int *count, struct err *e)
+{
+	char *data, *line, *rest;
+	int kept = 0, lineno = 0;
+
+	*count = 0;
+	/* a NUL byte ends the text, as it would end any C reader of the file */
+	data = rest = xstrndup(text, len);
+	while ((line = strsep(&rest, "\n")) != NULL) {
 		char *field[7], *p = line, *copy;
-		size_t nf = 0;
+		size_t nf = 0, n = strlen(line);
 
 		lineno++;
-		if (line[strlen(line) - 1] == '\r')
-			line[strlen(line) - 1] = '\0';
+		if (n > 0 && line[n - 1] == '\r')
+			line[n - 1] = '\0';
 		/* "#HttpOnly_" prefixes a real cookie line; other '#' lines are comments */
 		if (strncmp(p, "#HttpOnly_", 10) == 0)
 			p += 10;
@@ -241,7 +256,7 @@ fetch_load_cookies(struct fetcher *f, const char *path, int *count, struct err *
 			free(copy);
 			free(data);
 			return err_set(e, "--cookies '%s': line %d is not a Netscape cookie line "
-			    "(seven tab-separated fields)", path, lineno);
+			    "(seven tab-separated fields)", name, lineno);
 		}
 		if (bilibili_domain(field[0])) {
 			curl_easy_setopt(f->cookie_holder, CURLOPT_COOKIELIST, p);

@@ -109,6 +109,9 @@ void fetch_free(struct fetcher *f);
  * are never sent anywhere else.  Sets *count to how many were kept.
  */
 int fetch_load_cookies(struct fetcher *f, const char *path, int *count, struct err *e);
+/* The same for the len bytes at text; name is the file's name for messages. */
+int fetch_add_cookies(struct fetcher *f, const char *text, size_t len, const char *name,
+    int *count, struct err *e);
 /* Add a cookie for .bilibili.com. */
 void fetch_set_cookie(struct fetcher *f, const char *name, const char *value);
 /* Return true when a cookie of this name is held for bilibili.com. */

@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -124,7 +126,7 @@ file_temp_open(const char *path, char **tmp, struct err *e)
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	int fd;
 
-	*tmp = xasprintf("%s/.%s.tmp-XXXXXX", dir, base);
+	*tmp = xasprintf("%s/.%s.tmp-%ld-XXXXXX", dir, base, (long)getpid());
 	free(dir);
 	fd = mkstemp(*tmp);
 	if (fd < 0) {
@@ -228,6 +230,84 @@ file_copy_atomic(const char *src, const char *dst, struct err *e)
 	}
 	close(in);
 	return file_temp_commit(fd, tmp, dst, rc, e);
+}
+
+char *
+file_temp_name(const char *path, const char *tag)
+{
+	char *dir = file_dirname(path);
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char *t = xasprintf("%s/.%s.tmp-%ld-%s", dir, base, (long)getpid(), tag);
+
+	free(dir);
+	return t;
+}
+
+/* Is s exactly six characters mkstemp() could have made? */
+static bool
+mkstemp_suffix(const char *s)
+{
+	size_t n = 0;
+
+	while (n < 7 && (isalnum((unsigned char)s[n])))
+		n++;
+	return n == 6 && s[6] == '\0';
+}
+
+/*
+ * Return the process id in a temporary name made here, or 0 for any other
+ * name (a user's own ".x.tmp-1-y" is left alone): ".NAME.tmp-PID-" then
+ * mkstemp's six characters, or "site", or "zip" with or without libzip's own
+ * ".XXXXXX".
+ */
+static long
+temp_owner(const char *name)
+{
+	const char *p = name, *t;
+	long pid = 0;
+
+	if (name[0] != '.')
+		return 0;
+	/* the last ".tmp-" (NAME itself may hold one) */
+	for (t = NULL; (p = strstr(p, ".tmp-")) != NULL; p++)
+		t = p;
+	if (t == NULL)
+		return 0;
+	for (t += 5; *t >= '0' && *t <= '9' && pid < 100000000; t++)
+		pid = pid * 10 + (*t - '0');
+	if (*t++ != '-')
+		return 0;
+	if (mkstemp_suffix(t) || strcmp(t, "site") == 0 || strcmp(t, "zip") == 0 ||
+	    (strncmp(t, "zip.", 4) == 0 && mkstemp_suffix(t + 4)))
+		return pid;
+	return 0;
+}
+
+int
+file_sweep_temps(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		long pid = temp_owner(de->d_name);
+
+		/* a live owner (or one we may not signal) is still writing it */
+		if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		{
+			char *path = file_join(dir, de->d_name);
+
+			if (unlink(path) == 0)
+				n++;
+			free(path);
+		}
+	}
+	closedir(d);
+	return n;
 }
 
 bool

@@ -53,5 +53,16 @@ int file_write_all(int fd, const void *p, size_t n);
 void file_temp_register(const char *path);
 void file_temp_forget(const char *path);
 void file_cleanup_temps(void);
+/*
+ * Return the temporary name to write path under: ".NAME.tmp-PID-tag" beside
+ * it, so that what a killed run leaves behind can be told from what a live
+ * one is writing.  The caller frees it.
+ */
+char *file_temp_name(const char *path, const char *tag);
+/*
+ * Remove the temporary files in dir that a run which no longer exists left
+ * behind (SIGKILL, a crash, a power cut).  Returns how many were removed.
+ */
+int file_sweep_temps(const char *dir);
 
 #endif

@@ -53,6 +53,8 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* Past a file size limit (ulimit -f), a write should fail with EFBIG and be reported, not kill us. */
+	signal(SIGXFSZ, SIG_IGN);
 
 	if (fetch_global_init(&e) < 0) {
 		log_error("%s", e.msg);

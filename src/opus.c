@@ -840,7 +840,7 @@ parse_card(struct pctx *c, const struct jsv *p, struct block *b)
 	struct jsv *card, *sub = NULL;
 	const struct card_spec *spec = NULL;
 	char *type;
-	const char *kind;
+	const char *kind, *subkey = NULL;
 	size_t old = path_push(c, ".link_card");
 
 	card = get_obj(c, lc, "card");
@@ -852,7 +852,7 @@ parse_card(struct pctx *c, const struct jsv *p, struct block *b)
 			spec = &card_specs[i];
 	b->card.kind = xstrdup(*kind ? kind : "UNKNOWN");
 	if (spec) {
-		sub = get_obj(c, card, spec->key);
+		sub = get_obj(c, card, subkey = spec->key);
 	} else {
 		/* Unknown type, or none given (BAC's inferred example): take the first object member. */
 		static const char *const guesses[] = {
@@ -861,7 +861,7 @@ parse_card(struct pctx *c, const struct jsv *p, struct block *b)
 		};
 
 		for (size_t i = 0; guesses[i] && sub == NULL; i++) {
-			sub = jsv_get(card, guesses[i]);
+			sub = jsv_get(card, subkey = guesses[i]);
 			if (jsv_type(sub) != JSV_OBJECT)
 				sub = NULL;
 			else if (*kind == '\0') {
@@ -875,6 +875,7 @@ parse_card(struct pctx *c, const struct jsv *p, struct block *b)
 	}
 	if (!c->failed && sub) {
 		const char *title_key = spec ? spec->title : "title";
+		size_t o2 = path_push(c, ".%s", subkey);
 
 		b->card.title = card_str(c, sub, title_key);
 		if (b->card.title == NULL)
@@ -906,10 +907,12 @@ parse_card(struct pctx *c, const struct jsv *p, struct block *b)
 		}
 		if (strcmp(b->card.kind, "GOODS") == 0) {
 			struct jsv *items = get_arr(c, sub, "items");
+			size_t o3 = path_push(c, ".items");
 
 			for (size_t i = 0; i < jsv_len(items) && !c->failed; i++) {
 				struct jsv *it = jsv_at(items, i);
 				struct card *ci;
+				size_t o4 = path_push(c, "[%zu]", i);
 
 				b->card.items = xreallocarray(b->card.items, b->card.nitems + 1,
 				    sizeof *b->card.items);
@@ -920,7 +923,9 @@ parse_card(struct pctx *c, const struct jsv *p, struct block *b)
 				ci->cover = get_picture_url(c, it, "cover");
 				card_line(c, ci, it, "brief", NULL);
 				card_line(c, ci, it, "price", NULL);
+				path_pop(c, o4);
 			}
+			path_pop(c, o3);
 			if (b->card.title == NULL && b->card.nitems == 0)
 				b->card.title = xstrdup("商品");
 		}
@@ -933,6 +938,7 @@ parse_card(struct pctx *c, const struct jsv *p, struct block *b)
 				b->card.url = xasprintf(
 				    "https://t.bilibili.com/vote/h5/index/#/result?vote_id=%lld", vid);
 		}
+		path_pop(c, o2);
 	}
 	if (!c->failed && b->card.title == NULL && b->card.nlines == 0 && b->card.nitems == 0) {
 		struct buf t;
@@ -985,8 +991,11 @@ parse_paragraph(struct pctx *c, const struct jsv *p)
 		struct jsv *line = get_obj(c, p, "line");
 		size_t old = path_push(c, ".line");
 
+		struct jsv *pic = get_obj(c, line, "pic");
+
+		path_push(c, ".pic");
 		b = article_push_block(c->a, BLOCK_DIVIDER);
-		b->img_url = get_picture_url(c, get_obj(c, line, "pic"), "url");
+		b->img_url = get_picture_url(c, pic, "url");
 		path_pop(c, old);
 		break;
 	}
@@ -1091,31 +1100,42 @@ parse_content(struct pctx *c, const struct jsv *m)
 	path_pop(c, old);
 }
 
+/* Store v in *dst, freeing what was there: a repeated module replaces the earlier one. */
+static void
+set_str(char **dst, char *v)
+{
+	free(*dst);
+	*dst = v;
+}
+
 static void
 parse_author(struct pctx *c, const struct jsv *m)
 {
 	struct article *a = c->a;
 	long long ts = 0;
 
-	a->author_name = get_str(c, m, "name");
-	a->author_mid = get_str_or_num(c, m, "mid");
+	set_str(&a->author_url, NULL);
+	set_str(&a->author_name, get_str(c, m, "name"));
+	set_str(&a->author_mid, get_str_or_num(c, m, "mid"));
 	if (a->author_mid && strspn(a->author_mid, "0123456789") != strlen(a->author_mid)) {
 		free(a->author_mid);
 		a->author_mid = NULL;
 	}
-	a->author_face = get_picture_url(c, m, "face");
+	set_str(&a->author_face, get_picture_url(c, m, "face"));
 	if (a->author_mid)
 		a->author_url = xasprintf("https://space.bilibili.com/%s", a->author_mid);
 	if (get_num(c, m, "pub_ts", &ts) && ts > 0)
 		a->pub_ts = ts;
-	a->pub_time_text = get_str(c, m, "pub_time");
+	set_str(&a->pub_time_text, get_str(c, m, "pub_time"));
 }
 
 static void
 parse_top(struct pctx *c, const struct jsv *m)
 {
+	size_t old = path_push(c, ".display.album");
 	struct jsv *pics = get_arr(c, jsv_path(m, "display.album"), "pics");
-	size_t old = path_push(c, ".display.album.pics");
+
+	path_push(c, ".pics");
 
 	for (size_t i = 0; i < jsv_len(pics) && !c->failed; i++) {
 		struct jsv *q = jsv_at(pics, i);
@@ -1245,8 +1265,10 @@ parse_modules(struct pctx *c, const struct jsv *mods, bool *has_content)
 			free(c->a->title);
 			c->a->title = get_str(c, t, "text");
 		} else if (strcmp(type, "MODULE_TYPE_AUTHOR") == 0) {
+			struct jsv *au = get_obj(c, m, "module_author");
+
 			path_push(c, ".module_author");
-			parse_author(c, get_obj(c, m, "module_author"));
+			parse_author(c, au);
 		} else if (strcmp(type, "MODULE_TYPE_CONTENT") == 0) {
 			struct jsv *mc = get_obj(c, m, "module_content");
 
@@ -1255,27 +1277,33 @@ parse_modules(struct pctx *c, const struct jsv *mods, bool *has_content)
 				*has_content = true;
 			parse_content(c, mc);
 		} else if (strcmp(type, "MODULE_TYPE_TOP") == 0) {
+			struct jsv *top = get_obj(c, m, "module_top");
+
 			path_push(c, ".module_top");
-			parse_top(c, get_obj(c, m, "module_top"));
+			parse_top(c, top);
 		} else if (strcmp(type, "MODULE_TYPE_COLLECTION") == 0) {
 			struct jsv *col = get_obj(c, m, "module_collection");
 
 			path_push(c, ".module_collection");
-			c->a->collection_name = get_str(c, col, "name");
-			c->a->collection_id = get_str_or_num(c, col, "id");
-			c->a->collection_count = get_str_or_num(c, col, "count");
+			set_str(&c->a->collection_name, get_str(c, col, "name"));
+			set_str(&c->a->collection_id, get_str_or_num(c, col, "id"));
+			set_str(&c->a->collection_count, get_str_or_num(c, col, "count"));
 		} else if (strcmp(type, "MODULE_TYPE_TOPIC") == 0) {
 			struct jsv *t = get_obj(c, m, "module_topic");
 
 			path_push(c, ".module_topic");
-			c->a->topic = get_str(c, t, "name");
-			c->a->topic_url = get_link(c, t, "jump_url");
+			set_str(&c->a->topic, get_str(c, t, "name"));
+			set_str(&c->a->topic_url, get_link(c, t, "jump_url"));
 		} else if (strcmp(type, "MODULE_TYPE_EXTEND") == 0) {
+			struct jsv *ext = get_obj(c, m, "module_extend");
+
 			path_push(c, ".module_extend");
-			parse_extend(c, get_obj(c, m, "module_extend"));
+			parse_extend(c, ext);
 		} else if (strcmp(type, "MODULE_TYPE_STAT") == 0) {
+			struct jsv *st = get_obj(c, m, "module_stat");
+
 			path_push(c, ".module_stat");
-			parse_stat(c, get_obj(c, m, "module_stat"));
+			parse_stat(c, st);
 		} else if (strcmp(type, "MODULE_TYPE_BLOCKED") == 0) {
 			struct jsv *bl = get_obj(c, m, "module_blocked");
 

@@ -33,6 +33,7 @@ site_write(const char *dir, const struct book *book, struct err *e)
 {
 	char **finals = xcalloc(book->n ? book->n : 1, sizeof *finals);
 	char **temps = xcalloc(book->n ? book->n : 1, sizeof *temps);
+	char *swept = NULL;     /* the last directory cleared of a killed run's leftovers */
 	int rc = 0;
 
 	if (file_mkdirs(dir, e) < 0) {
@@ -54,10 +55,15 @@ site_write(const char *dir, const struct book *book, struct err *e)
 			continue;       /* same name, same content */
 		sub = file_dirname(finals[i]);
 		rc = file_mkdirs(sub, e);
+		if (rc == 0 && (swept == NULL || strcmp(swept, sub) != 0)) {
+			file_sweep_temps(sub);
+			free(swept);
+			swept = xstrdup(sub);
+		}
 		free(sub);
 		if (rc < 0)
 			break;
-		temps[i] = xasprintf("%s.part", finals[i]);
+		temps[i] = file_temp_name(finals[i], "site");
 		file_temp_register(temps[i]);
 		if (it->src)
 			rc = file_copy_atomic(it->src, temps[i], e);
@@ -81,5 +87,6 @@ site_write(const char *dir, const struct book *book, struct err *e)
 	}
 	free(finals);
 	free(temps);
+	free(swept);
 	return rc;
 }

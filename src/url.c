@@ -75,7 +75,7 @@ host_valid(const char *h, size_t n)
 char *
 url_link(const char *s)
 {
-	const char *rest, *p;
+	const char *rest, *p, *end;
 	struct buf b;
 	size_t hostlen;
 
@@ -83,6 +83,14 @@ url_link(const char *s)
 		return NULL;
 	while (*s == ' ' || *s == '\t' || *s == '\n')
 		s++;
+	/*
+	 * Trailing white space is dropped before encoding, so that an escape the
+	 * source wrote itself ("a%20") is kept and url_link(url_link(s)) is
+	 * url_link(s) (the fuzzer found the difference).
+	 */
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
+		end--;
 	if (s[0] == '/' && s[1] == '/')
 		rest = s + 2;
 	else if (has_prefix_ci(s, "http://"))
@@ -100,27 +108,23 @@ url_link(const char *s)
 		rest = s;
 	}
 	hostlen = strcspn(rest, "/?#");
+	if (rest + hostlen > end)
+		hostlen = (size_t)(end - rest);
 	if (!host_valid(rest, hostlen))
 		return NULL;
 	buf_init(&b, 0);
 	buf_adds(&b, "https://");
 	for (size_t i = 0; i < hostlen; i++)
 		buf_addc(&b, (char)tolower((unsigned char)rest[i]));
-	for (p = rest + hostlen; *p; p++) {
+	for (p = rest + hostlen; p < end; p++) {
 		unsigned char c = (unsigned char)*p;
 
-		if (c == '%' && is_hex(p[1]) && is_hex(p[2]))
+		if (c == '%' && p + 2 < end && is_hex(p[1]) && is_hex(p[2]))
 			buf_addc(&b, '%');
 		else if (c <= 0x20 || c >= 0x7F || strchr("\"<>\\^`{|}%", c))
 			buf_addf(&b, "%%%02X", c);
 		else
 			buf_addc(&b, (char)c);
-	}
-	/* trailing white space would have been encoded: drop it instead */
-	while (b.len >= 3 && (strcmp(b.data + b.len - 3, "%20") == 0 ||
-	    strcmp(b.data + b.len - 3, "%0A") == 0 || strcmp(b.data + b.len - 3, "%09") == 0)) {
-		b.len -= 3;
-		b.data[b.len] = '\0';
 	}
 	return buf_detach(&b, NULL);
 }

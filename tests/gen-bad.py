@@ -66,3 +66,67 @@ for field, value, msg in [
     p = para("x")
     p[field] = value
     case("wrong-" + field, envelope([p]), "status 1", "message " + msg, "output no")
+
+# Every field of a full response, of the wrong type and null, one case each.
+# Fields are taken from samples/opus-full.json and deduplicated by their path
+# without array indices, so each kind of field is tried once (at its first
+# place).  The parser may ignore a field it does not use or refuse one it
+# needs; either way it must not crash, and a refusal names the field.
+samples = sys.argv[2] if len(sys.argv) > 2 else None
+if samples and os.path.exists(os.path.join(samples, "opus-full.json")):
+    with open(os.path.join(samples, "opus-full.json"), encoding="utf-8") as f:
+        full = json.load(f)
+
+    def walk(v, path, out):
+        yield path, v
+        if isinstance(v, dict):
+            for k, x in v.items():
+                yield from walk(x, path + [k], out)
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                yield from walk(x, path + [i], out)
+
+    def wrong(v):
+        if isinstance(v, bool):
+            return "yes"
+        if isinstance(v, (int, float)):
+            return "12"
+        if isinstance(v, str):
+            return 12
+        if isinstance(v, list):
+            return {"0": 1}
+        if isinstance(v, dict):
+            return [1]
+        return {"x": []}        # null stays: an object instead
+
+    def replaced(doc, path, value):
+        doc = json.loads(json.dumps(doc))
+        if not path:
+            return value
+        p = doc
+        for k in path[:-1]:
+            p = p[k]
+        p[path[-1]] = value
+        return doc
+
+    def name(path):
+        s = ""
+        for k in path:
+            s += "[%d]" % k if isinstance(k, int) else ("." if s else "") + k
+        return s
+
+    seen = set()
+    n = 0
+    for path, v in walk(full, [], None):
+        if not path:
+            continue
+        key = tuple("[]" if isinstance(k, int) else k for k in path)
+        if key in seen:
+            continue
+        seen.add(key)
+        # below data.item a refusal names the field by its whole path
+        named = ["message-if-1 " + name(path) + ":"] if len(path) > 2 else []
+        for kind, value in (("type", wrong(v)), ("null", None)):
+            n += 1
+            case("field-%04d-%s" % (n, kind), replaced(full, path, value),
+                 "status 0|1|3", "field %s %s" % (name(path), kind), *named)

@@ -55,12 +55,20 @@ main(void)
 	link_case("https://host:8443/x", "https://host:8443/x");
 	link_case("https://host:/x", NULL);
 	link_case(NULL, NULL);
+	/* white space around is dropped, escapes the source wrote are kept */
+	link_case(" https://x.com/a b \n", "https://x.com/a%20b");
+	link_case("https://x.com/a%20", "https://x.com/a%20");
+	link_case("https://x.com \t", "https://x.com");
+	link_case("https://x.com/%4", "https://x.com/%254");
 
 	key_case("http://i0.hdslb.com/bfs/new_dyn/ab12.jpg@1192w.webp", "https://i0.hdslb.com/bfs/new_dyn/ab12.jpg");
 	key_case("https://i0.hdslb.com/bfs/a.png", "https://i0.hdslb.com/bfs/a.png");
 	key_case("//album.biliimg.com/bfs/a.png@100w_1e.png#frag", "https://album.biliimg.com/bfs/a.png");
 	key_case("https://i0.hdslb.com/bfs/a.png@1q.webp?x=1", "https://i0.hdslb.com/bfs/a.png?x=1");
 	key_case("https://i0.hdslb.com/a@b/c.png", "https://i0.hdslb.com/a@b/c.png");
+	/* found by fuzz-url: a key must be its own key */
+	key_case("H.T/x%0A@d", "https://h.t/x%0A");
+	key_case("https://h.t/x%0A", "https://h.t/x%0A");
 	{
 		char *h = url_host("https://I0.HDSLB.com:443/x");
 

@@ -33,7 +33,7 @@ struct labels {
 	const char *like, *coin, *favorite, *comment, *forward, *view;
 	const char *picture, *missing_picture, *contents, *cover, *start;
 	const char *library, *avatar;
-	const char *cover_of, *a11y_summary;
+	const char *cover_of, *a11y_summary, *original;
 };
 
 static const struct labels labels_zh = {
@@ -46,6 +46,7 @@ static const struct labels labels_zh = {
 	"从哔哩哔哩存档的图文。文字可由读屏软件朗读；每张图片都有替代文字"
 	"（图注、表情名称、卡片标题，或“图片 N”）；标题和目录可用于导航。"
 	"作者在原文中使用的颜色已加深，以便在墨水屏和灰度下阅读。",
+	"原图地址",
 };
 
 static const struct labels labels_en = {
@@ -59,6 +60,7 @@ static const struct labels labels_en = {
 	"an alternative text (its caption, the emoji's name, the card's title, or "
 	"\"Picture N\"); headings and a table of contents allow navigation. Colours the "
 	"author used are darkened so that they read on e-ink and in greyscale.",
+	"the original",
 };
 
 static const struct labels *
@@ -668,10 +670,11 @@ render_picture(struct actx *c, xmlNodePtr parent, const struct picture *p)
 			txt(box, any->problem);
 			txt(box, ")");
 		}
-		el(box, "br");
+		/* a picture address has no place to break: as link text it runs off e-reader pages */
+		txt(box, " ");
 		n = el(box, "a");
 		attr(n, "href", p->url);
-		txt(n, p->url);
+		txt(n, c->l->original);
 	}
 	newline(parent);
 }
@@ -1067,7 +1070,7 @@ render_cover(const struct article *a, const struct asset *cover, const char *gen
 		char *alt = xasprintf("%s%s%s%s", l->cover_of, a->title,
 		    a->author_name ? " — " : "", a->author_name ? a->author_name : "");
 
-		n = el(s, "img");
+		n = el_class(s, "img", "drawn");
 		attr(n, "src", generated);
 		attr(n, "alt", alt);
 		attr(n, "role", "doc-cover");

@@ -114,7 +114,7 @@ svg = ET.fromstring(z.read("OEBPS/cover.svg"))
 texts = "".join("".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text"))
 assert "墨水屏" in texts and "阿柚的电子工坊" in texts, "title or author missing from the drawn cover: %r" % texts
 page = z.read("OEBPS/cover.xhtml").decode()
-assert re.search(r'<img src="cover.svg" alt="封面：【保姆级教程】[^"]*阿柚的电子工坊" role="doc-cover"/>', page), page
+assert re.search(r'<img class="drawn" src="cover.svg" alt="封面：【保姆级教程】[^"]*阿柚的电子工坊" role="doc-cover"/>', page), page
 PY
 ok $? "an article without pictures gets a drawn SVG cover with its title and author"
 if have_epubcheck; then

@@ -240,7 +240,7 @@ main(void)
 		free(svg);
 		svg = NULL;
 		ok(render_cover(c, NULL, "cover.svg", &o, &svg, &len, &e) == 0 &&
-		    strstr(svg, "<img src=\"cover.svg\" alt=\"封面：wordword wordword wordword wordword wordword wordword wordword — &lt;i&gt;author&lt;/i&gt; &amp; co\" role=\"doc-cover\"/>"),
+		    strstr(svg, "<img class=\"drawn\" src=\"cover.svg\" alt=\"封面：wordword wordword wordword wordword wordword wordword wordword — &lt;i&gt;author&lt;/i&gt; &amp; co\" role=\"doc-cover\"/>"),
 		    "the cover page shows the generated cover, its text as the alternative (%s)", e.msg);
 		free(svg);
 		article_free(c);

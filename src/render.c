@@ -1645,19 +1645,25 @@ break_lines(const char *s, double width, struct cover_line *v, size_t max, bool 
 	return n;
 }
 
+/* Set attribute k to v in whole units (the cover's coordinates). */
+static void
+attr_num(xmlNodePtr n, const char *k, double v)
+{
+	char num[32];
+
+	snprintf(num, sizeof num, "%.0f", v);
+	attr(n, k, num);
+}
+
 static xmlNodePtr
 svg_text(xmlNodePtr parent, double x, double y, double size, const char *weight,
     const char *fill, const char *s)
 {
 	xmlNodePtr n = el(parent, "text");
-	char num[32];
 
-	snprintf(num, sizeof num, "%.0f", x);
-	attr(n, "x", num);
-	snprintf(num, sizeof num, "%.0f", y);
-	attr(n, "y", num);
-	snprintf(num, sizeof num, "%.0f", size);
-	attr(n, "font-size", num);
+	attr_num(n, "x", x);
+	attr_num(n, "y", y);
+	attr_num(n, "font-size", size);
 	attr(n, "font-family", COVER_FONTS);
 	attr(n, "text-anchor", "middle");
 	if (weight)
@@ -1671,16 +1677,11 @@ static void
 svg_rect(xmlNodePtr parent, int x, int y, int w, int h, const char *fill)
 {
 	xmlNodePtr n = el(parent, "rect");
-	char num[16];
 
-	snprintf(num, sizeof num, "%d", x);
-	attr(n, "x", num);
-	snprintf(num, sizeof num, "%d", y);
-	attr(n, "y", num);
-	snprintf(num, sizeof num, "%d", w);
-	attr(n, "width", num);
-	snprintf(num, sizeof num, "%d", h);
-	attr(n, "height", num);
+	attr_num(n, "x", x);
+	attr_num(n, "y", y);
+	attr_num(n, "width", w);
+	attr_num(n, "height", h);
 	attr(n, "fill", fill);
 }
 
@@ -1701,9 +1702,7 @@ render_cover_svg(const struct article *a, const struct render_opts *o, char **ou
 	int rc;
 
 	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-		bool last = i + 1 == sizeof sizes / sizeof sizes[0];
-
-		bool cut;
+		bool last = i + 1 == sizeof sizes / sizeof sizes[0], cut;
 
 		size = sizes[i];
 		nl = break_lines(a->title, text_w / size, lines, max_lines[i], &cut);
@@ -1716,10 +1715,9 @@ render_cover_svg(const struct article *a, const struct render_opts *o, char **ou
 	attr(root, "version", "1.1");
 	snprintf(box, sizeof box, "0 0 %d %d", COVER_W, COVER_H);
 	attr(root, "viewBox", box);
-	snprintf(box, sizeof box, "%d", COVER_W * 2);
-	attr(root, "width", box);
-	snprintf(box, sizeof box, "%d", COVER_H * 2);
-	attr(root, "height", box);
+	/* twice the view box: readers that rasterise at the nominal size get a sharp picture */
+	attr_num(root, "width", COVER_W * 2);
+	attr_num(root, "height", COVER_H * 2);
 	xmlNodeSetLang(root, BAD_CAST o->lang);
 	n = el(root, "title");
 	txt(n, a->title);

@@ -160,4 +160,34 @@ if have_epubcheck; then
 else
 	skip "local link: EPUBCheck" "EPUBCheck is not installed"
 fi
+
+# --- a combined book: links between its articles stay inside it ---------------
+# Article B's link card points at article A; neither has a picture cached, so the
+# book also gets a drawn cover.
+other=91000000000000000
+mkdir -p "$TMP/cc/api/opus"
+cp "$full" "$TMP/cc/api/opus/$self_id.json"
+sed "s/$self_id/$other/g; s/1032759148265390081/$self_id/g" "$full" >"$TMP/cc/api/opus/$other.json"
+"$OPUS_ARCHIVE" -q --offline --cache-dir "$TMP/cc" --combine --css "$TMP/mine.css" \
+	-o "$TMP/both.epub" "$self_id" "$other" 2>"$TMP/err"
+st=$?
+ok $([ $st -eq 3 ]; echo $?) "combined book without pictures: written, incomplete (status $st)"
+[ $st -eq 3 ] || diag "$TMP/err"
+"$PYTHON3" - "$TMP/both.epub" "$self_id" "$other" <<'PY'
+import re, sys, zipfile
+z, a, b = zipfile.ZipFile(sys.argv[1]), sys.argv[2], sys.argv[3]
+page_b = z.read("OEBPS/opus-%s.xhtml" % b).decode()
+assert '<a href="opus-%s.xhtml">' % a in page_b, "B's card does not lead to A's page"
+assert "https://www.bilibili.com/opus/%s\"" % a not in page_b, "B still links A on the web"
+opf = z.read("OEBPS/content.opf").decode()
+assert 'href="cover.svg" media-type="image/svg+xml" properties="cover-image"' in opf, "no drawn cover"
+assert 'href="user.css"' in opf, "no user.css"
+PY
+ok $? "combined book: a link to another of its articles leads to its chapter; drawn cover; --css"
+if have_epubcheck; then
+	epubcheck_clean "$TMP/both.epub"
+	ok $? "the combined book: EPUBCheck reports 0 errors and 0 warnings"
+else
+	skip "combined book: EPUBCheck" "EPUBCheck is not installed"
+fi
 finish

@@ -192,6 +192,31 @@ add_stylesheets(struct book *b, const struct archive_opts *o, struct err *e)
 	return 0;
 }
 
+/*
+ * Add the cover page and, when there is no cover picture, a drawn cover with
+ * the title, so that a reader's library shows more than a blank.
+ */
+static int
+add_cover(struct book *content, const struct article *a, const struct asset *cover,
+    const struct render_opts *ro, struct err *e)
+{
+	struct book_item *it;
+	char *data;
+	size_t len;
+
+	if (cover == NULL) {
+		if (render_cover_svg(a, ro, &data, &len, e) < 0)
+			return -1;
+		it = book_add_data(content, "cover.svg", "image/svg+xml", "cover-image", data, len);
+		it->properties = xstrdup("cover-image");
+	}
+	if (render_cover(a, cover, cover ? NULL : "cover.svg", ro, &data, &len, e) < 0)
+		return -1;
+	it = book_add_data(content, "cover.xhtml", "application/xhtml+xml", "cover", data, len);
+	it->spine = true;
+	return 0;
+}
+
 /* The article's own addresses lead to its page (more articles join in with batches). */
 static void
 link_self(struct links *l, const struct article *a, const char *page)
@@ -222,17 +247,8 @@ build_epub(const struct article *a, const struct assets *t, const struct archive
 	book_init(&root);
 	links_init(&links);
 	link_self(&links, a, doc_name);
-	if (cover == NULL) {
-		/* no picture: a drawn cover with the title, so the library shows more than a blank */
-		if (render_cover_svg(a, &ro, &data, &len, e) < 0)
-			goto out;
-		it = book_add_data(&content, "cover.svg", "image/svg+xml", "cover-image", data, len);
-		it->properties = xstrdup("cover-image");
-	}
-	if (render_cover(a, cover, cover ? NULL : "cover.svg", &ro, &data, &len, e) < 0)
+	if (add_cover(&content, a, cover, &ro, e) < 0)
 		goto out;
-	it = book_add_data(&content, "cover.xhtml", "application/xhtml+xml", "cover", data, len);
-	it->spine = true;
 	if (render_article(a, t, doc_name, &ro, &toc, &data, &len, e) < 0)
 		goto out;
 	it = book_add_data(&content, doc_name, "application/xhtml+xml", "article", data, len);
@@ -905,16 +921,8 @@ archive_write_combined(struct session *r, struct article *const *v, size_t n, co
 		if (v[i]->collection_name == NULL || strcmp(coll, v[i]->collection_name) != 0)
 			coll = NULL;
 
-	if (cover == NULL) {
-		if (render_cover_svg(front, &ro, &data, &len, e) < 0)
-			goto out;
-		it = book_add_data(&content, "cover.svg", "image/svg+xml", "cover-image", data, len);
-		it->properties = xstrdup("cover-image");
-	}
-	if (render_cover(front, cover, cover ? NULL : "cover.svg", &ro, &data, &len, e) < 0)
+	if (add_cover(&content, front, cover, &ro, e) < 0)
 		goto out;
-	it = book_add_data(&content, "cover.xhtml", "application/xhtml+xml", "cover", data, len);
-	it->spine = true;
 	for (size_t i = 0; i < n; i++) {
 		char *doc = xasprintf("opus-%s.xhtml", v[i]->id);
 		char *item_id = xasprintf("article-%zu", i + 1);

@@ -16,6 +16,7 @@
 #include "fetch.h"
 #include "file.h"
 #include "input.h"
+#include "links.h"
 #include "log.h"
 #include "model.h"
 #include "opus.h"
@@ -169,11 +170,70 @@ read_stylesheet(const char *templates, char **css, size_t *len, struct err *e)
 	return rc;
 }
 
+/* Where --css FILE goes in a book or site; the pages link it after style.css. */
+#define USER_CSS "user.css"
+
+/* Add our stylesheet and, with --css, the user's to b. */
+static int
+add_stylesheets(struct book *b, const struct archive_opts *o, struct err *e)
+{
+	char *data;
+	size_t len;
+
+	if (read_stylesheet(o->templates, &data, &len, e) < 0)
+		return -1;
+	book_add_data(b, "style.css", "text/css", "css", data, len);
+	if (o->user_css == NULL)
+		return 0;
+	if (file_read(o->user_css, 4u * 1024 * 1024, &data, &len, e) < 0) {
+		err_prefix(e, "--css");
+		return -1;
+	}
+	book_add_data(b, USER_CSS, "text/css", "user-css", data, len);
+	return 0;
+}
+
+/*
+ * Add the cover page and, when there is no cover picture, a drawn cover with
+ * the title, so that a reader's library shows more than a blank.
+ */
+static int
+add_cover(struct book *content, const struct article *a, const struct asset *cover,
+    const struct render_opts *ro, struct err *e)
+{
+	struct book_item *it;
+	char *data;
+	size_t len;
+
+	if (cover == NULL) {
+		if (render_cover_svg(a, ro, &data, &len, e) < 0)
+			return -1;
+		it = book_add_data(content, "cover.svg", "image/svg+xml", "cover-image", data, len);
+		it->properties = xstrdup("cover-image");
+	}
+	if (render_cover(a, cover, cover ? NULL : "cover.svg", ro, &data, &len, e) < 0)
+		return -1;
+	it = book_add_data(content, "cover.xhtml", "application/xhtml+xml", "cover", data, len);
+	it->spine = true;
+	return 0;
+}
+
+/* The article's own addresses lead to its page (more articles join in with batches). */
+static void
+link_self(struct links *l, const struct article *a, const char *page)
+{
+	links_add(l, INPUT_OPUS, a->id, page);
+	if (a->cv_id)
+		links_add(l, INPUT_CV, a->cv_id, page);
+}
+
 static int
 build_epub(const struct article *a, const struct assets *t, const struct archive_opts *o,
     struct err *e)
 {
-	struct render_opts ro = { o->templates, o->lang, RENDER_EPUB, o->now };
+	struct links links;
+	struct render_opts ro = { o->templates, o->lang, RENDER_EPUB, o->now,
+	    o->user_css ? USER_CSS : NULL, &links };
 	struct book content, root;
 	struct toc toc = { 0 };
 	const struct asset *cover = pick_cover(a, t);
@@ -186,10 +246,10 @@ build_epub(const struct article *a, const struct assets *t, const struct archive
 
 	book_init(&content);
 	book_init(&root);
-	if (render_cover(a, cover, &ro, &data, &len, e) < 0)
+	links_init(&links);
+	link_self(&links, a, doc_name);
+	if (add_cover(&content, a, cover, &ro, e) < 0)
 		goto out;
-	it = book_add_data(&content, "cover.xhtml", "application/xhtml+xml", "cover", data, len);
-	it->spine = true;
 	if (render_article(a, t, doc_name, &ro, &toc, &data, &len, e) < 0)
 		goto out;
 	it = book_add_data(&content, doc_name, "application/xhtml+xml", "article", data, len);
@@ -201,14 +261,13 @@ build_epub(const struct article *a, const struct assets *t, const struct archive
 	if (render_ncx(a->title, identifier, &toc, &data, &len, e) < 0)
 		goto out;
 	book_add_data(&content, "toc.ncx", "application/x-dtbncx+xml", "ncx", data, len);
-	if (read_stylesheet(o->templates, &data, &len, e) < 0)
+	if (add_stylesheets(&content, o, e) < 0)
 		goto out;
-	book_add_data(&content, "style.css", "text/css", "css", data, len);
 	add_pictures(&content, t, cover);
 	{
 		struct book_meta m = {
 			identifier, a->title, a->author_name, o->lang, a->pub_ts, o->now,
-			a->source_url, a->tags, a->ntags, NULL, cover ? "cover-image" : NULL,
+			a->source_url, a->tags, a->ntags, NULL, "cover-image",
 			a->collection_name,
 		};
 
@@ -226,6 +285,7 @@ build_epub(const struct article *a, const struct assets *t, const struct archive
 	free(raw_name);
 	rc = epub_write(o->output, &root, &content, "OEBPS", o->now, e);
 out:
+	links_release(&links);
 	toc_release(&toc);
 	book_release(&content);
 	book_release(&root);
@@ -244,7 +304,9 @@ static int
 build_site(const struct article *a, const struct assets *t, const struct archive_opts *o,
     const char *name, struct err *e)
 {
-	struct render_opts ro = { o->templates, o->lang, RENDER_SITE, o->now };
+	struct links links;
+	struct render_opts ro = { o->templates, o->lang, RENDER_SITE, o->now,
+	    o->user_css ? USER_CSS : NULL, &links };
 	struct book site;
 	struct toc toc = { 0 };
 	const struct asset *cover = pick_cover(a, t);
@@ -254,10 +316,11 @@ build_site(const struct article *a, const struct assets *t, const struct archive
 	int rc = -1;
 
 	book_init(&site);
+	links_init(&links);
+	link_self(&links, a, page);
 	add_pictures(&site, t, NULL);
-	if (read_stylesheet(o->templates, &data, &len, e) < 0)
+	if (add_stylesheets(&site, o, e) < 0)
 		goto out;
-	book_add_data(&site, "style.css", "text/css", "css", data, len);
 	raw_name = xasprintf("raw/%s-%s.json", a->raw_name, a->id);
 	book_add_data(&site, raw_name, "application/json", "raw", xstrndup(a->raw, a->raw_len),
 	    a->raw_len);
@@ -276,6 +339,7 @@ build_site(const struct article *a, const struct assets *t, const struct archive
 	}
 	rc = site_write(o->output, &site, e);
 out:
+	links_release(&links);
 	toc_release(&toc);
 	book_release(&site);
 	free(page);
@@ -957,7 +1021,8 @@ int
 archive_write_index(struct session *r, const char *dir, const struct archive_entry *v, size_t n,
     struct err *e)
 {
-	struct render_opts ro = { r->o->templates, r->o->lang, RENDER_SITE, r->o->now };
+	struct render_opts ro = { r->o->templates, r->o->lang, RENDER_SITE, r->o->now,
+	    r->o->user_css ? USER_CSS : NULL, NULL };
 	struct index_entry *ie = xcalloc(n ? n : 1, sizeof *ie);
 	struct book site;
 	char *data;
@@ -975,9 +1040,8 @@ archive_write_index(struct session *r, const char *dir, const struct archive_ent
 	if (render_index(ie, n, &ro, &data, &len, e) < 0)
 		goto out;
 	book_add_data(&site, "index.html", "text/html", "index", data, len);
-	if (read_stylesheet(r->o->templates, &data, &len, e) < 0)
+	if (add_stylesheets(&site, r->o, e) < 0)
 		goto out;
-	book_add_data(&site, "style.css", "text/css", "css", data, len);
 	rc = site_write(dir, &site, e);
 out:
 	book_release(&site);
@@ -1011,7 +1075,9 @@ archive_write_combined(struct session *r, struct article *const *v, size_t n, co
     struct err *e)
 {
 	const struct archive_opts *o = r->o;
-	struct render_opts ro = { o->templates, o->lang, RENDER_EPUB, o->now };
+	struct links links;
+	struct render_opts ro = { o->templates, o->lang, RENDER_EPUB, o->now,
+	    o->user_css ? USER_CSS : NULL, &links };
 	struct book content, root;
 	struct toc toc = { 0 };
 	struct assets t;
@@ -1030,7 +1096,13 @@ archive_write_combined(struct session *r, struct article *const *v, size_t n, co
 	book_init(&root);
 	assets_init(&t);
 	buf_init(&seed, 0);
+	links_init(&links);
 	for (size_t i = 0; i < n; i++) {
+		/* links between the book's articles stay in the book */
+		char *doc = xasprintf("opus-%s.xhtml", v[i]->id);
+
+		link_self(&links, v[i], doc);
+		free(doc);
 		article_each_picture(v[i], add_picture, &t);
 		buf_addf(&seed, "%s,", v[i]->id);
 		if (v[i]->pub_ts > newest)
@@ -1055,10 +1127,8 @@ archive_write_combined(struct session *r, struct article *const *v, size_t n, co
 		if (v[i]->collection_name == NULL || strcmp(coll, v[i]->collection_name) != 0)
 			coll = NULL;
 
-	if (render_cover(front, cover, &ro, &data, &len, e) < 0)
+	if (add_cover(&content, front, cover, &ro, e) < 0)
 		goto out;
-	it = book_add_data(&content, "cover.xhtml", "application/xhtml+xml", "cover", data, len);
-	it->spine = true;
 	for (size_t i = 0; i < n; i++) {
 		char *doc = xasprintf("opus-%s.xhtml", v[i]->id);
 		char *item_id = xasprintf("article-%zu", i + 1);
@@ -1088,16 +1158,15 @@ archive_write_combined(struct session *r, struct article *const *v, size_t n, co
 	if (render_ncx(front->title, identifier, &toc, &data, &len, e) < 0)
 		goto out;
 	book_add_data(&content, "toc.ncx", "application/x-dtbncx+xml", "ncx", data, len);
-	if (read_stylesheet(o->templates, &data, &len, e) < 0)
+	if (add_stylesheets(&content, o, e) < 0)
 		goto out;
-	book_add_data(&content, "style.css", "text/css", "css", data, len);
 	add_pictures(&content, &t, cover);
 	{
 		char *desc = strncmp(o->lang, "zh", 2) == 0 ?
 		    xasprintf("%zu 篇 Bilibili 文章", n) : xasprintf("%zu Bilibili articles", n);
 		struct book_meta m = {
 			identifier, front->title, front->author_name, o->lang, newest, o->now,
-			NULL, NULL, 0, desc, cover ? "cover-image" : NULL, coll,
+			NULL, NULL, 0, desc, "cover-image", coll,
 		};
 		int rc = render_opf(&m, &content, "ncx", &data, &len, e);
 
@@ -1122,6 +1191,7 @@ archive_write_combined(struct session *r, struct article *const *v, size_t n, co
 		if (v[i]->repaired)
 			res = ARCHIVE_INCOMPLETE;
 out:
+	links_release(&links);
 	buf_release(&seed);
 	toc_release(&toc);
 	book_release(&content);

@@ -46,6 +46,7 @@ struct archive_opts {
 	bool offline;
 	const char *templates;          /* the template directory (resolved by the caller) */
 	const char *lang;
+	const char *user_css;           /* --css: a stylesheet added after ours, or NULL */
 	int max_image_width;            /* 0: originals; else asked of the image server */
 	time_t now;                     /* SOURCE_DATE_EPOCH or the current time */
 	struct net_opts net;

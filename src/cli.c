@@ -42,6 +42,7 @@ static const char usage_text[] =
 "      --failed-list FILE   write the ids that failed to FILE, for --batch\n"
 "      --lang TAG           the book's language (default: zh-CN)\n"
 "      --templates DIR      use the page templates and stylesheet in DIR\n"
+"      --css FILE           add the stylesheet FILE after the bundled one\n"
 "\n"
 "Pictures:\n"
 "      --cache-dir DIR      keep responses and pictures in DIR\n"
@@ -276,6 +277,7 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		OPT_RETRY_DELAY, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_MAX_IMAGE_SIZE,
 		OPT_MAX_IMAGE_WIDTH, OPT_REFRESH, OPT_BATCH, OPT_USER, OPT_NAME, OPT_COMBINE, OPT_FORCE, OPT_FAILED_LIST,
 		OPT_WARC, OPT_WARC_DIR,
+		OPT_CSS,
 	};
 	static const struct option longopts[] = {
 		{ "from-json", required_argument, NULL, OPT_FROM_JSON },
@@ -306,6 +308,7 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		{ "failed-list", required_argument, NULL, OPT_FAILED_LIST },
 		{ "warc", required_argument, NULL, OPT_WARC },
 		{ "warc-dir", required_argument, NULL, OPT_WARC_DIR },
+		{ "css", required_argument, NULL, OPT_CSS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -482,6 +485,13 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 				return CLI_USAGE;
 			}
 			*(ch == OPT_WARC ? &c->archive.warc : &c->archive.warc_dir) = optarg;
+			break;
+		case OPT_CSS:
+			if (!file_exists(optarg)) {
+				err_set(e, "--css '%s': no such file", optarg);
+				return CLI_USAGE;
+			}
+			c->archive.user_css = optarg;
 			break;
 		case 'q':
 			c->verbosity = 0;

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #define DC_NS "http://purl.org/dc/elements/1.1/"
 #define NCX_NS "http://www.daisy.org/z3986/2005/ncx/"
 #define OCF_NS "urn:oasis:names:tc:opendocument:xmlns:container"
+#define SVG_NS "http://www.w3.org/2000/svg"
 
 /* China's time, in which the site shows its dates (no daylight saving). */
 #define SITE_UTC_OFFSET (8 * 3600)
@@ -31,14 +33,20 @@ struct labels {
 	const char *like, *coin, *favorite, *comment, *forward, *view;
 	const char *picture, *missing_picture, *contents, *cover, *start;
 	const char *library, *avatar;
+	const char *cover_of, *a11y_summary, *original;
 };
 
 static const struct labels labels_zh = {
 	"发布于", "", "原文", "存档于", "由 opus-archive " PACKAGE_VERSION " 制作",
 	"标签：", "话题：", "收录于文集", "存档时的数据：",
 	"点赞", "投币", "收藏", "评论", "转发", "阅读",
-	"图", "图片未能存档", "目录", "封面", "正文",
+	"图片", "图片未能存档", "目录", "封面", "正文",
 	"存档的文章", "头像",
+	"封面：",
+	"从哔哩哔哩存档的图文。文字可由读屏软件朗读；每张图片都有替代文字"
+	"（图注、表情名称、卡片标题，或“图片 N”）；标题和目录可用于导航。"
+	"作者在原文中使用的颜色已加深，以便在墨水屏和灰度下阅读。",
+	"原图地址",
 };
 
 static const struct labels labels_en = {
@@ -47,6 +55,12 @@ static const struct labels labels_en = {
 	"likes", "coins", "favourites", "comments", "shares", "views",
 	"Picture", "Picture not archived", "Contents", "Cover", "Start",
 	"Archived articles", "avatar",
+	"Cover: ",
+	"An article archived from Bilibili. The text can be read aloud; every picture has "
+	"an alternative text (its caption, the emoji's name, the card's title, or "
+	"\"Picture N\"); headings and a table of contents allow navigation. Colours the "
+	"author used are darkened so that they read on e-ink and in greyscale.",
+	"the original",
 };
 
 static const struct labels *
@@ -239,6 +253,50 @@ set_lang(xmlDocPtr doc, const char *lang)
 	attr(root, "lang", lang);
 }
 
+static xmlNodePtr
+find_head(xmlDocPtr doc)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+
+	for (xmlNodePtr n = root ? root->children : NULL; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST "head"))
+			return n;
+	return NULL;
+}
+
+/* The user's stylesheet goes after every stylesheet of the template, so that it wins. */
+static void
+add_user_css(xmlDocPtr doc, const char *href)
+{
+	xmlNodePtr head = find_head(doc), last = NULL, n;
+
+	if (head == NULL || href == NULL)
+		return;
+	for (n = head->children; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE && (xmlStrEqual(n->name, BAD_CAST "link") ||
+		    xmlStrEqual(n->name, BAD_CAST "style")))
+			last = n;
+	n = xmlNewDocNode(doc, head->ns, BAD_CAST "link", NULL);
+	attr(n, "rel", "stylesheet");
+	attr(n, "type", "text/css");
+	attr(n, "href", href);
+	if (last) {
+		xmlAddNextSibling(last, n);
+		xmlAddNextSibling(last, xmlNewText(BAD_CAST "\n"));
+	} else {
+		xmlAddChild(head, n);
+		newline(head);
+	}
+}
+
+/* What every page from a template gets: its language, and the user's stylesheet. */
+static void
+prepare(xmlDocPtr doc, const struct render_opts *o)
+{
+	set_lang(doc, o->lang);
+	add_user_css(doc, o->user_css);
+}
+
 /* --- serialising ---------------------------------------------------------------- */
 
 /*
@@ -262,11 +320,8 @@ drop_xhtml_ns(xmlNodePtr n)
 static void
 add_viewport(xmlDocPtr doc)
 {
-	xmlNodePtr root = xmlDocGetRootElement(doc), head = NULL, n;
+	xmlNodePtr head = find_head(doc), n;
 
-	for (n = root ? root->children : NULL; n; n = n->next)
-		if (n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST "head"))
-			head = n;
 	if (head == NULL)
 		return;
 	for (n = head->children; n; n = n->next) {
@@ -439,6 +494,55 @@ img_size(xmlNodePtr img, const struct asset *as, enum render_flavour flavour)
 	}
 }
 
+/* Where a link goes: the local copy of an article archived alongside, else the web. */
+static const char *
+href_for(const struct actx *c, const char *url)
+{
+	const char *local = links_local(c->o->links, url);
+
+	return local ? local : url;
+}
+
+/* WCAG 2 relative luminance of an sRGB colour (components 0..255). */
+static double
+luminance(const double rgb[3])
+{
+	static const double weight[3] = { 0.2126, 0.7152, 0.0722 };
+	double y = 0;
+
+	for (int i = 0; i < 3; i++) {
+		double v = rgb[i] / 255.0;
+
+		v = v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+		y += weight[i] * v;
+	}
+	return y;
+}
+
+void
+render_readable_color(const char *hex, char out[8])
+{
+	double rgb[3], k = 1.0;
+	unsigned v[3];
+
+	if (hex == NULL || strlen(hex) != 7 || hex[0] != '#' ||
+	    sscanf(hex + 1, "%2x%2x%2x", &v[0], &v[1], &v[2]) != 3) {
+		snprintf(out, 8, "#000000");
+		return;
+	}
+	/* contrast with white = 1.05 / (L + 0.05) >= 4.5  <=>  L <= 0.1833 */
+	for (;;) {
+		for (int i = 0; i < 3; i++)
+			rgb[i] = floor(v[i] * k);
+		if (luminance(rgb) <= 0.183 || k <= 0)
+			break;
+		k -= 0.02;
+		if (k < 0)
+			k = 0;
+	}
+	snprintf(out, 8, "#%02x%02x%02x", (unsigned)rgb[0], (unsigned)rgb[1], (unsigned)rgb[2]);
+}
+
 static void
 render_runs(struct actx *c, xmlNodePtr parent, const struct runs *r)
 {
@@ -452,10 +556,11 @@ render_runs(struct actx *c, xmlNodePtr parent, const struct runs *r)
 			break;
 		case RUN_TEXT:
 			if (x->color[0]) {
-				char style[32];
+				char style[32], color[8];
 
 				/* the model only holds #rrggbb here, so this is safe as CSS */
-				snprintf(style, sizeof style, "color: %s", x->color);
+				render_readable_color(x->color, color);
+				snprintf(style, sizeof style, "color: %s", color);
 				n = el(n, "span");
 				attr(n, "style", style);
 			}
@@ -477,7 +582,7 @@ render_runs(struct actx *c, xmlNodePtr parent, const struct runs *r)
 
 			if (x->href) {
 				n = el_class(parent, "a", cls);
-				attr(n, "href", x->href);
+				attr(n, "href", href_for(c, x->href));
 			} else if (cls) {
 				n = el_class(parent, "span", cls);
 			}
@@ -565,10 +670,11 @@ render_picture(struct actx *c, xmlNodePtr parent, const struct picture *p)
 			txt(box, any->problem);
 			txt(box, ")");
 		}
-		el(box, "br");
+		/* a picture address has no place to break: as link text it runs off e-reader pages */
+		txt(box, " ");
 		n = el(box, "a");
 		attr(n, "href", p->url);
-		txt(n, p->url);
+		txt(n, c->l->original);
 	}
 	newline(parent);
 }
@@ -649,13 +755,13 @@ render_card(struct actx *c, xmlNodePtr parent, const struct card *cd, const char
 	if (cover) {
 		n = el_class(box, "img", "card-cover");
 		attr(n, "src", cover->href);
-		attr(n, "alt", cd->title ? cd->title : "");
+		attr(n, "alt", cd->title ? cd->title : cd->badge ? cd->badge : c->l->picture);
 	}
 	if (cd->title) {
 		n = el_class(box, "p", "card-title");
 		if (cd->url) {
 			n = el(n, "a");
-			attr(n, "href", cd->url);
+			attr(n, "href", href_for(c, cd->url));
 		}
 		txt(n, cd->title);
 	}
@@ -664,7 +770,7 @@ render_card(struct actx *c, xmlNodePtr parent, const struct card *cd, const char
 	if (cd->url && cd->title == NULL) {
 		n = el_class(box, "p", "card-line");
 		n = el(n, "a");
-		attr(n, "href", cd->url);
+		attr(n, "href", href_for(c, cd->url));
 		txt(n, cd->url);
 	}
 	for (size_t i = 0; i < cd->nitems; i++)
@@ -910,7 +1016,7 @@ render_article(const struct article *a, const struct assets *assets, const char 
 
 	if (doc == NULL)
 		return -1;
-	set_lang(doc, o->lang);
+	prepare(doc, o);
 	if ((s = slot(doc, "title")))
 		txt(s, a->title);
 	if ((s = slot(doc, "heading"))) {
@@ -939,30 +1045,44 @@ render_article(const struct article *a, const struct assets *assets, const char 
 }
 
 int
-render_cover(const struct article *a, const struct asset *cover, const struct render_opts *o,
-    char **out, size_t *len, struct err *e)
+render_cover(const struct article *a, const struct asset *cover, const char *generated,
+    const struct render_opts *o, char **out, size_t *len, struct err *e)
 {
 	const struct labels *l = labels_for(o->lang);
 	xmlDocPtr doc = load_template(o, "cover.xhtml", e);
 	xmlNodePtr s, n;
+	bool generated_only = false;
 	int rc;
 
 	if (doc == NULL)
 		return -1;
-	set_lang(doc, o->lang);
+	prepare(doc, o);
 	if ((s = slot(doc, "title")))
 		txt(s, a->title);
 	if ((s = slot(doc, "image")) && cover && cover->state == ASSET_READY) {
 		n = el(s, "img");
 		attr(n, "src", cover->href);
 		attr(n, "alt", l->cover);
+		attr(n, "role", "doc-cover");
 		img_size(n, cover, o->flavour);
+	} else if (s && generated) {
+		/* the picture carries the title and author: so does its text alternative */
+		char *alt = xasprintf("%s%s%s%s", l->cover_of, a->title,
+		    a->author_name ? " — " : "", a->author_name ? a->author_name : "");
+
+		n = el_class(s, "img", "drawn");
+		attr(n, "src", generated);
+		attr(n, "alt", alt);
+		attr(n, "role", "doc-cover");
+		free(alt);
+		/* and the page shows it alone, not the same words twice */
+		generated_only = true;
 	}
-	if ((s = slot(doc, "heading")))
+	if ((s = slot(doc, "heading")) && !generated_only)
 		txt(s, a->title);
-	if ((s = slot(doc, "author")))
+	if ((s = slot(doc, "author")) && !generated_only)
 		txt(s, a->author_name);
-	if ((s = slot(doc, "date")) && a->pub_ts > 0) {
+	if ((s = slot(doc, "date")) && a->pub_ts > 0 && !generated_only) {
 		char when[32];
 
 		site_date(a->pub_ts, false, when, sizeof when);
@@ -1033,7 +1153,7 @@ render_nav(const char *title, const struct toc *toc, const char *cover_doc, cons
 
 	if (doc == NULL)
 		return -1;
-	set_lang(doc, o->lang);
+	prepare(doc, o);
 	if ((s = slot(doc, "title")))
 		txt(s, title);
 	if ((s = slot(doc, "heading")))
@@ -1120,6 +1240,57 @@ render_ncx(const char *title, const char *identifier, const struct toc *toc,
 	return rc;
 }
 
+static void
+schema_meta(xmlNodePtr meta, const char *property, const char *value)
+{
+	xmlNodePtr n = el(meta, "meta");
+	char *p = xasprintf("schema:%s", property);
+
+	attr(n, "property", p);
+	txt(n, value);
+	free(p);
+}
+
+/*
+ * The schema.org accessibility metadata (EPUB Accessibility 1.1), from what
+ * the book holds: the renderer gives every picture a text alternative, keeps
+ * the reading order and makes the table of contents; the pictures themselves
+ * still need eyes (their alternatives are often only "Picture N").
+ */
+static void
+a11y_meta(xmlNodePtr meta, const struct book *book, const struct labels *l)
+{
+	bool pictures = false, gif = false;
+
+	for (size_t i = 0; i < book->n; i++) {
+		const char *mt = book->v[i].media_type;
+
+		/* the generated cover is text drawn as a picture, and its alt says the same */
+		if (strncmp(mt, "image/", 6) == 0 && strcmp(mt, "image/svg+xml") != 0)
+			pictures = true;
+		if (strcmp(mt, "image/gif") == 0)
+			gif = true;
+	}
+	schema_meta(meta, "accessMode", "textual");
+	if (pictures)
+		schema_meta(meta, "accessMode", "visual");
+	schema_meta(meta, "accessModeSufficient", pictures ? "textual,visual" : "textual");
+	schema_meta(meta, "accessibilityFeature", "structuralNavigation");
+	schema_meta(meta, "accessibilityFeature", "tableOfContents");
+	schema_meta(meta, "accessibilityFeature", "readingOrder");
+	schema_meta(meta, "accessibilityFeature", "displayTransformability");
+	if (pictures)
+		schema_meta(meta, "accessibilityFeature", "alternativeText");
+	if (gif) {
+		/* an animated GIF may flash: that is not known, so it is not denied */
+		schema_meta(meta, "accessibilityHazard", "noMotionSimulationHazard");
+		schema_meta(meta, "accessibilityHazard", "noSoundHazard");
+	} else {
+		schema_meta(meta, "accessibilityHazard", "none");
+	}
+	schema_meta(meta, "accessibilitySummary", l->a11y_summary);
+}
+
 int
 render_opf(const struct book_meta *m, const struct book *book, const char *ncx_id,
     char **out, size_t *len, struct err *e)
@@ -1177,6 +1348,7 @@ render_opf(const struct book_meta *m, const struct book *book, const char *ncx_i
 	n = el(meta, "meta");
 	attr(n, "name", "generator");
 	attr(n, "content", "opus-archive " PACKAGE_VERSION);
+	a11y_meta(meta, book, labels_for(m->lang));
 
 	man = el(root, "manifest");
 	spine = el(root, "spine");
@@ -1229,7 +1401,7 @@ render_index(const struct index_entry *v, size_t n, const struct render_opts *o,
 
 	if (doc == NULL)
 		return -1;
-	set_lang(doc, o->lang);
+	prepare(doc, o);
 	if ((s = slot(doc, "title")))
 		txt(s, n == 1 ? v[0].title : l->library);
 	if ((s = slot(doc, "heading")))
@@ -1288,4 +1460,295 @@ void
 render_global_cleanup(void)
 {
 	xmlCleanupParser();
+}
+
+/* --- the generated cover ------------------------------------------------------ */
+
+/*
+ * SVG text does not wrap, so the title is broken into lines here, by an
+ * estimate of each character's width: the reading system picks the font
+ * (from a list of common CJK ones), so exact metrics are unknowable.
+ */
+
+#define COVER_W 600
+#define COVER_H 900
+#define COVER_FONTS "'Noto Sans CJK SC', 'Source Han Sans SC', 'Source Han Sans CN', " \
+	"'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif"
+
+/* Decode one UTF-8 character at s (the model holds valid UTF-8); return its length. */
+static size_t
+utf8_next(const char *s, unsigned *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if ((u[0] & 0xe0) == 0xc0 && u[1]) {
+		*cp = (u[0] & 0x1fu) << 6 | (u[1] & 0x3fu);
+		return 2;
+	}
+	if ((u[0] & 0xf0) == 0xe0 && u[1] && u[2]) {
+		*cp = (u[0] & 0x0fu) << 12 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3fu);
+		return 3;
+	}
+	if ((u[0] & 0xf8) == 0xf0 && u[1] && u[2] && u[3]) {
+		*cp = (u[0] & 0x07u) << 18 | (u[1] & 0x3fu) << 12 | (u[2] & 0x3fu) << 6 | (u[3] & 0x3fu);
+		return 4;
+	}
+	*cp = 0xfffd;
+	return 1;
+}
+
+static bool
+is_wide(unsigned c)
+{
+	return (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
+	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) || c >= 0x20000;
+}
+
+/* Width in em. */
+static double
+char_width(unsigned c)
+{
+	if (is_wide(c))
+		return 1.0;
+	if (c == ' ')
+		return 0.3;
+	if (c >= 'A' && c <= 'Z')
+		return 0.68;
+	if (c == 'i' || c == 'l' || c == 'j' || c == '.' || c == ',' || c == '\'' || c == '|')
+		return 0.3;
+	return 0.56;
+}
+
+/* Characters that may not begin a line (they stay with the one before). */
+static bool
+no_line_start(unsigned c)
+{
+	static const unsigned v[] = {
+		0x3001, 0x3002, 0xff0c, 0xff0e, 0xff1a, 0xff1b, 0xff01, 0xff1f, 0xff09, 0x300d,
+		0x300f, 0x3011, 0x300b, 0x3009, 0x3015, 0x201d, 0x2019, 0x2026, 0x30fc, 0xff5e,
+		',', '.', ';', ':', '!', '?', ')', ']', '}', '%',
+	};
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		if (v[i] == c)
+			return true;
+	return false;
+}
+
+/* Characters that may not end a line (they go with the one after). */
+static bool
+no_line_end(unsigned c)
+{
+	static const unsigned v[] = {
+		0xff08, 0x300c, 0x300e, 0x3010, 0x300a, 0x3008, 0x3014, 0x201c, 0x2018,
+		'(', '[', '{',
+	};
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		if (v[i] == c)
+			return true;
+	return false;
+}
+
+struct cover_line {
+	char *text;             /* owned */
+	double width;           /* em */
+};
+
+/*
+ * Break s into at most max lines of at most width em; when it does not fit,
+ * the last line ends in an ellipsis.  Return the number of lines (the caller
+ * frees each text).
+ */
+static size_t
+break_lines(const char *s, double width, struct cover_line *v, size_t max, bool *cut)
+{
+	size_t n = 0, start = 0, last_break = 0, i = 0;
+	double w = 0, w_at_break = 0;
+	bool truncated = false, prev_word = false;
+	unsigned prev = 0;
+
+	while (s[i] == ' ')
+		i++;
+	start = last_break = i;
+	while (s[i] && n < max) {
+		unsigned c;
+		size_t k = utf8_next(s + i, &c);
+		double cw = char_width(c);
+		bool word = !is_wide(c) && c != ' ';
+
+		/* a break before c is allowed unless it splits a word or a punctuation rule says no */
+		if (i > start && !(word && prev_word) && !no_line_start(c) && !no_line_end(prev)) {
+			last_break = i;
+			w_at_break = w;
+		}
+		if (w + cw > width && i > start) {
+			size_t end = last_break > start ? last_break : i;
+			double lw = last_break > start ? w_at_break : w;
+
+			/* spaces at the break belong to neither line */
+			while (end > start + 1 && s[end - 1] == ' ') {
+				end--;
+				lw -= char_width(' ');
+			}
+			v[n].text = xstrndup(s + start, end - start);
+			v[n].width = lw;
+			n++;
+			i = end;
+			while (s[i] == ' ')
+				i++;
+			start = last_break = i;
+			w = w_at_break = 0;
+			prev = 0;
+			prev_word = false;
+			continue;
+		}
+		w += cw;
+		prev = c;
+		prev_word = word;
+		i += k;
+	}
+	if (n < max && i > start) {
+		v[n].text = xstrndup(s + start, i - start);
+		v[n].width = w;
+		n++;
+	}
+	truncated = s[i] != '\0';
+	if (cut)
+		*cut = truncated;
+	if (truncated && n > 0) {
+		/* shorten the last line until the ellipsis fits */
+		struct cover_line *l = &v[n - 1];
+		size_t len = strlen(l->text);
+		char *t;
+
+		while (len > 0 && l->width + 1.0 > width) {
+			size_t back = len - 1;
+			unsigned c;
+
+			while (back > 0 && ((unsigned char)l->text[back] & 0xc0) == 0x80)
+				back--;
+			utf8_next(l->text + back, &c);
+			l->width -= char_width(c);
+			len = back;
+		}
+		t = xasprintf("%.*s…", (int)len, l->text);
+		free(l->text);
+		l->text = t;
+	}
+	return n;
+}
+
+/* Set attribute k to v in whole units (the cover's coordinates). */
+static void
+attr_num(xmlNodePtr n, const char *k, double v)
+{
+	char num[32];
+
+	snprintf(num, sizeof num, "%.0f", v);
+	attr(n, k, num);
+}
+
+static xmlNodePtr
+svg_text(xmlNodePtr parent, double x, double y, double size, const char *weight,
+    const char *fill, const char *s)
+{
+	xmlNodePtr n = el(parent, "text");
+
+	attr_num(n, "x", x);
+	attr_num(n, "y", y);
+	attr_num(n, "font-size", size);
+	attr(n, "font-family", COVER_FONTS);
+	attr(n, "text-anchor", "middle");
+	if (weight)
+		attr(n, "font-weight", weight);
+	attr(n, "fill", fill);
+	txt(n, s);
+	return n;
+}
+
+static void
+svg_rect(xmlNodePtr parent, int x, int y, int w, int h, const char *fill)
+{
+	xmlNodePtr n = el(parent, "rect");
+
+	attr_num(n, "x", x);
+	attr_num(n, "y", y);
+	attr_num(n, "width", w);
+	attr_num(n, "height", h);
+	attr(n, "fill", fill);
+}
+
+int
+render_cover_svg(const struct article *a, const struct render_opts *o, char **out, size_t *len,
+    struct err *e)
+{
+	/* from the largest size down, the first at which the title fits (in fewer lines when large) */
+	static const double sizes[] = { 60, 52, 46, 40, 34 };
+	static const size_t max_lines[] = { 4, 5, 5, 6, 7 };
+	const double text_w = COVER_W - 2 * 70;
+	struct cover_line lines[7], who[1];
+	size_t nl = 0, nw = 0;
+	double size = sizes[0], y;
+	xmlNodePtr root, n;
+	xmlDocPtr doc = new_doc("svg", SVG_NS, &root);
+	char box[32];
+	int rc;
+
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		bool last = i + 1 == sizeof sizes / sizeof sizes[0], cut;
+
+		size = sizes[i];
+		nl = break_lines(a->title, text_w / size, lines, max_lines[i], &cut);
+		if (last || !cut)
+			break;
+		for (size_t j = 0; j < nl; j++)
+			free(lines[j].text);
+		nl = 0;
+	}
+	attr(root, "version", "1.1");
+	snprintf(box, sizeof box, "0 0 %d %d", COVER_W, COVER_H);
+	attr(root, "viewBox", box);
+	/* twice the view box: readers that rasterise at the nominal size get a sharp picture */
+	attr_num(root, "width", COVER_W * 2);
+	attr_num(root, "height", COVER_H * 2);
+	xmlNodeSetLang(root, BAD_CAST o->lang);
+	n = el(root, "title");
+	txt(n, a->title);
+	/* greys only, with strong contrast: it is read on e-ink first */
+	svg_rect(root, 0, 0, COVER_W, COVER_H, "#f7f5ef");
+	svg_rect(root, 0, 0, COVER_W, 18, "#222222");
+	svg_rect(root, 0, COVER_H - 18, COVER_W, 18, "#222222");
+	svg_rect(root, 70, 150, 90, 8, "#222222");
+	y = 250 + size;
+	for (size_t i = 0; i < nl; i++) {
+		svg_text(root, COVER_W / 2.0, y, size, "bold", "#111111", lines[i].text);
+		y += size * 1.3;
+		free(lines[i].text);
+	}
+	if (a->author_name && *a->author_name) {
+		nw = break_lines(a->author_name, text_w / 30, who, 1, NULL);
+		if (nw) {
+			/* y is one line below the title's last: at most 662, above the date */
+			svg_text(root, COVER_W / 2.0, y - size * 1.3 + 90, 30, NULL, "#333333", who[0].text);
+			free(who[0].text);
+		}
+	}
+	if (a->pub_ts > 0) {
+		char when[32];
+
+		site_date(a->pub_ts, false, when, sizeof when);
+		svg_text(root, COVER_W / 2.0, COVER_H - 120, 24, NULL, "#444444", when);
+	}
+	if (a->source_url && strncmp(a->source_url, "https://", 8) == 0)
+		svg_text(root, COVER_W / 2.0, COVER_H - 80, 18, NULL, "#444444", a->source_url + 8);
+	rc = serialise(doc, RENDER_EPUB, out, len, e);
+	xmlFreeDoc(doc);
+	return rc;
 }

@@ -20,6 +20,7 @@
 #include "assets.h"
 #include "book.h"
 #include "err.h"
+#include "links.h"
 #include "model.h"
 
 enum render_flavour {
@@ -32,6 +33,8 @@ struct render_opts {
 	const char *lang;       /* BCP 47 tag, "zh-CN" by default */
 	enum render_flavour flavour;
 	time_t now;             /* the archiving time (SOURCE_DATE_EPOCH when set) */
+	const char *user_css;   /* href of the user's stylesheet, linked after ours; or NULL */
+	const struct links *links;      /* articles archived alongside (links go there), or NULL */
 };
 
 /* One heading of an article, for the table of contents. */
@@ -57,9 +60,27 @@ void toc_release(struct toc *t);
 int render_article(const struct article *a, const struct assets *assets, const char *doc,
     const struct render_opts *o, struct toc *toc, char **out, size_t *len, struct err *e);
 
-/* Render the cover page; cover is the cover picture's asset or NULL. */
-int render_cover(const struct article *a, const struct asset *cover,
+/*
+ * Render the cover page; cover is the cover picture's asset, or NULL and
+ * generated the href of the image render_cover_svg() made (or NULL too).
+ */
+int render_cover(const struct article *a, const struct asset *cover, const char *generated,
     const struct render_opts *o, char **out, size_t *len, struct err *e);
+
+/*
+ * Render a cover image carrying the article's title and author, as SVG: for
+ * the articles without a picture, so that a reader's library shows more than
+ * a blank.  The title is broken into lines here (SVG text does not wrap).
+ */
+int render_cover_svg(const struct article *a, const struct render_opts *o, char **out,
+    size_t *len, struct err *e);
+
+/*
+ * Write into out the colour hex ("#rrggbb") made dark enough to read on white:
+ * the same hue, darkened until its contrast ratio reaches 4.5:1 (WCAG AA), so
+ * that an author's pale colours still read on e-ink and in greyscale.
+ */
+void render_readable_color(const char *hex, char out[8]);
 
 /* Render nav.xhtml from toc; cover_doc / body_doc feed the landmarks. */
 int render_nav(const char *title, const struct toc *toc, const char *cover_doc,
@@ -85,7 +106,10 @@ struct book_meta {
 	const char *collection;         /* belongs-to-collection (a 文集), or NULL */
 };
 
-/* Render content.opf listing every item of book (in order; spine items in order). */
+/*
+ * Render content.opf listing every item of book (in order; spine items in
+ * order), with the schema.org accessibility metadata the book earns.
+ */
 int render_opf(const struct book_meta *m, const struct book *book, const char *ncx_id,
     char **out, size_t *len, struct err *e);
 

@@ -1,14 +1,19 @@
 /*
  * Unit tests for render.c: hostile text stays text, lists nest from levels,
- * placeholders for missing pictures, the package documents.
+ * placeholders for missing pictures, the package documents, links to
+ * archived articles, the user's stylesheet, readable colours, accessibility
+ * metadata and the generated cover.
  */
 #include "config.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "assets.h"
 #include "book.h"
+#include "links.h"
 #include "model.h"
 #include "render.h"
 #include "tap.h"
@@ -43,6 +48,26 @@ make_article(void)
 	x = runs_push(&b->runs, RUN_LINK);
 	x->text = xstrdup("link");
 	x->href = xstrdup("https://x.com/?a=1&b=\"2\"");
+	{
+		/* links to this article (three ways), to its cv, and to another opus */
+		static const char *urls[] = {
+			"https://www.bilibili.com/opus/42", "https://t.bilibili.com/42?tab=2",
+			"http://m.bilibili.com/opus/42", "https://www.bilibili.com/read/cv7",
+			"https://www.bilibili.com/opus/43",
+		};
+
+		for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++) {
+			x = runs_push(&b->runs, RUN_LINK);
+			x->text = xasprintf("L%zu", i);
+			x->href = xstrdup(urls[i]);
+		}
+		x = runs_push(&b->runs, RUN_TEXT);
+		x->text = xstrdup("pale");
+		memcpy(x->color, "#999999", 8);
+		x = runs_push(&b->runs, RUN_TEXT);
+		x->text = xstrdup("dark");
+		memcpy(x->color, "#123456", 8);
+	}
 	b = article_push_block(a, BLOCK_HEADING);
 	b->level = 1;
 	add_text(&b->runs, "第一节 & <二>");
@@ -68,7 +93,8 @@ main(void)
 {
 	const char *top = getenv("top_srcdir");
 	char *tdir = xasprintf("%s/templates", top ? top : "..");
-	struct render_opts o = { tdir, "zh-CN", RENDER_EPUB, 1764300000 };
+	struct links links;
+	struct render_opts o = { tdir, "zh-CN", RENDER_EPUB, 1764300000, "user.css", &links };
 	struct article *a = make_article();
 	struct assets t;
 	struct toc toc = { 0 };
@@ -77,6 +103,9 @@ main(void)
 	size_t len = 0;
 
 	render_global_init();
+	links_init(&links);
+	links_add(&links, INPUT_OPUS, "42", "opus-42.xhtml");
+	links_add(&links, INPUT_CV, "7", "opus-42.xhtml");
 	assets_init(&t);
 	assets_add(&t, "https://i0.hdslb.com/bfs/missing.png")->state = ASSET_MISSING;
 	err_init(&e);
@@ -101,6 +130,21 @@ main(void)
 		ok(strstr(out, "xml:lang=\"zh-CN\" lang=\"zh-CN\"") != NULL, "language on the root");
 		ok(toc.n == 2 && toc.v[1].level == 2 && strcmp(toc.v[1].href, "opus-42.xhtml#h1") == 0,
 		    "toc: title and the heading");
+		ok(strstr(out, "<a href=\"opus-42.xhtml\">L0</a><a href=\"opus-42.xhtml\">L1</a>"
+		    "<a href=\"opus-42.xhtml\">L2</a><a href=\"opus-42.xhtml\">L3</a>") != NULL,
+		    "links to the article itself (opus, dynamic, mobile, cv) lead to its page");
+		ok(strstr(out, "<a href=\"https://www.bilibili.com/opus/43\">L4</a>") != NULL,
+		    "a link to an article not archived stays on the web");
+		ok(strstr(out, "[图片未能存档: 图片 1]") != NULL, "a picture without caption is \"图片 N\"");
+		ok(strstr(out, "style=\"color: #999999\"") == NULL && strstr(out, "color: #123456") != NULL,
+		    "pale colours are darkened, dark ones kept");
+		{
+			const char *css = strstr(out, "href=\"style.css\"");
+			const char *user = strstr(out, "href=\"user.css\"");
+
+			ok(css && user && user > css, "the user's stylesheet is linked after ours");
+		}
+		ok(strstr(out, "role=\"doc-chapter\"") != NULL, "the chapter has its ARIA role");
 	}
 	free(out);
 	out = NULL;
@@ -115,6 +159,92 @@ main(void)
 	}
 	free(out);
 	out = NULL;
+	o.lang = "en";
+	ok(render_article(a, &t, "42.html", &o, NULL, &out, &len, &e) == 0 && strstr(out, "Picture 1]"),
+	    "in English the default alternative text is \"Picture N\"");
+	free(out);
+	out = NULL;
+	o.lang = "zh-CN";
+	o.flavour = RENDER_EPUB;
+
+	{
+		char c[8];
+		double l;
+		unsigned r, g, bl;
+
+		render_readable_color("#999999", c);
+		sscanf(c + 1, "%2x%2x%2x", &r, &g, &bl);
+		ok(r == g && g == bl && r < 0x78, "grey #999999 becomes a darker grey (%s)", c);
+		render_readable_color("#fb7299", c);
+		sscanf(c + 1, "%2x%2x%2x", &r, &g, &bl);
+		ok(r > g && bl > g, "pink keeps its hue (%s)", c);
+		/* contrast with white of at least 4.5 means a relative luminance of at most 0.1833 */
+		l = 0.2126 * (r / 255.0 > 0.04045 ? pow((r / 255.0 + 0.055) / 1.055, 2.4) : r / 255.0 / 12.92) +
+		    0.7152 * (g / 255.0 > 0.04045 ? pow((g / 255.0 + 0.055) / 1.055, 2.4) : g / 255.0 / 12.92) +
+		    0.0722 * (bl / 255.0 > 0.04045 ? pow((bl / 255.0 + 0.055) / 1.055, 2.4) : bl / 255.0 / 12.92);
+		ok(1.05 / (l + 0.05) >= 4.5, "and reaches 4.5:1 against white (%.2f)", 1.05 / (l + 0.05));
+		render_readable_color("#000000", c);
+		is_str(c, "#000000", "black stays black");
+		render_readable_color("#ffffff", c);
+		sscanf(c + 1, "%2x%2x%2x", &r, &g, &bl);
+		ok(r == g && g == bl && r <= 0x76, "white text becomes a readable grey (%s)", c);
+	}
+	{
+		struct article *c = article_new();
+		char *svg;
+
+		c->id = xstrdup("42");
+		c->title = xstrdup(hostile);
+		c->author_name = xstrdup("<i>author</i> & co");
+		c->source_url = xstrdup("https://www.bilibili.com/opus/42");
+		ok(render_cover_svg(c, &o, &svg, &len, &e) == 0, "generated cover renders");
+		ok(strstr(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\"") && strstr(svg, "viewBox=\"0 0 600 900\""),
+		    "generated cover is SVG");
+		ok(strstr(svg, "<script>") == NULL && strstr(svg, "&lt;script&gt;") && strstr(svg, "&lt;i&gt;author&lt;/i&gt; &amp; co"),
+		    "title and author are escaped text in the SVG");
+		ok(strstr(svg, "xml:lang=\"zh-CN\"") != NULL, "the SVG says its language");
+		free(svg);
+		free(c->title);
+		c->title = xstrdup("一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十"
+		    "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十"
+		    "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十"
+		    "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十");
+		ok(render_cover_svg(c, &o, &svg, &len, &e) == 0 && strstr(svg, "…</text>") != NULL,
+		    "a title too long for the cover ends in an ellipsis");
+		{
+			size_t lines = 0;
+
+			for (const char *p = svg; (p = strstr(p, "font-weight=\"bold\"")); p++)
+				lines++;
+			ok(lines == 7, "and fills seven lines (%zu)", lines);
+		}
+		free(svg);
+		free(c->title);
+		c->title = xstrdup("短标题 short");
+		ok(render_cover_svg(c, &o, &svg, &len, &e) == 0 && strstr(svg, ">短标题 short</text>"),
+		    "a short title stays on one line");
+		free(svg);
+		free(c->title);
+		/* wherever the lines break, none may begin with "，" nor end with "「" or a space */
+		c->title = xstrdup("一，二「三」一，二「三」一，二「三」一，二「三」一，二「三」一，二「三」"
+		    "一，二「三」一，二「三」一，二「三」");
+		ok(render_cover_svg(c, &o, &svg, &len, &e) == 0 && strstr(svg, "\">，") == NULL &&
+		    strstr(svg, "「</text>") == NULL && strstr(svg, "</text><text") != NULL,
+		    "lines break by the rules: no comma first, no opening bracket last");
+		free(svg);
+		free(c->title);
+		c->title = xstrdup("wordword wordword wordword wordword wordword wordword wordword");
+		ok(render_cover_svg(c, &o, &svg, &len, &e) == 0 && strstr(svg, " </text>") == NULL &&
+		    strstr(svg, ">wordword wordword</text>") != NULL && strstr(svg, ">ordword") == NULL,
+		    "words stay whole, no space ends a line");
+		free(svg);
+		svg = NULL;
+		ok(render_cover(c, NULL, "cover.svg", &o, &svg, &len, &e) == 0 &&
+		    strstr(svg, "<img class=\"drawn\" src=\"cover.svg\" alt=\"封面：wordword wordword wordword wordword wordword wordword wordword — &lt;i&gt;author&lt;/i&gt; &amp; co\" role=\"doc-cover\"/>"),
+		    "the cover page shows the generated cover, its text as the alternative (%s)", e.msg);
+		free(svg);
+		article_free(c);
+	}
 
 	{
 		struct book b;
@@ -141,6 +271,15 @@ main(void)
 			    "文集 &lt;&amp;&gt;</meta>") != NULL, "belongs-to-collection, escaped");
 			ok(strstr(out, "<meta refines=\"#collection\" property=\"collection-type\">set</meta>")
 			    != NULL, "the collection is a set");
+			ok(strstr(out, "<meta name=\"cover\" content=\"cover-image\"/>") != NULL,
+			    "EPUB 2 cover meta for older readers and Kindle");
+			ok(strstr(out, "<meta property=\"schema:accessMode\">textual</meta>") &&
+			    strstr(out, "<meta property=\"schema:accessMode\">visual</meta>") &&
+			    strstr(out, "<meta property=\"schema:accessModeSufficient\">textual,visual</meta>") &&
+			    strstr(out, "<meta property=\"schema:accessibilityFeature\">alternativeText</meta>") &&
+			    strstr(out, "<meta property=\"schema:accessibilityHazard\">none</meta>") &&
+			    strstr(out, "<meta property=\"schema:accessibilitySummary\">"),
+			    "schema.org accessibility metadata");
 		}
 		free(out);
 		out = NULL;
@@ -158,6 +297,7 @@ main(void)
 		ok(render_article(a, &t, "x.html", &bad, NULL, &out, &len, &e) < 0 &&
 		    strstr(e.msg, "template '/nonexistent/article.xhtml'"), "a missing template is a clear error: %s", e.msg);
 	}
+	links_release(&links);
 	toc_release(&toc);
 	assets_release(&t);
 	article_free(a);

@@ -218,13 +218,23 @@ add_cover(struct book *content, const struct article *a, const struct asset *cov
 	return 0;
 }
 
+void
+archive_link_article(struct links *l, const char *id, const char *cv_id, const char *page)
+{
+	/* a 专栏 article read from article/view is known by "cvN" */
+	if (strncmp(id, "cv", 2) == 0)
+		links_add(l, INPUT_CV, id + 2, page);
+	else
+		links_add(l, INPUT_OPUS, id, page);
+	if (cv_id)
+		links_add(l, INPUT_CV, cv_id, page);
+}
+
 /* The article's own addresses lead to its page (more articles join in with batches). */
 static void
 link_self(struct links *l, const struct article *a, const char *page)
 {
-	links_add(l, INPUT_OPUS, a->id, page);
-	if (a->cv_id)
-		links_add(l, INPUT_CV, a->cv_id, page);
+	archive_link_article(l, a->id, a->cv_id, page);
 }
 
 static int
@@ -302,7 +312,7 @@ out:
  */
 static int
 build_site(const struct article *a, const struct assets *t, const struct archive_opts *o,
-    const char *name, struct err *e)
+    const char *name, const struct links *library, struct err *e)
 {
 	struct links links;
 	struct render_opts ro = { o->templates, o->lang, RENDER_SITE, o->now,
@@ -318,6 +328,8 @@ build_site(const struct article *a, const struct assets *t, const struct archive
 	book_init(&site);
 	links_init(&links);
 	link_self(&links, a, page);
+	for (size_t i = 0; library && i < library->n; i++)
+		links_add(&links, library->v[i].kind, library->v[i].id, library->v[i].href);
 	add_pictures(&site, t, NULL);
 	if (add_stylesheets(&site, o, e) < 0)
 		goto out;
@@ -357,6 +369,7 @@ struct session {
 	struct warc *warc;      /* --warc: the run's WARC, or NULL */
 	struct warc_slot *slots;        /* --warc-dir: the WARCs being written (owned) */
 	size_t nslots;
+	const struct links *library;    /* a library site's pages (borrowed), or NULL */
 	const char *warc_id;    /* --warc-dir: the article being loaded or written, or NULL */
 	char **warc_pics;       /* --warc-dir, while a batch's pictures come together: */
 	const char **warc_pic_ids;      /* which article (id) each picture URL is for (owned URLs) */
@@ -775,7 +788,7 @@ archive_write(struct session *r, const struct article *a, const char *output, co
 	missing = gather_pictures(r, a->id, &t, e);
 	cover = pick_cover(a, &t);
 	if (archive_pick_format(o.format, o.output) == FORMAT_SITE)
-		rc = build_site(a, &t, &o, name, e);
+		rc = build_site(a, &t, &o, name, name ? r->library : NULL, e);
 	else
 		rc = build_epub(a, &t, &o, e);
 	if (rc < 0) {
@@ -978,6 +991,12 @@ archive_session_new(const struct archive_opts *o, struct err *e)
 		return NULL;
 	}
 	return r;
+}
+
+void
+archive_set_library(struct session *r, const struct links *l)
+{
+	r->library = l;
 }
 
 void

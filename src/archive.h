@@ -86,6 +86,16 @@ struct api;
 
 struct session *archive_session_new(const struct archive_opts *o, struct err *e);
 /*
+ * A library site: l maps the library's other articles to their pages, so that
+ * links between them open the local copy (archive_write with a name uses it).
+ * l is borrowed until the next call; NULL forgets it.
+ */
+struct links;
+void archive_set_library(struct session *r, const struct links *l);
+/* Map the article id ("N" for an opus, "cvN" for a 专栏) and its cv_id (or NULL) to page. */
+void archive_link_article(struct links *l, const char *id, const char *cv_id, const char *page);
+
+/*
  * Put the run's WARC files in place; one that cannot be written turns *res from
  * ARCHIVE_OK into ARCHIVE_INCOMPLETE (the books are there, the evidence is not).
  * archive_session_free() does the same without a result to change.

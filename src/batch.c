@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "file.h"
 #include "input.h"
+#include "links.h"
 #include "log.h"
 #include "manifest.h"
 #include "model.h"
@@ -34,6 +35,7 @@ struct item {
 	enum item_state state;
 	char *reason;           /* owned: why it failed */
 	struct article *a;      /* --combine: kept until the book is made */
+	char *name;             /* owned: a library page's name, chosen before the window is written */
 };
 
 struct batch {
@@ -348,8 +350,17 @@ output_path(const struct batch *b, const char *name)
  * template's, with "-2", "-3" ... while another article (in the manifest, in
  * this run, or a file we did not write) holds it.
  */
+static bool
+planned(const struct batch *b, const struct item *self, const char *name)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (&b->v[i] != self && b->v[i].name && strcasecmp(b->v[i].name, name) == 0)
+			return true;
+	return false;
+}
+
 static char *
-unique_name(struct batch *b, const struct article *a)
+unique_name(struct batch *b, const struct item *self, const struct article *a)
 {
 	const struct manifest_entry *old = manifest_find(&b->m, a->id);
 	char *base, *name;
@@ -362,7 +373,7 @@ unique_name(struct batch *b, const struct article *a)
 	for (int k = 2; ; k++) {
 		char *path = output_path(b, name);
 		bool taken = manifest_name_taken(&b->m, name, a->id) || (b->site && reserved(name)) ||
-		    file_exists(path);
+		    planned(b, self, name) || file_exists(path);
 
 		free(path);
 		if (!taken || k > 10000)
@@ -497,7 +508,7 @@ write_item(struct batch *b, struct item *it)
 	}
 	show_label(b, it, 1);
 	it->a = NULL;
-	name = unique_name(b, a);
+	name = it->name ? xstrdup(it->name) : unique_name(b, it, a);
 	out = b->site ? xstrdup(b->dir) : output_path(b, name);
 	res = archive_write(b->r, a, out, b->site ? name : NULL, &done, &e);
 	if (res == ARCHIVE_FAILED) {
@@ -527,6 +538,49 @@ out:
 	article_free(a);
 	free(name);
 	free(out);
+}
+
+/*
+ * A library site: name the window's pages before any is written, and tell the
+ * writer where every page of the library is (those already there and those of
+ * this window), so that links between them stay in the library.  Pages written
+ * in earlier runs are not rendered again, so their links to later articles
+ * still lead to the web.
+ */
+static void
+plan_library(struct batch *b, size_t from, size_t to, struct links *l)
+{
+	links_release(l);
+	links_init(l);
+	for (size_t i = from; i < to; i++) {
+		struct item *it = &b->v[i];
+
+		if (it->state == ITEM_PENDING && it->a && it->name == NULL)
+			it->name = unique_name(b, it, it->a);
+	}
+	for (size_t i = from; i < to; i++) {
+		struct item *it = &b->v[i];
+
+		if (it->state == ITEM_PENDING && it->a && it->name) {
+			char *page = xasprintf("%s.html", it->name);
+
+			archive_link_article(l, it->a->id, it->a->cv_id, page);
+			free(page);
+		}
+	}
+	for (size_t i = 0; i < b->m.n; i++) {
+		const struct manifest_entry *en = &b->m.v[i];
+		char *path = output_path(b, en->name);
+
+		if (file_exists(path)) {
+			char *page = xasprintf("%s.html", en->name);
+
+			archive_link_article(l, en->id, NULL, page);
+			free(page);
+		}
+		free(path);
+	}
+	archive_set_library(b->r, l);
 }
 
 static int
@@ -643,9 +697,11 @@ enum archive_result
 batch_run(const struct archive_opts *o, struct err *e)
 {
 	struct batch b;
+	struct links library;   /* a library site's pages, for links between them */
 	enum archive_result res = ARCHIVE_FAILED, combined = ARCHIVE_OK;
 	size_t window;
 
+	links_init(&library);
 	memset(&b, 0, sizeof b);
 	b.o = o;
 	b.started = now_s();
@@ -706,10 +762,13 @@ batch_run(const struct archive_opts *o, struct err *e)
 			}
 			free(arts);
 		}
+		if (b.site)
+			plan_library(&b, from, to, &library);
 		for (size_t i = from; i < to; i++)
 			if (b.v[i].state == ITEM_PENDING && b.v[i].a)
 				write_item(&b, &b.v[i]);
 	}
+	archive_set_library(b.r, NULL);
 	if (o->progress)
 		log_progress_end();
 	archive_set_label(b.r, NULL);
@@ -738,6 +797,7 @@ out:
 		free(b.v[i].arg);
 		free(b.v[i].where);
 		free(b.v[i].reason);
+		free(b.v[i].name);
 		if (b.v[i].resolved)
 			input_release(&b.v[i].in);
 		article_free(b.v[i].a);
@@ -747,5 +807,6 @@ out:
 	manifest_release(&b.m);
 	archive_session_finish(b.r, &res);
 	archive_session_free(b.r);
+	links_release(&library);
 	return res;
 }

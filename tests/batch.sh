@@ -21,7 +21,7 @@ base = json.load(open(src, encoding="utf-8"))
 old = base["data"]["item"]["id_str"]
 os.makedirs(out + "/opus"); os.makedirs(out + "/feed/777")
 
-def article(i, title, ts):
+def article(i, title, ts, link=None):
     d = json.loads(json.dumps(base))
     it = d["data"]["item"]
     new = "91000000000000%05d" % i
@@ -32,6 +32,9 @@ def article(i, title, ts):
         if m["module_type"] == "MODULE_TYPE_AUTHOR":
             m["module_author"]["pub_ts"] = ts
     text = json.dumps(d, ensure_ascii=False).replace(old, new)
+    if link:    # the sample's link card to another opus, pointed at link
+        assert "1032759148265390081" in text
+        text = text.replace("1032759148265390081", link)
     open("%s/opus/%s.json" % (out, new), "w", encoding="utf-8").write(text)
     return new
 
@@ -48,6 +51,13 @@ hostile = ["../../escape", "/etc/passwd", ".hidden", "a\tb\nc\x01d", "index", "C
            "长" * 300, "same title", "same title", "  ", "x/../../y", "..", "\\\\server\\share"]
 h = [article(100 + k, t, 1600000000 + k) for k, t in enumerate(hostile)]
 open(out + "/hostile.txt", "w").write("\n".join(h) + "\n")
+# a library whose articles link to each other: L2 -> L0 (archived in an earlier
+# run), L1 -> L2 (archived in the same run)
+L = ["91000000000000%05d" % (200 + k) for k in range(3)]
+article(200, "L0", 1500000000)
+article(201, "L1", 1500000100, link=L[2])
+article(202, "L2", 1500000200, link=L[0])
+open(out + "/lib.txt", "w").write("\n".join(L) + "\n")
 # writer 778 has no opus feed, only an old 专栏 list: two posts that also have an
 # opus id (dyn_id_str), one of them listed twice, and one that only has its cv number
 os.makedirs(out + "/articles/778")
@@ -244,5 +254,21 @@ oa c "$(id 1)" -o "$TMP/lib/" 2>"$TMP/err"
 expect_status $? 0 "one id into the library again"
 grep -q "1 skipped" "$TMP/err"
 ok $? "it is skipped, and the index keeps the others"
+
+# --- links between the articles of a library lead to their pages ------------------------------
+L0=$(sed -n 1p "$D/lib.txt"); L1=$(sed -n 2p "$D/lib.txt"); L2=$(sed -n 3p "$D/lib.txt")
+oa c "$L0" --format site -o "$TMP/lib2/" --name 'p-{id}' 2>"$TMP/err"
+expect_status $? 0 "a library of one article"
+oa c "$L1" "$L2" --format site -o "$TMP/lib2/" --name 'p-{id}' 2>"$TMP/err"
+expect_status $? 0 "two more that link to it and to each other"
+grep -q "<a href=\"p-$L2.html\">" "$TMP/lib2/p-$L1.html" &&
+	! grep -q "bilibili.com/opus/$L2\"" "$TMP/lib2/p-$L1.html"
+ok $? "a link to an article written in the same run leads to its page"
+grep -q "<a href=\"p-$L0.html\">" "$TMP/lib2/p-$L2.html" &&
+	! grep -q "bilibili.com/opus/$L0\"" "$TMP/lib2/p-$L2.html"
+ok $? "a link to an article of an earlier run leads to its page"
+"$PYTHON3" "$top_srcdir/tests/check-site.py" "$TMP/lib2" >"$TMP/site.out" 2>&1
+ok $? "that library opens offline with every link in place"
+[ $? -eq 0 ] || diag "$TMP/site.out"
 
 finish

@@ -39,7 +39,7 @@ add_picture(const char *url, void *ctx)
 static void
 render_all(const struct article *a, const struct assets *t)
 {
-	struct render_opts o = { OA_SOURCE_TEMPLATES, "zh-CN", RENDER_EPUB, 1764300000 };
+	struct render_opts o = { OA_SOURCE_TEMPLATES, "zh-CN", RENDER_EPUB, 1764300000, NULL, NULL };
 	struct toc toc = { 0 };
 	struct err e;
 	char *out = NULL;
@@ -48,7 +48,10 @@ render_all(const struct article *a, const struct assets *t)
 	err_init(&e);
 	if (render_article(a, t, "opus-1.xhtml", &o, &toc, &out, &len, &e) == 0)
 		free(out);
-	if (render_cover(a, t->n ? &t->v[0] : NULL, &o, &out, &len, &e) == 0)
+	if (render_cover(a, t->n ? &t->v[0] : NULL, t->n ? NULL : "cover.svg", &o, &out, &len,
+	    &e) == 0)
+		free(out);
+	if (render_cover_svg(a, &o, &out, &len, &e) == 0)
 		free(out);
 	if (render_nav(a->title, &toc, "cover.xhtml", "opus-1.xhtml", &o, &out, &len, &e) == 0)
 		free(out);

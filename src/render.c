@@ -31,6 +31,7 @@ struct labels {
 	const char *like, *coin, *favorite, *comment, *forward, *view;
 	const char *picture, *missing_picture, *contents, *cover, *start;
 	const char *library, *avatar;
+	const char *category, *words;
 };
 
 static const struct labels labels_zh = {
@@ -39,6 +40,7 @@ static const struct labels labels_zh = {
 	"点赞", "投币", "收藏", "评论", "转发", "阅读",
 	"图", "图片未能存档", "目录", "封面", "正文",
 	"存档的文章", "头像",
+	"分类：", "字数",
 };
 
 static const struct labels labels_en = {
@@ -47,6 +49,7 @@ static const struct labels labels_en = {
 	"likes", "coins", "favourites", "comments", "shares", "views",
 	"Picture", "Picture not archived", "Contents", "Cover", "Start",
 	"Archived articles", "avatar",
+	"Category: ", "words",
 };
 
 static const struct labels *
@@ -829,7 +832,13 @@ fill_colophon(struct actx *c, xmlDocPtr doc)
 			txt(s, ")");
 		}
 	}
-	if ((s = slot(doc, "tags")) && (a->ntags || a->topic)) {
+	if ((s = slot(doc, "tags")) && (a->ntags || a->topic || a->category)) {
+		if (a->category) {
+			txt(s, l->category);
+			txt(s, a->category);
+			if (a->ntags || a->topic)
+				el(s, "br");
+		}
 		if (a->topic) {
 			txt(s, l->topic);
 			n = el(s, a->topic_url ? "a" : "span");
@@ -868,6 +877,17 @@ fill_colophon(struct actx *c, xmlDocPtr doc)
 				snprintf(num, sizeof num, "%s %lld", st[i].label, st[i].sc->count);
 			else
 				snprintf(num, sizeof num, "%lld %s", st[i].sc->count, st[i].label);
+			txt(s, num);
+		}
+		if (a->words > 0) {
+			char num[64];
+
+			/* a property of the text, not a count that changes: after the counts */
+			txt(s, first ? "" : " · ");
+			if (l == &labels_zh)
+				snprintf(num, sizeof num, "%s %lld", l->words, a->words);
+			else
+				snprintf(num, sizeof num, "%lld %s", a->words, l->words);
 			txt(s, num);
 		}
 	}

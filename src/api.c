@@ -183,18 +183,23 @@ api_prepare(struct api *a, struct err *e)
 	return 0;
 }
 
-int
-api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, struct err *e)
+/*
+ * Fetch one API response for the item kind/id (from the cache when it is
+ * there and refresh is off), and keep it in the cache.  what names the item
+ * in messages ("opus 123", "cv45").
+ */
+static int
+api_item(struct api *a, const char *kind, const char *id, const char *what, const char *url,
+    const char *referer, char **raw, size_t *len, struct err *e)
 {
-	char *path = cache_api_path(a->cache, "opus", id);
-	char *url, *referer, *what;
+	char *path = cache_api_path(a->cache, kind, id);
 	struct buf body;
 	int rc = -1;
 
 	*raw = NULL;
 	if (!a->refresh && file_exists(path) &&
 	    file_read(path, API_MAX_RESPONSE, raw, len, e) == 0) {
-		log_info("opus %s: using the response kept in '%s'", id, path);
+		log_info("%s: using the response kept in '%s'", what, path);
 		free(path);
 		return 0;
 	}
@@ -203,26 +208,48 @@ api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, struct e
 		free(path);
 		return -1;
 	}
-	url = xasprintf(API_BASE "/x/polymer/web-dynamic/v1/opus/detail?id=%s&timezone_offset=-480"
-	    "&features=" DETAIL_FEATURES, id);
-	referer = xasprintf("https://www.bilibili.com/opus/%s", id);
-	what = xasprintf("opus %s", id);
 	if (api_get(a, url, referer, what, &body, e) == 0) {
 		struct err we;
 
 		err_init(&we);
 		if (cache_store(a->cache, path, buf_str(&body), body.len, &we) < 0)
-			log_warn("opus %s: cannot keep the response: %s", id, we.msg);
+			log_warn("%s: cannot keep the response: %s", what, we.msg);
 		*raw = buf_detach(&body, len);
 		rc = 0;
 	} else if (strstr(e->msg, "not found (API code -404")) {
-		err_set(e, "opus %s not found (the API answered -404: it was deleted, is private, "
-		    "or the id is wrong)", id);
+		err_set(e, "%s not found (the API answered -404: it was deleted, is private, "
+		    "or the id is wrong)", what);
 	}
+	free(path);
+	return rc;
+}
+
+int
+api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, struct err *e)
+{
+	char *url = xasprintf(API_BASE "/x/polymer/web-dynamic/v1/opus/detail?id=%s"
+	    "&timezone_offset=-480&features=" DETAIL_FEATURES, id);
+	char *referer = xasprintf("https://www.bilibili.com/opus/%s", id);
+	char *what = xasprintf("opus %s", id);
+	int rc = api_item(a, "opus", id, what, url, referer, raw, len, e);
+
 	free(url);
 	free(referer);
 	free(what);
-	free(path);
+	return rc;
+}
+
+int
+api_article_view(struct api *a, const char *cv, char **raw, size_t *len, struct err *e)
+{
+	char *url = xasprintf(API_BASE "/x/article/view?id=%s&gaia_source=main_web", cv);
+	char *referer = xasprintf("https://www.bilibili.com/read/cv%s", cv);
+	char *what = xasprintf("cv%s", cv);
+	int rc = api_item(a, "article", cv, what, url, referer, raw, len, e);
+
+	free(url);
+	free(referer);
+	free(what);
 	return rc;
 }
 

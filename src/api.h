@@ -1,8 +1,9 @@
 /*
  * api: Bilibili's web API, as this program uses it: the opus detail of an
- * id, the buvid3 cookie it needs, short links.  Knows the endpoints, the
- * parameters, the JSON envelope's codes and what to tell the user about
- * them; the transfers themselves are fetch.c's.  See spec §1.
+ * id, the 专栏 article/view of a cv number, the buvid3 cookie they need,
+ * short links.  Knows the endpoints, the parameters, the JSON envelope's
+ * codes and what to tell the user about them; the transfers themselves are
+ * fetch.c's.  See spec §1.
  */
 #ifndef OA_API_H
 #define OA_API_H
@@ -63,6 +64,13 @@ int api_user_opus(struct api *a, const char *mid, struct api_ids *out, struct er
  * (dyn_id_str), else as "cvN".
  */
 int api_user_articles(struct api *a, const char *mid, struct api_ids *out, struct err *e);
+
+/*
+ * Fetch the x/article/view response of the old-style 专栏 article cvN (cv
+ * holds the digits only), cached as api/article/N.json, with the same rules
+ * as api_opus_detail().  Spec §1.2.
+ */
+int api_article_view(struct api *a, const char *cv, char **raw, size_t *len, struct err *e);
 
 /* Follow a b23.tv short link; *final is the address it ends at (caller frees). */
 int api_resolve_short(struct api *a, const char *url, char **final, struct err *e);

@@ -12,6 +12,7 @@
 #include "batch.h"
 #include "book.h"
 #include "cache.h"
+#include "cv.h"
 #include "epub.h"
 #include "fetch.h"
 #include "file.h"
@@ -277,7 +278,7 @@ build_epub(const struct article *a, const struct assets *t, const struct archive
 	{
 		struct book_meta m = {
 			identifier, a->title, a->author_name, o->lang, a->pub_ts, o->now,
-			a->source_url, a->tags, a->ntags, NULL, "cover-image",
+			a->source_url, a->tags, a->ntags, a->summary, "cover-image",
 			a->collection_name,
 		};
 
@@ -739,31 +740,60 @@ gather_pictures(struct session *r, const char *what, struct assets *t, struct er
 	return bad;
 }
 
+/* The article/view response of cvN: from the cache with --offline, else through the API. */
+static int
+fetch_article_view(struct session *r, const char *cv, char **raw, size_t *len, struct err *e)
+{
+	if (r->o->offline) {
+		char *path = cache_api_path(&r->cache, "article", cv);
+		bool have = file_exists(path);
+
+		free(path);
+		if (!have)
+			return err_set(e, "cv%s: no saved response in the cache, and --offline is set", cv);
+	} else if (net_up(r, e) < 0) {
+		return -1;
+	}
+	return api_article_view(&r->api, cv, raw, len, e);
+}
+
 /*
- * Parse the opus detail response in raw (len bytes, named source in
- * messages) into *out.  The article keeps its own copy of raw.
+ * Parse the response in raw (len bytes, named source in messages) into *out:
+ * an opus detail, or a 专栏 article/view (told apart by the shape of data).
+ * An opus detail that falls back to an old-style 专栏 article fetches the
+ * article/view of its cv.  The article keeps its own copy of the response.
  */
 static int
-parse_response(const char *raw, size_t len, const char *source, struct article **out,
-    struct err *e)
+parse_response(struct session *r, const char *raw, size_t len, const char *source,
+    struct article **out, struct err *e)
 {
-	char *cv = NULL;
+	char *cv = NULL, *view = NULL;
+	size_t view_len;
 	int rc = -1;
 
 	*out = NULL;
-	switch (opus_parse(raw, len, out, &cv, e)) {
-	case OPUS_OK:
-		rc = 0;
-		break;
-	case OPUS_FALLBACK:
-		err_set(e, "the response is a fallback to the old-style 专栏 article cv%s, "
-		    "which this version cannot read yet", cv);
-		/* FALLTHROUGH */
-	case OPUS_ERROR:
-	default:
-		err_prefix(e, "%s", source);
-		break;
+	if (cv_is_article_view(raw, len)) {
+		*out = cv_parse(raw, len, e);
+	} else {
+		switch (opus_parse(raw, len, out, &cv, e)) {
+		case OPUS_OK:
+			break;
+		case OPUS_FALLBACK:
+			log_info("%s: an old-style 专栏 article: reading cv%s through article/view",
+			    source, cv);
+			if (fetch_article_view(r, cv, &view, &view_len, e) == 0)
+				*out = cv_parse(view, view_len, e);
+			break;
+		case OPUS_ERROR:
+		default:
+			break;
+		}
 	}
+	if (*out)
+		rc = 0;
+	else
+		err_prefix(e, "%s", source);
+	free(view);
 	free(cv);
 	return rc;
 }
@@ -873,8 +903,14 @@ archive_load(struct session *r, const struct input *in, struct article **a, stru
 	int rc;
 
 	*a = NULL;
-	if (in->kind == INPUT_CV)
-		return err_set(e, "cv%s: old-style 专栏 articles are not supported yet", in->id);
+	if (in->kind == INPUT_CV) {
+		if (fetch_article_view(r, in->id, &raw, &len, e) < 0)
+			return -1;
+		/* cv_parse names the article in its own messages */
+		rc = parse_response(r, raw, len, "article/view", a, e);
+		free(raw);
+		return rc;
+	}
 	if (r->o->offline) {
 		char *path = cache_api_path(&r->cache, "opus", in->id);
 		bool have = file_exists(path);
@@ -892,7 +928,7 @@ archive_load(struct session *r, const struct input *in, struct article **a, stru
 	if (rc < 0)
 		return -1;
 	source = xasprintf("opus %s", in->id);
-	rc = parse_response(raw, len, source, a, e);
+	rc = parse_response(r, raw, len, source, a, e);
 	free(source);
 	free(raw);
 	return rc;
@@ -963,7 +999,8 @@ archive_one_id(struct session *r, const char *arg, struct err *e)
 	if (archive_resolve(r, arg, &in, e) < 0)
 		return ARCHIVE_FAILED;
 	if (archive_load(r, &in, &a, e) == 0) {
-		output = output_for(r->o, in.id);
+		/* cvN.epub: a cv number and an opus id may be the same digits */
+		output = output_for(r->o, in.kind == INPUT_CV ? a->id : in.id);
 		res = archive_write(r, a, output, NULL, NULL, e);
 	}
 	article_free(a);
@@ -1240,7 +1277,7 @@ archive_run(const struct archive_opts *o, struct err *e)
 		size_t len;
 
 		if (file_read(o->from_json, ARCHIVE_MAX_RESPONSE, &buf, &len, e) == 0 &&
-		    parse_response(buf, len, quoted, &a, e) == 0)
+		    parse_response(r, buf, len, quoted, &a, e) == 0)
 			res = archive_write(r, a, o->output, NULL, NULL, e);
 		article_free(a);
 		free(buf);

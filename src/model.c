@@ -95,6 +95,8 @@ article_free(struct article *a)
 	free(a->collection_name);
 	free(a->collection_id);
 	free(a->collection_count);
+	free(a->category);
+	free(a->summary);
 	for (size_t i = 0; i < a->ntop; i++)
 		picture_release(&a->top[i]);
 	free(a->top);

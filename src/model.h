@@ -137,7 +137,10 @@ struct article {
 	char *collection_name;  /* 文集 */
 	char *collection_id;
 	char *collection_count;
-	struct picture *top;    /* MODULE_TYPE_TOP album pictures */
+	char *category;         /* 专栏 分类, "生活 / 日常", or NULL */
+	char *summary;          /* the site's plain-text excerpt (book description), or NULL */
+	long long words;        /* 专栏 word count as the site gives it; 0 when unknown */
+	struct picture *top;    /* MODULE_TYPE_TOP album pictures, or the 专栏 banner */
 	size_t ntop;
 	struct block *blocks;
 	size_t nblocks;

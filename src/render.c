@@ -34,6 +34,7 @@ struct labels {
 	const char *picture, *missing_picture, *contents, *cover, *start;
 	const char *library, *avatar;
 	const char *cover_of, *a11y_summary, *original;
+	const char *category, *words;
 };
 
 static const struct labels labels_zh = {
@@ -47,6 +48,7 @@ static const struct labels labels_zh = {
 	"（图注、表情名称、卡片标题，或“图片 N”）；标题和目录可用于导航。"
 	"作者在原文中使用的颜色已加深，以便在墨水屏和灰度下阅读。",
 	"原图地址",
+	"分类：", "字数",
 };
 
 static const struct labels labels_en = {
@@ -61,6 +63,7 @@ static const struct labels labels_en = {
 	"\"Picture N\"); headings and a table of contents allow navigation. Colours the "
 	"author used are darkened so that they read on e-ink and in greyscale.",
 	"the original",
+	"Category: ", "words",
 };
 
 static const struct labels *
@@ -935,7 +938,13 @@ fill_colophon(struct actx *c, xmlDocPtr doc)
 			txt(s, ")");
 		}
 	}
-	if ((s = slot(doc, "tags")) && (a->ntags || a->topic)) {
+	if ((s = slot(doc, "tags")) && (a->ntags || a->topic || a->category)) {
+		if (a->category) {
+			txt(s, l->category);
+			txt(s, a->category);
+			if (a->ntags || a->topic)
+				el(s, "br");
+		}
 		if (a->topic) {
 			txt(s, l->topic);
 			n = el(s, a->topic_url ? "a" : "span");
@@ -974,6 +983,17 @@ fill_colophon(struct actx *c, xmlDocPtr doc)
 				snprintf(num, sizeof num, "%s %lld", st[i].label, st[i].sc->count);
 			else
 				snprintf(num, sizeof num, "%lld %s", st[i].sc->count, st[i].label);
+			txt(s, num);
+		}
+		if (a->words > 0) {
+			char num[64];
+
+			/* a property of the text, not a count that changes: after the counts */
+			txt(s, first ? "" : " · ");
+			if (l == &labels_zh)
+				snprintf(num, sizeof num, "%s %lld", l->words, a->words);
+			else
+				snprintf(num, sizeof num, "%lld %s", a->words, l->words);
 			txt(s, num);
 		}
 	}

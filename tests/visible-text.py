@@ -5,7 +5,9 @@ usage: visible-text.py RESPONSE.json BOOK.epub|SITE-DIR
 Walks the response on its own (not with the program's parser) and collects
 what a reader should see: title, author, words, rich texts, formulas, decoded
 code, list items, quotes, card titles and lines, tags, topic, collection,
-blocked notices.  Each must appear in the text of the book's documents (tags
+blocked notices.  A 专栏 article/view response is read too: its metadata and
+the text of its content, HTML (type 0, with Python's own HTML parser) or a
+Quill delta (type 3).  Each must appear in the text of the book's documents (tags
 removed, entities decoded, white space collapsed).  Prints the missing ones
 and exits 1 when any is missing.
 """
@@ -14,6 +16,7 @@ import json
 import os
 import re
 import sys
+import urllib.parse
 import zipfile
 from html.parser import HTMLParser
 
@@ -133,14 +136,78 @@ def visible(resp):
     return [s for s in (norm(x) for x in out) if s]
 
 
+# Elements whose text a reader never sees: the program drops them.
+HIDDEN = {"script", "style", "iframe", "object", "noscript", "template", "textarea",
+          "select", "button", "svg", "math", "head", "title", "video", "audio", "canvas"}
+
+
+class ArticleText(HTMLParser):
+    """The visible text of 专栏 HTML: text outside hidden elements, LaTeX alt texts, code."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in HIDDEN:
+            self.hidden += 1
+        if tag == "img" and "latex" in (a.get("class") or "").split():
+            self.out.append(urllib.parse.unquote(a.get("alt") or ""))
+        if tag == "pre" and a.get("codecontent") is not None:
+            self.out.append(urllib.parse.unquote(a["codecontent"]))
+            self.hidden += 1            # the pre's own text is a display copy
+            self.in_code = True
+
+    def handle_endtag(self, tag):
+        if tag in HIDDEN or (tag == "pre" and getattr(self, "in_code", False)):
+            self.hidden = max(0, self.hidden - 1)
+            if tag == "pre":
+                self.in_code = False
+
+    def handle_data(self, d):
+        if not self.hidden:
+            self.out.append(d)
+
+
+def article_visible(data):
+    out = [data.get("title") or ""]
+    out.append((data.get("author") or {}).get("name") or "")
+    out.extend(t.get("name") or "" for t in data.get("tags") or [])
+    out.append(((data.get("list") or {}) if isinstance(data.get("list"), dict) else {}).get("name") or "")
+    out.extend(c.get("name") or "" for c in data.get("categories") or [])
+    content = data.get("content") or ""
+    if data.get("type") == 3:
+        ops = json.loads(content)
+        ops = ops["ops"] if isinstance(ops, dict) else ops
+        for op in ops:
+            ins = op.get("insert")
+            if isinstance(ins, str):
+                out.extend(ins.split("\n"))
+            elif isinstance(ins, dict) and isinstance(ins.get("formula"), str):
+                out.append(ins["formula"])
+    else:
+        p = ArticleText()
+        p.feed(content)
+        p.close()
+        out.extend(p.out)
+    return [s for s in (norm(x) for x in out) if s]
+
+
 def main():
     with open(sys.argv[1], encoding="utf-8") as f:
         resp = json.load(f)
+    data = resp.get("data") or {}
+    if isinstance(data.get("content"), str) and "item" not in data:
+        strings = article_visible(data)
+    else:
+        strings = visible(resp)
     text = book_text(sys.argv[2])
-    missing = [s for s in visible(resp) if s not in text]
+    missing = [s for s in strings if s not in text]
     for s in missing:
         print("missing: %r" % s[:120])
-    print("checked %d strings, %d missing" % (len(visible(resp)), len(missing)))
+    print("checked %d strings, %d missing" % (len(strings), len(missing)))
     return 1 if missing else 0
 
 

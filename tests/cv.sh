@@ -1,0 +1,192 @@
+#!/bin/sh
+# Old-style 专栏 (cv) articles end to end: the hand-written article/view
+# responses in samples/ (HTML and delta content) and, when ../shared is
+# there, the real ones become EPUBs that EPUBCheck passes with no error or
+# warning and sites whose pages check out, each holding every visible text of
+# the source; then, against tests/bili-server.py, a cv number, a read URL, an
+# opus id whose detail falls back to a cv, and a cv that does not exist.
+. "$(dirname "$0")/lib.sh"
+
+if ! have_python; then
+	echo "1..0 # SKIP python3 is needed to check the books"
+	exit 0
+fi
+
+check_book() {  # check_book RESPONSE WANT_STATUS NAME
+	resp=$1 want=$2 name=$3
+	book=$TMP/$name.epub
+	"$OPUS_ARCHIVE" -q --offline --cache-dir "$SAMPLES/cache" --from-json "$resp" -o "$book" \
+		2>"$TMP/err"
+	st=$?
+	ok $([ "$st" -eq "$want" ]; echo $?) "$name: EPUB: exit status $st (want $want)"
+	[ "$st" -eq "$want" ] || diag "$TMP/err"
+	if have_epubcheck; then
+		epubcheck_clean "$book"
+		st=$?
+		ok $st "$name: EPUBCheck reports 0 errors and 0 warnings"
+		[ $st -eq 0 ] || grep -E 'ERROR|WARNING|FATAL' "$TMP/epubcheck.out" | head -20 | sed 's/^/# /'
+	else
+		skip "$name: EPUBCheck" "EPUBCheck (java, epubcheck.jar) is not installed"
+	fi
+	"$PYTHON3" "$top_srcdir/tests/check-epub.py" "$book" >"$TMP/check" 2>&1
+	st=$?
+	ok $st "$name: container layout"
+	[ $st -eq 0 ] || diag "$TMP/check"
+	"$PYTHON3" "$top_srcdir/tests/visible-text.py" "$resp" "$book" >"$TMP/vis" 2>&1
+	st=$?
+	ok $st "$name: every visible text of the source is in the book ($(tail -n 1 "$TMP/vis"))"
+	[ $st -eq 0 ] || head -20 "$TMP/vis" | sed 's/^/# /'
+	unzip -l "$book" | grep -q "META-INF/opus-archive/article-view-cv[0-9]*\.json"
+	ok $? "$name: the article/view response is kept in the book"
+
+	site=$TMP/$name-site/
+	"$OPUS_ARCHIVE" -q --offline --cache-dir "$SAMPLES/cache" --from-json "$resp" -o "$site" \
+		2>"$TMP/err"
+	st=$?
+	ok $([ "$st" -eq "$want" ]; echo $?) "$name: site: exit status $st (want $want)"
+	"$PYTHON3" "$top_srcdir/tests/check-site.py" "$site" >"$TMP/check" 2>&1
+	st=$?
+	ok $st "$name: site pages parse and every local reference resolves"
+	[ $st -eq 0 ] || diag "$TMP/check"
+	"$PYTHON3" "$top_srcdir/tests/visible-text.py" "$resp" "$site" >"$TMP/vis" 2>&1
+	st=$?
+	ok $st "$name: every visible text of the source is on the site page"
+	[ $st -eq 0 ] || head -20 "$TMP/vis" | sed 's/^/# /'
+}
+
+# text_of BOOK: the text of the book's documents, markup and all
+text_of() {
+	unzip -p "$1" '*.xhtml' 2>/dev/null
+}
+
+for resp in "$SAMPLES"/article-*.json; do
+	[ -f "$resp" ] || continue
+	check_book "$resp" 0 "$(basename "$resp" .json)"
+done
+ok $([ -f "$SAMPLES/article-html.json" ] && [ -f "$SAMPLES/article-delta.json" ]; echo $?) \
+	"samples/ holds an HTML and a delta article"
+
+# What the samples hold is where it belongs.
+h=$TMP/article-html.epub
+text_of "$h" | grep -q '<h2 id="h1">第一部分：文字样式</h2>'
+ok $? "html: h1 becomes a heading"
+text_of "$h" | grep -q '<s>划掉的文字</s>' && text_of "$h" | grep -q '<strong>加粗的文字</strong>'
+ok $? "html: strong and line-through"
+text_of "$h" | grep -q '<span style="color: #ee230d">大红</span>'
+ok $? "html: colour classes become colours"
+text_of "$h" | grep -q '<p class="center">这一段居中。</p>'
+ok $? "html: paragraph alignment"
+text_of "$h" | grep -q '<figcaption>第一张图的图注</figcaption>'
+ok $? "html: figure caption"
+text_of "$h" | grep -q 'class="divider"'
+ok $? "html: cut-off divider picture"
+text_of "$h" | grep -q 'href="https://www.bilibili.com/video/av170001"'
+ok $? "html: video card links to the video"
+text_of "$h" | grep -q '<code class="language-python">def greet(name):'
+ok $? "html: code box decoded from codecontent"
+text_of "$h" | grep -q '<code class="formula">E=mc^2</code>'
+ok $? "html: LaTeX formula"
+! text_of "$h" | grep -qi 'javascript:'
+ok $? "html: no javascript: link survives"
+unzip -p "$h" OEBPS/content.opf | grep -q '<dc:description>这是一篇手写的旧式专栏示例文章'
+ok $? "html: the summary is the book's description"
+unzip -p "$h" OEBPS/content.opf | grep -q 'properties="cover-image"'
+ok $? "html: the banner is the cover"
+text_of "$h" | grep -q '分类：生活 / 日常<br/>标签：' && text_of "$h" | grep -q '收录于文集 「示例文集」' &&
+	text_of "$h" | grep -q '阅读 1234 · 点赞 78 · 投币 4 · 收藏 56 · 评论 9 · 转发 3 · 字数 888'
+ok $? "html: category, 文集, stats and word count"
+d=$TMP/article-delta.epub
+text_of "$d" | grep -q '<h3 id="h1">标题：样式</h3>' && text_of "$d" | grep -q '<li>有序第二项</li></ol>'
+ok $? "delta: header and ordered list"
+! text_of "$d" | grep -q '这段编辑器格式的文字不应出现在书里'
+ok $? "delta: data.opus (the editor schema) is not read"
+
+if ls "$SHARED"/samples/api/article_view_*.json >/dev/null 2>&1; then
+	for resp in "$SHARED"/samples/api/article_view_*.json; do
+		# offline and with none of their pictures cached: written, but incomplete
+		check_book "$resp" 3 "shared-$(basename "$resp" .json)"
+	done
+else
+	skip "real article/view responses" "../shared/samples/api is not present"
+fi
+
+# Hostile HTML: nothing active gets through.
+h=$TMP/hostile.epub
+"$OPUS_ARCHIVE" -q --offline --cache-dir "$SAMPLES/cache" \
+	--from-json "$top_srcdir/tests/bad/article-hostile-html.json" -o "$h" 2>"$TMP/err"
+ok $? "hostile HTML: written"
+! text_of "$h" | grep -Eqi '<script|<style|<iframe|<object|<svg|<form|<input|onclick|onerror|onload|javascript:|data:text'
+ok $? "hostile HTML: no script, style, frame, form, handler or active link in the book"
+text_of "$h" | grep -q '最内' && text_of "$h" | grep -q '很深的字' && text_of "$h" | grep -q '项里的引用'
+ok $? "hostile HTML: text in nested tables, deep markup and lists is kept"
+
+# --- against the test server ----------------------------------------------------------------
+if ! command -v openssl >/dev/null 2>&1; then
+	skip "network cases" "openssl is needed for the test server"
+	finish
+fi
+. "$top_srcdir/tests/server.sh"
+D=$TMP/data
+mkdir -p "$D/opus" "$D/article"
+cp "$SAMPLES/article-html.json" "$D/article/90001.json"
+cp "$SAMPLES/article-delta.json" "$D/article/90002.json"
+FALLBACK=1056353752004420001
+printf '{"code":0,"message":"0","ttl":1,"data":{"fallback":{"id":"90002","type":2}}}' \
+	>"$D/opus/$FALLBACK.json"
+server_start "$D"
+
+mark
+oa c1 cv90001 -o "$TMP/net-cv.epub" 2>"$TMP/err"
+expect_status $? 0 "a cv number"
+since | grep '"path": *"/x/article/view"' | grep -q '"query": *"id=90001' &&
+	since | grep '/x/article/view' | grep -q '"referer": *"https://www.bilibili.com/read/cv90001"'
+ok $? "article/view is asked with the id and the read page as Referer"
+ok $([ "$(since | grep -c '/opus/detail')" -eq 0 ]; echo $?) "a cv number does not ask opus/detail"
+ok $([ -f "$TMP/c1/api/article/90001.json" ]; echo $?) "the response is kept as api/article/90001.json"
+if have_epubcheck; then
+	epubcheck_clean "$TMP/net-cv.epub"
+	ok $? "the fetched cv book passes EPUBCheck"
+else
+	skip "EPUBCheck on the fetched cv book" "EPUBCheck is not installed"
+fi
+n=$(unzip -l "$TMP/net-cv.epub" | grep -c 'OEBPS/images/')
+ok $([ "$n" -ge 6 ]; echo $?) "the cv book holds its pictures ($n)"
+
+oa c1 "https://www.bilibili.com/read/cv90001?from=search" -o "$TMP/net-url.epub" 2>"$TMP/err"
+expect_status $? 0 "a read/cv URL"
+mark
+oa c1 --offline cv90001 -o "$TMP/net-offline.epub" 2>"$TMP/err"
+expect_status $? 0 "--offline with the article/view response cached"
+ok $([ "$(since | wc -l)" -eq 0 ]; echo $?) "--offline makes no request"
+oa c-empty --offline cv90001 -o "$TMP/x.epub" 2>"$TMP/err"
+expect_status $? 1 "--offline without a cached cv"
+grep -q "cv90001: no saved response in the cache" "$TMP/err"
+ok $? "--offline without a cached cv says so"
+
+mark
+oa c2 "$FALLBACK" -o "$TMP/net-fallback.epub" 2>"$TMP/err"
+expect_status $? 0 "an opus id whose detail falls back to a cv"
+since | grep -q '"path": *"/x/polymer/web-dynamic/v1/opus/detail"' &&
+	since | grep '"path": *"/x/article/view"' | grep -q '"query": *"id=90002'
+ok $? "the fallback asks opus/detail, then article/view of the cv"
+mkdir -p "$TMP/named"
+(cd "$TMP/named" && oa c2 -q "$FALLBACK" && oa c2 -q cv90001)
+ok $([ -f "$TMP/named/$FALLBACK.epub" ] && [ -f "$TMP/named/cv90001.epub" ] &&
+	[ "$(ls "$TMP/named" | wc -l)" -eq 2 ]; echo $?) \
+	"without -o the books are named after what was asked for ($(ls "$TMP/named" | tr '\n' ' '))"
+text_of "$TMP/net-fallback.epub" | grep -q '新式专栏示例：delta 正文'
+ok $? "the fallback book holds the 专栏 article"
+oa c2 --offline --from-json "$D/opus/$FALLBACK.json" -o "$TMP/net-fb-json.epub" 2>"$TMP/err"
+expect_status $? 0 "--from-json with a saved fallback reply, offline, the cv cached"
+
+oa c1 cv999 -o "$TMP/x.epub" 2>"$TMP/err"
+expect_status $? 1 "an unknown cv"
+grep -q "cv999 not found" "$TMP/err"
+ok $? "an unknown cv: 'cv999 not found'"
+ok $([ ! -e "$TMP/x.epub" ]; echo $?) "nothing written for it"
+printf '{"code":0,"message":"0","ttl":1,"data":{"fallback":{"id":"999","type":2}}}' >"$D/opus/777.json"
+oa c1 777 -o "$TMP/x.epub" 2>"$TMP/err"
+expect_status $? 1 "a fallback to a cv that does not exist"
+grep -q "cv999 not found" "$TMP/err"
+ok $? "the fallback's missing cv is named"
+finish

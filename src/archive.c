@@ -99,7 +99,7 @@ resolve_pictures(const char *what, struct assets *t, const struct cache *c,
 		}
 		if (as->state != ASSET_READY) {
 			bad++;
-			log_warn("opus %s: picture '%s': %s", what, as->key, as->problem);
+			log_warn("%s%s: picture '%s': %s", article_kind(what), what, as->key, as->problem);
 		}
 		free(path);
 	}
@@ -719,7 +719,7 @@ gather_pictures(struct session *r, const char *what, struct assets *t, struct er
 
 	if (online && download_pictures(r, what, t, e) < 0) {
 		/* no network at all: every missing picture becomes a placeholder */
-		log_warn("opus %s: %s", what, e->msg);
+		log_warn("%s%s: %s", article_kind(what), what, e->msg);
 		err_init(e);
 		online = false;
 	}
@@ -812,7 +812,7 @@ archive_write(struct session *r, const struct article *a, const char *output, co
 	o.output = output;
 	assets_init(&t);
 	r->warc_id = a->id;
-	log_info("opus %s: '%s' by %s, %zu blocks", a->id, a->title,
+	log_info("%s%s: '%s' by %s, %zu blocks", article_kind(a->id), a->id, a->title,
 	    a->author_name ? a->author_name : "?", a->nblocks);
 	article_each_picture(a, add_picture, &t);
 	missing = gather_pictures(r, a->id, &t, e);
@@ -822,18 +822,18 @@ archive_write(struct session *r, const struct article *a, const char *output, co
 	else
 		rc = build_epub(a, &t, &o, e);
 	if (rc < 0) {
-		err_prefix(e, "opus %s", a->id);
+		err_prefix(e, "%s%s", article_kind(a->id), a->id);
 		goto out;
 	}
 	if (missing) {
-		log_warn("opus %s: %zu of %zu pictures could not be archived; wrote '%s' without them",
-		    a->id, missing, t.n, o.output);
+		log_warn("%s%s: %zu of %zu pictures could not be archived; wrote '%s' without them",
+		    article_kind(a->id), a->id, missing, t.n, o.output);
 		res = ARCHIVE_INCOMPLETE;
 	} else if (a->repaired) {
-		log_warn("opus %s: wrote '%s' with repaired text", a->id, o.output);
+		log_warn("%s%s: wrote '%s' with repaired text", article_kind(a->id), a->id, o.output);
 		res = ARCHIVE_INCOMPLETE;
 	} else {
-		log_info("opus %s: wrote '%s' (%zu pictures)", a->id, o.output, t.n);
+		log_info("%s%s: wrote '%s' (%zu pictures)", article_kind(a->id), a->id, o.output, t.n);
 		res = ARCHIVE_OK;
 	}
 	if (done) {
@@ -1191,7 +1191,7 @@ archive_write_combined(struct session *r, struct article *const *v, size_t n, co
 		char *raw_name;
 
 		if (render_article(v[i], &t, doc, &ro, &toc, &data, &len, e) < 0) {
-			err_prefix(e, "opus %s", v[i]->id);
+			err_prefix(e, "%s%s", article_kind(v[i]->id), v[i]->id);
 			free(doc);
 			free(item_id);
 			goto out;

@@ -393,17 +393,24 @@ item_id(const struct item *it)
 	return it->resolved ? it->in.id : it->arg;
 }
 
-/* True when the item's book is there already (and --force is off): no API request needed. */
+/*
+ * True when the item's book is there already (and --force is off): no API request needed.
+ * The manifest knows an article by its model id: the opus id, or "cvN" for a 专栏
+ * (an opus id that falls back to one is only known after asking the API).
+ */
 static bool
 already_done(struct batch *b, const struct item *it)
 {
 	const struct manifest_entry *en;
+	char *key = it->in.kind == INPUT_CV ? xasprintf("cv%s", it->in.id) : xstrdup(it->in.id);
 	char *path;
 	bool have = false;
 
-	if (b->o->force || b->o->combine)
+	if (b->o->force || b->o->combine) {
+		free(key);
 		return false;
-	en = manifest_find(&b->m, it->in.id);
+	}
+	en = manifest_find(&b->m, key);
 	if (en) {
 		path = output_path(b, en->name);
 		have = file_exists(path);
@@ -411,10 +418,11 @@ already_done(struct batch *b, const struct item *it)
 	} else if (!b->site && (b->o->name_template == NULL ||
 	    strcmp(b->o->name_template, "{id}") == 0)) {
 		/* a directory of books named by id, made before the manifest (or by hand) */
-		path = output_path(b, it->in.id);
+		path = output_path(b, key);
 		have = file_exists(path);
 		free(path);
 	}
+	free(key);
 	return have;
 }
 
@@ -469,7 +477,8 @@ prepare_window(struct batch *b, size_t from, size_t to)
 				break;
 			}
 		if (it->state == ITEM_PENDING && already_done(b, it)) {
-			log_info("opus %s: already archived; skipped", it->in.id);
+			log_info("%s%s: already archived; skipped",
+			    it->in.kind == INPUT_CV ? "cv" : "opus ", it->in.id);
 			it->state = ITEM_SKIPPED;
 		}
 	}
@@ -502,7 +511,7 @@ write_item(struct batch *b, struct item *it)
 	err_init(&e);
 	if (b->o->combine) {
 		it->state = ITEM_DONE;
-		log_status("opus %s: '%s' read", a->id, a->title);
+		log_status("%s%s: '%s' read", article_kind(a->id), a->id, a->title);
 		b->finished++;
 		return;
 	}
@@ -528,7 +537,7 @@ write_item(struct batch *b, struct item *it)
 	{
 		char *where = b->site ? output_path(b, name) : xstrdup(out);
 
-		log_status("opus %s: '%s' -> %s%s", a->id, a->title, where,
+		log_status("%s%s: '%s' -> %s%s", article_kind(a->id), a->id, a->title, where,
 		    res == ARCHIVE_OK ? "" : " (incomplete)");
 		free(where);
 	}

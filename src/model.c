@@ -243,3 +243,9 @@ article_each_picture(const struct article *a,
 	for (size_t i = 0; i < a->nblocks; i++)
 		each_block_picture(&a->blocks[i], fn, ctx);
 }
+
+const char *
+article_kind(const char *id)
+{
+	return id && id[0] == 'c' && id[1] == 'v' ? "" : "opus ";
+}

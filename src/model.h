@@ -170,6 +170,8 @@ void card_release(struct card *c);
  * the table of contents and for alt texts); the caller frees it.
  */
 char *runs_plain_text(const struct runs *r);
+/* How messages name the article with model id id: "opus " before an opus id, nothing before "cvN". */
+const char *article_kind(const char *id);
 
 /*
  * Call fn(url, ctx) for every picture URL the article shows: TOP album,

@@ -491,6 +491,13 @@ class Server(http.server.ThreadingHTTPServer):
         # The TLS handshake happens here, in the connection's own thread, so
         # a stuck client cannot stop the accept loop.
         request.settimeout(10)
+        # Headers and body go out in separate writes; without this, Nagle's
+        # algorithm holds the body until the client's delayed ACK (up to 40 ms),
+        # which would add itself to every answer's --latency.
+        try:
+            request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
         try:
             conn = self.ctx.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError) as e:

@@ -253,15 +253,15 @@ api_article_view(struct api *a, const char *cv, char **raw, size_t *len, struct 
 	return rc;
 }
 
-void
-api_prefetch_opus(struct api *a, const char *const *ids, size_t n)
+struct fetch_job *
+api_prefetch_begin(struct api *a, const char *const *ids, size_t n)
 {
 	struct fetch_job *jobs;
 	struct err e;
 
 	err_init(&e);
 	if (n == 0 || api_prepare(a, &e) < 0)
-		return;
+		return NULL;
 	jobs = xcalloc(n, sizeof *jobs);
 	for (size_t i = 0; i < n; i++) {
 		jobs[i].url = xasprintf(API_BASE "/x/polymer/web-dynamic/v1/opus/detail?id=%s"
@@ -271,7 +271,16 @@ api_prefetch_opus(struct api *a, const char *const *ids, size_t n)
 		jobs[i].max_bytes = API_MAX_RESPONSE;
 	}
 	log_info("asking the API for %zu articles at once", n);
-	fetch_run(a->f, jobs, n, NULL, NULL);
+	return jobs;
+}
+
+void
+api_prefetch_end(struct api *a, const char *const *ids, struct fetch_job *jobs, size_t n)
+{
+	struct err e;
+
+	if (jobs == NULL)
+		return;
 	for (size_t i = 0; i < n; i++) {
 		long long code;
 		char *msg = NULL;
@@ -293,6 +302,17 @@ api_prefetch_opus(struct api *a, const char *const *ids, size_t n)
 		free((char *)jobs[i].referer);
 	}
 	free(jobs);
+}
+
+void
+api_prefetch_opus(struct api *a, const char *const *ids, size_t n)
+{
+	struct fetch_job *jobs = api_prefetch_begin(a, ids, n);
+
+	if (jobs) {
+		fetch_run(a->f, jobs, n, NULL, NULL);
+		api_prefetch_end(a, ids, jobs, n);
+	}
 }
 
 /*

@@ -46,6 +46,14 @@ int api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, stru
  * them.  Failures are not reported: api_opus_detail asks again and says why.
  */
 void api_prefetch_opus(struct api *a, const char *const *ids, size_t n);
+/*
+ * The same in two halves, so that these requests can share one fetch_run()
+ * with other transfers: begin returns the n jobs to run (owned by the caller
+ * until end; NULL when the API cannot be used), end keeps the clean answers
+ * in the cache and frees the jobs.
+ */
+struct fetch_job *api_prefetch_begin(struct api *a, const char *const *ids, size_t n);
+void api_prefetch_end(struct api *a, const char *const *ids, struct fetch_job *jobs, size_t n);
 
 /* A list of ids without duplicates, in the order first seen. */
 struct api_ids {

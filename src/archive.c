@@ -616,10 +616,11 @@ converted_url(const struct archive_opts *o, const char *key)
  * are WebP or AVIF (checked after settling).
  */
 static int
-download_pictures(struct session *r, const char *what, struct assets *t, struct err *e)
+download_pictures(struct session *r, const char *what, struct assets *t, struct fetch_job *extra,
+    size_t nextra, struct err *e)
 {
 	const struct net_opts *n = &r->o->net;
-	struct fetch_job *jobs = xcalloc(t->n ? t->n : 1, sizeof *jobs);
+	struct fetch_job *jobs = xcalloc(t->n + nextra ? t->n + nextra : 1, sizeof *jobs);
 	struct asset **who = xcalloc(t->n ? t->n : 1, sizeof *who);
 	char **paths = xcalloc(t->n ? t->n : 1, sizeof *paths);
 	char **urls = xcalloc(t->n ? t->n : 1, sizeof *urls);
@@ -648,11 +649,17 @@ download_pictures(struct session *r, const char *what, struct assets *t, struct 
 		paths[nj] = path;
 		who[nj++] = &t->v[i];
 	}
-	if (nj > 0) {
-		log_info("%s%s: downloading %zu pictures", *what ? "opus " : "",
-		    *what ? what : "several articles", nj);
+	/* the extra transfers (the next articles' API answers) go along, after the pictures */
+	for (size_t i = 0; i < nextra; i++)
+		jobs[nj + i] = extra[i];
+	if (nj + nextra > 0) {
+		if (nj > 0)
+			log_info("%s%s: downloading %zu pictures", *what ? "opus " : "",
+			    *what ? what : "several articles", nj);
 		r->current = what;
-		fetch_run(r->f, jobs, nj, r->o->progress ? show_progress : NULL, r);
+		fetch_run(r->f, jobs, nj + nextra, r->o->progress ? show_progress : NULL, r);
+		for (size_t i = 0; i < nextra; i++)
+			extra[i] = jobs[nj + i];
 		for (size_t i = 0; i < nj; i++) {
 			if (!jobs[i].ok) {
 				free(who[i]->problem);
@@ -717,7 +724,7 @@ gather_pictures(struct session *r, const char *what, struct assets *t, struct er
 	bool online = !r->o->offline;
 	size_t bad;
 
-	if (online && download_pictures(r, what, t, e) < 0) {
+	if (online && download_pictures(r, what, t, NULL, 0, e) < 0) {
 		/* no network at all: every missing picture becomes a placeholder */
 		log_warn("%s%s: %s", article_kind(what), what, e->msg);
 		err_init(e);
@@ -935,24 +942,45 @@ archive_load(struct session *r, const struct input *in, struct article **a, stru
 }
 
 void
-archive_prefetch_pictures(struct session *r, struct article *const *v, size_t n)
+archive_prefetch_pictures(struct session *r, struct article *const *v, size_t n,
+    const struct input *next, size_t nnext)
 {
 	struct assets t;
 	struct err e;
+	const char **ids = xcalloc(nnext ? nnext : 1, sizeof *ids);
+	struct fetch_job *api_jobs = NULL;
+	size_t k = 0;
 
-	if (r->o->offline || n < 2)
-		return;
-	assets_init(&t);
-	for (size_t i = 0; i < n; i++)
-		article_each_picture(v[i], add_picture, &t);
-	if (r->o->warc_dir)
-		warc_note_pictures(r, v, n);
+	if (r->o->offline)
+		goto out;
 	err_init(&e);
-	/* failures stay quiet here: each article's own pass retries and reports them */
-	if (download_pictures(r, "", &t, &e) < 0)
-		log_info("%s", e.msg);
-	warc_forget_pictures(r);
+	for (size_t i = 0; i < nnext; i++)
+		if (next[i].kind == INPUT_OPUS && !archive_cached(r, &next[i]))
+			ids[k++] = next[i].id;
+	if (k > 0 && net_up(r, &e) == 0)
+		api_jobs = api_prefetch_begin(&r->api, ids, k);
+	if (api_jobs == NULL)
+		k = 0;
+	assets_init(&t);
+	/* one article alone gets its pictures when it is written, as a single run does */
+	for (size_t i = 0; n > 1 && i < n; i++)
+		article_each_picture(v[i], add_picture, &t);
+	if (t.n + k > 0) {
+		if (r->o->warc_dir)
+			warc_note_pictures(r, v, n);
+		err_init(&e);
+		/* failures stay quiet here: each article's own pass retries and reports them */
+		if (download_pictures(r, "", &t, api_jobs, k, &e) < 0) {
+			log_info("%s", e.msg);
+			for (size_t i = 0; i < k; i++)
+				snprintf(api_jobs[i].error, sizeof api_jobs[i].error, "%s", "not run");
+		}
+		warc_forget_pictures(r);
+	}
+	api_prefetch_end(&r->api, ids, api_jobs, k);
 	assets_release(&t);
+out:
+	free(ids);
 }
 
 bool

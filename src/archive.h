@@ -114,8 +114,13 @@ int archive_resolve(struct session *r, const char *arg, struct input *in, struct
 bool archive_cached(struct session *r, const struct input *in);
 /* Fetch the uncached responses of v[] at once, into the cache; failures are left for archive_load. */
 void archive_prefetch(struct session *r, const struct input *v, size_t n);
-/* Download the pictures of v[] that are not in the cache, all at once (failures are left for archive_write). */
-void archive_prefetch_pictures(struct session *r, struct article *const *v, size_t n);
+/*
+ * Download the pictures of v[] that are not in the cache, all at once (failures
+ * are left for archive_write), and with them the uncached responses of next[]
+ * (the following articles), so that the connections stay busy across the two.
+ */
+void archive_prefetch_pictures(struct session *r, struct article *const *v, size_t n,
+    const struct input *next, size_t nnext);
 /* Fetch (or read from the cache) and parse the article in; *a is the caller's. */
 int archive_load(struct session *r, const struct input *in, struct article **a, struct err *e);
 

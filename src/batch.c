@@ -740,24 +740,40 @@ batch_run(const struct archive_opts *o, struct err *e)
 		file_sweep_temps(b.dir);
 	}
 	window = o->net.jobs > WINDOW_MIN ? (size_t)o->net.jobs : WINDOW_MIN;
-	for (size_t from = 0; from < b.n; from += window) {
+	/*
+	 * A window of articles at a time: their API answers, then all their pictures
+	 * together with the next window's API answers (so that no connection waits
+	 * for the other kind), then the books.  The answers of a window are already
+	 * in the cache when it starts, except for the first.
+	 */
+	for (size_t from = 0, prepared = 0; from < b.n; from += window) {
 		size_t to = from + window < b.n ? from + window : b.n;
+		size_t next_to = to + window < b.n ? to + window : b.n;
 		struct input *want = xcalloc(window, sizeof *want);
 		size_t k = 0;
 
-		prepare_window(&b, from, to);
-		for (size_t i = from; i < to; i++) {
-			if (b.v[i].state == ITEM_PENDING)
-				want[k++] = b.v[i].in;
-			else
-				b.finished++;
+		if (prepared < to) {
+			prepare_window(&b, from, to);
+			for (size_t i = from; i < to; i++)
+				if (b.v[i].state == ITEM_PENDING)
+					want[k++] = b.v[i].in;
+			archive_prefetch(b.r, want, k);
 		}
-		archive_prefetch(b.r, want, k);
-		free(want);
+		for (size_t i = from; i < to; i++)
+			if (b.v[i].state != ITEM_PENDING)
+				b.finished++;
 		/* read the window's articles, fetch all their pictures at once, then write each */
 		for (size_t i = from; i < to; i++)
 			if (b.v[i].state == ITEM_PENDING)
 				load_item(&b, &b.v[i]);
+		k = 0;
+		if (!o->combine && to < b.n) {
+			prepare_window(&b, to, next_to);
+			for (size_t i = to; i < next_to; i++)
+				if (b.v[i].state == ITEM_PENDING)
+					want[k++] = b.v[i].in;
+			prepared = next_to;
+		}
 		{
 			struct article **arts = xcalloc(window, sizeof *arts);
 			size_t na = 0;
@@ -765,12 +781,13 @@ batch_run(const struct archive_opts *o, struct err *e)
 			for (size_t i = from; i < to; i++)
 				if (b.v[i].state == ITEM_PENDING && b.v[i].a)
 					arts[na++] = b.v[i].a;
-			if (!o->combine && na > 1) {
+			if (!o->combine && (na > 1 || k > 0)) {
 				show_label(&b, NULL, na);
-				archive_prefetch_pictures(b.r, arts, na);
+				archive_prefetch_pictures(b.r, arts, na, want, k);
 			}
 			free(arts);
 		}
+		free(want);
 		if (b.site)
 			plan_library(&b, from, to, &library);
 		for (size_t i = from; i < to; i++)

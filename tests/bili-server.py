@@ -575,10 +575,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "BiliTest/1.0"
     timeout = 30            # idle keep-alive connections
-    # Headers and body go out in separate writes; with Nagle's algorithm the
-    # body then waits for the client's delayed ACK (40 ms on Linux), which
-    # made every answer on a kept-alive connection 40 ms slower.
-    disable_nagle_algorithm = True
 
     def version_string(self):
         return self.server_version

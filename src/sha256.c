@@ -2,6 +2,11 @@
 
 #include <string.h>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_SHA_NI 1
+#endif
+
 #include "sha256.h"
 
 static const uint32_t K[64] = {
@@ -21,7 +26,7 @@ static const uint32_t K[64] = {
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
 static void
-compress(struct sha256 *c, const unsigned char *p)
+compress(uint32_t *hs, const unsigned char *p)
 {
 	uint32_t w[64], a, b, cc, d, e, f, g, h;
 
@@ -34,8 +39,8 @@ compress(struct sha256 *c, const unsigned char *p)
 
 		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
 	}
-	a = c->h[0]; b = c->h[1]; cc = c->h[2]; d = c->h[3];
-	e = c->h[4]; f = c->h[5]; g = c->h[6]; h = c->h[7];
+	a = hs[0]; b = hs[1]; cc = hs[2]; d = hs[3];
+	e = hs[4]; f = hs[5]; g = hs[6]; h = hs[7];
 	for (int i = 0; i < 64; i++) {
 		uint32_t s1 = ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25);
 		uint32_t ch = (e & f) ^ (~e & g);
@@ -47,8 +52,79 @@ compress(struct sha256 *c, const unsigned char *p)
 		h = g; g = f; f = e; e = d + t1;
 		d = cc; cc = b; b = a; a = t1 + t2;
 	}
-	c->h[0] += a; c->h[1] += b; c->h[2] += cc; c->h[3] += d;
-	c->h[4] += e; c->h[5] += f; c->h[6] += g; c->h[7] += h;
+	hs[0] += a; hs[1] += b; hs[2] += cc; hs[3] += d;
+	hs[4] += e; hs[5] += f; hs[6] += g; hs[7] += h;
+}
+
+static void
+compress_blocks_c(uint32_t *hs, const unsigned char *p, size_t n)
+{
+	for (; n > 0; n--, p += 64)
+		compress(hs, p);
+}
+
+#ifdef HAVE_SHA_NI
+/*
+ * The same with the x86 SHA extensions, which hash pictures several times
+ * faster: naming every picture of a book by its SHA-256 was a third of the
+ * time it took to make a long book (bench/RESULTS.md).  The state is kept in
+ * the two ABEF/CDGH halves the instructions work on.
+ */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void
+compress_blocks_ni(uint32_t *hs, const unsigned char *p, size_t n)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+	__m128i s0, s1, tmp;
+
+	tmp = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)&hs[0]), 0xB1);
+	s1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)&hs[4]), 0x1B);
+	s0 = _mm_alignr_epi8(tmp, s1, 8);               /* ABEF */
+	s1 = _mm_blend_epi16(s1, tmp, 0xF0);            /* CDGH */
+	for (; n > 0; n--, p += 64) {
+		__m128i abef = s0, cdgh = s1, w[16];
+
+		for (int i = 0; i < 4; i++)
+			w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)),
+			    bswap);
+		for (int i = 4; i < 16; i++)
+			w[i] = _mm_sha256msg2_epu32(_mm_add_epi32(_mm_sha256msg1_epu32(w[i - 4], w[i - 3]),
+			    _mm_alignr_epi8(w[i - 1], w[i - 2], 4)), w[i - 1]);
+		for (int i = 0; i < 16; i++) {
+			__m128i m = _mm_add_epi32(w[i],
+			    _mm_loadu_si128((const __m128i *)(const void *)&K[4 * i]));
+
+			s1 = _mm_sha256rnds2_epu32(s1, s0, m);
+			s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(m, 0x0E));
+		}
+		s0 = _mm_add_epi32(s0, abef);
+		s1 = _mm_add_epi32(s1, cdgh);
+	}
+	tmp = _mm_shuffle_epi32(s0, 0x1B);              /* FEBA */
+	s1 = _mm_shuffle_epi32(s1, 0xB1);               /* DCHG */
+	_mm_storeu_si128((__m128i *)(void *)&hs[0], _mm_blend_epi16(tmp, s1, 0xF0));   /* DCBA */
+	_mm_storeu_si128((__m128i *)(void *)&hs[4], _mm_alignr_epi8(s1, tmp, 8));      /* HGFE */
+}
+#endif
+
+/* Hash n whole 64-byte blocks at p into hs, with the SHA extensions when the CPU has them. */
+static void
+compress_blocks(uint32_t *hs, const unsigned char *p, size_t n)
+{
+#ifdef HAVE_SHA_NI
+	static int ni = -1;     /* not asked yet; the answer never changes */
+
+	if (ni < 0) {
+		__builtin_cpu_init();
+		ni = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") &&
+		    __builtin_cpu_supports("ssse3");
+	}
+	if (ni) {
+		compress_blocks_ni(hs, p, n);
+		return;
+	}
+#endif
+	compress_blocks_c(hs, p, n);
 }
 
 void
@@ -70,7 +146,7 @@ sha256_update(struct sha256 *c, const void *data, size_t n)
 	const unsigned char *p = data;
 
 	c->len += n;
-	while (n > 0) {
+	if (c->fill > 0) {
 		size_t take = 64 - c->fill;
 
 		if (take > n)
@@ -79,11 +155,19 @@ sha256_update(struct sha256 *c, const void *data, size_t n)
 		c->fill += take;
 		p += take;
 		n -= take;
-		if (c->fill == 64) {
-			compress(c, c->block);
-			c->fill = 0;
-		}
+		if (c->fill < 64)
+			return;
+		compress_blocks(c->h, c->block, 1);
+		c->fill = 0;
 	}
+	/* whole blocks straight from the caller's bytes */
+	if (n >= 64) {
+		compress_blocks(c->h, p, n / 64);
+		p += n / 64 * 64;
+		n %= 64;
+	}
+	memcpy(c->block, p, n);
+	c->fill = n;
 }
 
 void

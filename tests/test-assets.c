@@ -50,6 +50,27 @@ main(void)
 		memset(m, 'a', 1000000);
 		sha256_hex(m, 1000000, hex);
 		is_str(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0", "sha256 of a million a");
+		{
+			/* pieces that straddle blocks: buffered bytes, then whole blocks in place */
+			static const size_t piece[] = { 1, 63, 64, 65, 3, 200, 4096, 7 };
+			struct sha256 c;
+			unsigned char d[32];
+			size_t at = 0;
+
+			sha256_init(&c);
+			for (size_t k = 0; at < 1000000; k++) {
+				size_t take = piece[k % (sizeof piece / sizeof piece[0])];
+
+				if (take > 1000000 - at)
+					take = 1000000 - at;
+				sha256_update(&c, m + at, take);
+				at += take;
+			}
+			sha256_final(&c, d);
+			sha256_tohex(d, hex);
+			is_str(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
+			    "sha256 of a million a in uneven pieces");
+		}
 		free(m);
 	}
 

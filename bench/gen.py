@@ -1,0 +1,248 @@
+#!/usr/bin/python3
+"""Make the inputs of the benchmarks (bench/run calls this; see bench/README.md).
+
+  gen.py long OUT [--paragraphs N] [--pictures N]
+      OUT/long.json           an opus detail response: N text paragraphs (with
+                              headings and bold/italic words) and N pictures
+      OUT/cache/pictures/...  the pictures, where opus-archive looks them up
+                              (SHA-256 of the normalised URL, see samples/README.md),
+                              plus the bundled sample's pictures
+      OUT/html/long.html      the same article as one HTML file, for pandoc
+      OUT/html/pics/*.jpg     the same pictures (hard links)
+  gen.py batch OUT SAMPLE.json --articles N [--pictures N]
+      OUT/opus/<id>.json      N small articles for tests/bili-server.py, each
+                              with its own N pictures (the server makes them)
+      OUT/ids.txt             their ids, one a line
+  gen.py bigpic OUT SAMPLE.json
+      OUT/opus/<id>.json      one article whose only picture the server sends
+      OUT/ids.txt             as 50 MB (an "oversize" fault; see bench/run)
+
+Everything is deterministic: the same arguments give the same bytes.
+"""
+import argparse
+import hashlib
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+
+SENTENCES = [
+    "去年冬天搬了新家，书桌右上角一直空着。",
+    "手机看时间要先解锁，买来的温湿度计又只能看室内。",
+    "于是我花了两个周末，做了这个小东西。",
+    "电子纸的显示原理是带电颗粒在微胶囊里移动，画面一旦形成就不需要持续供电。",
+    "当然它也有缺点：刷新慢、怕冻、不能做动画。",
+    "The ESP32-C3 wakes up every thirty minutes, fetches the forecast and sleeps again.",
+    "下面是我用到的全部材料，价格是网购价，仅供参考，都可以换成同类产品。",
+    "墨水屏走的是 SPI，一共 8 根线：VCC、GND、DIN、CLK、CS、DC、RST、BUSY。",
+    "电池经过 TP4056 之后直接接到开发板的 5V 引脚，由板载 LDO 降到 3.3V。",
+    "为了在屏幕上显示电量，我用两个 100kΩ 电阻分压接到 ADC。",
+    "固件用 Arduino 框架写，核心逻辑只有一件事：醒来、联网、画图、睡觉。",
+    "我用电流表记录了一整天的电流，导出成 CSV，再用一个小脚本算平均值。",
+    "外壳是用 3D 打印机打的，PLA 材料，层高 0.2 毫米，一共打了四个小时。",
+    "Average current came out at 0.21 mA, which means about two months per charge.",
+    "如果你也想做一个，建议先买一块开发板和屏幕，在面包板上把程序跑通。",
+]
+
+
+def text_para(rng, i):
+    nodes = []
+    n = rng.randint(2, 5)
+    for k in range(n):
+        words = "".join(rng.choice(SENTENCES) for _ in range(rng.randint(1, 3)))
+        style = {}
+        if k % 3 == 1:
+            style = {"bold": True}
+        elif k % 5 == 4:
+            style = {"italic": True}
+        nodes.append({"type": "TEXT_NODE_TYPE_WORD",
+                      "word": {"font_size": 17, "style": style, "words": words}})
+    return {"align": 0, "para_type": 1, "text": {"nodes": nodes}}
+
+
+def heading_para(i):
+    return {"align": 0, "format": {"align": 0, "indent": None},
+            "heading": {"level": 1, "nodes": [{"type": "TEXT_NODE_TYPE_WORD", "word": {
+                "font_size": 24, "style": {"bold": True}, "words": "第 %d 节" % i}}]},
+            "para_type": 8}
+
+
+def pic_para(url, w, h, size):
+    return {"align": 0, "para_type": 2, "pic": {"pics": [
+        {"height": h, "live_url": None, "size": size / 1024.0, "url": url, "width": w}],
+        "style": 2}}
+
+
+def jpeg(idx, w, h):
+    """A photo-like JPEG: a gradient with a little noise, different for every idx."""
+    rng = random.Random(idx)
+    # one row of a diagonal gradient, shifted per row with a translation table
+    r0, g0, b0 = rng.randrange(256), rng.randrange(256), rng.randrange(256)
+    row = bytearray()
+    for x in range(w):
+        row += bytes(((r0 + x // 4) & 255, (g0 + x // 6) & 255, (b0 + x // 8) & 255))
+    row = bytes(row)
+    shift = [bytes((v + s) & 255 for v in range(256)) for s in range(256)]
+    pix = b"".join(row.translate(shift[(y // 3) & 255]) for y in range(h))
+    # low-amplitude noise (the low 4 bits), like a photo's grain
+    seed = hashlib.sha256(b"bench%d" % idx).digest()
+    chunks, need = [], len(pix)
+    block = hashlib.shake_256(seed).digest(min(need, 1 << 20))
+    while need > 0:
+        chunks.append(block[:need])
+        need -= len(block)
+    noise = b"".join(chunks).translate(bytes(v & 15 for v in range(256)))
+    pix = (int.from_bytes(pix, "big") ^ int.from_bytes(noise, "big")).to_bytes(len(pix), "big")
+    ppm = b"P6\n%d %d\n255\n" % (w, h) + pix
+    out = subprocess.run(["cjpeg", "-quality", "80"], input=ppm, stdout=subprocess.PIPE,
+                         check=True).stdout
+    return out
+
+
+def picture_key_path(cache, url):
+    h = hashlib.sha256(url.encode()).hexdigest()
+    return os.path.join(cache, "pictures", h[:2], h)
+
+
+def cmd_long(a):
+    out = a.out
+    rng = random.Random(8)
+    base = json.load(open(os.path.join(TOP, "samples", "opus-full.json"), encoding="utf-8"))
+    item = base["data"]["item"]
+    item["id_str"] = "9300000000000000001"
+    keep = ("MODULE_TYPE_TITLE", "MODULE_TYPE_AUTHOR", "MODULE_TYPE_CONTENT", "MODULE_TYPE_STAT")
+    item["modules"] = [m for m in item["modules"] if m["module_type"] in keep]
+    title = "长文基准：%d 段文字和 %d 张图片" % (a.paragraphs, a.pictures)
+    cache = os.path.join(out, "cache")
+    html_dir = os.path.join(out, "html")
+    os.makedirs(os.path.join(html_dir, "pics"), exist_ok=True)
+    # the sample's pictures (the author's face) come along
+    shutil.copytree(os.path.join(TOP, "samples", "cache"), cache, dirs_exist_ok=True)
+    face = None
+    for m in item["modules"]:
+        if m["module_type"] == "MODULE_TYPE_TITLE":
+            m["module_title"]["text"] = title
+        if m["module_type"] == "MODULE_TYPE_AUTHOR":
+            face = m["module_author"]["face"]
+    paras = []
+    html = ['<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"/>'
+            '<title>%s</title></head><body>\n<h1>%s</h1>\n' % (title, title)]
+    if face:
+        fp = picture_key_path(cache, face)
+        os.link(fp, os.path.join(html_dir, "pics", "face.jpg"))
+        html.append('<p><img src="pics/face.jpg" alt=""/> 阿柚的电子工坊</p>\n')
+    every = a.paragraphs // a.pictures if a.pictures else 0
+    npic = 0
+    for i in range(a.paragraphs):
+        if i % 50 == 0:
+            paras.append(heading_para(i // 50 + 1))
+            html.append("<h2>第 %d 节</h2>\n" % (i // 50 + 1))
+        p = text_para(rng, i)
+        paras.append(p)
+        parts = []
+        for n in p["text"]["nodes"]:
+            w, st = n["word"]["words"], n["word"]["style"]
+            if st.get("bold"):
+                w = "<strong>%s</strong>" % w
+            elif st.get("italic"):
+                w = "<em>%s</em>" % w
+            parts.append(w)
+        html.append("<p>%s</p>\n" % "".join(parts))
+        if every and i % every == every - 1 and npic < a.pictures:
+            w, h = 1200, 800
+            url = "https://i0.hdslb.com/bfs/new_dyn/bench%04d.jpg" % npic
+            data = jpeg(npic, w, h)
+            path = picture_key_path(cache, url)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(data)
+            os.link(path, os.path.join(html_dir, "pics", "%04d.jpg" % npic))
+            paras.append(pic_para(url + "@1192w.webp", w, h, len(data)))
+            html.append('<figure><img src="pics/%04d.jpg" alt="" width="%d" height="%d"/>'
+                        '</figure>\n' % (npic, w, h))
+            npic += 1
+    html.append("</body></html>\n")
+    for m in item["modules"]:
+        if m["module_type"] == "MODULE_TYPE_CONTENT":
+            m["module_content"]["paragraphs"] = paras
+    with open(os.path.join(out, "long.json"), "w", encoding="utf-8") as f:
+        json.dump(base, f, ensure_ascii=False)
+    with open(os.path.join(html_dir, "long.html"), "w", encoding="utf-8") as f:
+        f.write("".join(html))
+    print("long article: %d paragraphs, %d pictures" % (a.paragraphs, npic))
+
+
+def small_article(base, new_id, title, urls):
+    d = json.loads(json.dumps(base))
+    it = d["data"]["item"]
+    it["id_str"] = new_id
+    it["modules"] = [m for m in it["modules"]
+                     if m["module_type"] in ("MODULE_TYPE_TITLE", "MODULE_TYPE_AUTHOR",
+                                             "MODULE_TYPE_CONTENT")]
+    for m in it["modules"]:
+        if m["module_type"] == "MODULE_TYPE_TITLE":
+            m["module_title"]["text"] = title
+        if m["module_type"] == "MODULE_TYPE_CONTENT":
+            rng = random.Random(new_id)
+            paras = []
+            for k, u in enumerate(urls):
+                paras.append(text_para(rng, k))
+                paras.append(pic_para(u, 8, 8, 100))
+            m["module_content"]["paragraphs"] = paras
+    return d
+
+
+def write_articles(out, sample, ids_urls):
+    base = json.load(open(sample, encoding="utf-8"))
+    os.makedirs(os.path.join(out, "opus"), exist_ok=True)
+    ids = []
+    for new_id, urls in ids_urls:
+        d = small_article(base, new_id, "批量 %s" % new_id, urls)
+        with open(os.path.join(out, "opus", new_id + ".json"), "w", encoding="utf-8") as f:
+            json.dump(d, f, ensure_ascii=False)
+        ids.append(new_id)
+    with open(os.path.join(out, "ids.txt"), "w") as f:
+        f.write("\n".join(ids) + "\n")
+
+
+def cmd_batch(a):
+    items = []
+    for i in range(a.articles):
+        new_id = "94%017d" % i
+        urls = ["https://i0.hdslb.com/bfs/new_dyn/b%05d_%02d.png" % (i, k)
+                for k in range(a.pictures)]
+        items.append((new_id, urls))
+    write_articles(a.out, a.sample, items)
+
+
+def cmd_bigpic(a):
+    write_articles(a.out, a.sample,
+                   [("9500000000000000001", ["https://i0.hdslb.com/bfs/new_dyn/big50mb.jpg"])])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("long")
+    p.add_argument("out")
+    p.add_argument("--paragraphs", type=int, default=2000)
+    p.add_argument("--pictures", type=int, default=300)
+    p = sub.add_parser("batch")
+    p.add_argument("out")
+    p.add_argument("sample")
+    p.add_argument("--articles", type=int, default=200)
+    p.add_argument("--pictures", type=int, default=10)
+    p = sub.add_parser("bigpic")
+    p.add_argument("out")
+    p.add_argument("sample")
+    a = ap.parse_args()
+    {"long": cmd_long, "batch": cmd_batch, "bigpic": cmd_bigpic}[a.cmd](a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -138,6 +138,13 @@ fetch_new(const struct fetch_config *cfg, struct err *e)
 	curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
 	curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)f->cfg.jobs);
+	/*
+	 * Keep the idle connections of every host (API, picture CDNs) between
+	 * transfers: by default libcurl keeps four per easy handle in the multi,
+	 * which drops to a few when a batch of transfers drains, and every
+	 * connection closed then is a new TLS handshake for the next batch.
+	 */
+	curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)f->cfg.jobs * 4);
 	/* The cookie engine lives in the share; an easy handle is its door. */
 	curl_easy_setopt(f->cookie_holder, CURLOPT_SHARE, f->share);
 	curl_easy_setopt(f->cookie_holder, CURLOPT_COOKIEFILE, "");

@@ -725,6 +725,7 @@ fetch_run(struct fetcher *f, struct fetch_job *jobs, size_t n,
 	while (done < n) {
 		double t = now_s(), wait = 1.0;
 		int running, left;
+		size_t finished;
 		CURLMsg *msg;
 
 		/* start what may start */
@@ -765,6 +766,7 @@ fetch_run(struct fetcher *f, struct fetch_job *jobs, size_t n,
 			continue;
 		}
 		curl_multi_perform(f->multi, &running);
+		finished = 0;
 		while ((msg = curl_multi_info_read(f->multi, &left)) != NULL) {
 			struct transfer *tr;
 
@@ -772,6 +774,7 @@ fetch_run(struct fetcher *f, struct fetch_job *jobs, size_t n,
 				continue;
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&tr);
 			active--;
+			finished++;
 			bytes += tr->got;
 			if (transfer_done(tr, msg->data.result)) {
 				tr->job->state = JOB_DONE;
@@ -786,7 +789,12 @@ fetch_run(struct fetcher *f, struct fetch_job *jobs, size_t n,
 			tr->job->priv = NULL;
 			transfer_free(tr);
 		}
-		if (active > 0)
+		/*
+		 * A slot that just came free is refilled at once: waiting in poll first
+		 * would leave it empty until some other transfer moves, which cost about
+		 * half an answer's time per transfer.
+		 */
+		if (active > 0 && finished == 0)
 			curl_multi_poll(f->multi, NULL, 0, (int)(wait * 1000) + 1, NULL);
 	}
 	return failed;

@@ -3,12 +3,11 @@
 # an e-reader's size in greyscale, the folder site in headless Chromium at a
 # phone's size, and a drawn cover.  Needs mutool, chromium and optipng; run
 # from the build directory (where src/opus-archive is) or set OPUS_ARCHIVE.
-#   usage: docs/screenshots/make.sh [LONG-ARTICLE.json]
+#   usage: docs/screenshots/make.sh
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 oa=${OPUS_ARCHIVE:-./src/opus-archive}
-long=${1:-$top/../shared/samples/api/opus_detail_933099353259638816_code_blocks_headings.json}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -24,11 +23,12 @@ chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run 
 	--user-data-dir="$udd" --window-size=390,844 --screenshot="$here/phone-site.png" \
 	"file://$tmp/site/1047362918573064199.html" >/dev/null 2>&1
 rm -rf "$udd"
-if [ -f "$long" ]; then
-	# no picture cached for it: the book gets a drawn cover
-	"$oa" -q --offline --cache-dir "$top/samples/cache" --from-json "$long" -o "$tmp/long.epub" || true
-	(cd "$tmp" && unzip -q -o long.epub OEBPS/cover.svg)
-	mutool draw -q -r 24 -c gray -o "$here/drawn-cover.png" "$tmp/OEBPS/cover.svg" 2>/dev/null
-fi
+# the bundled sample with no picture cached: the book gets a drawn cover (our own
+# sample only: the screenshots in the repository show no one else's article)
+mkdir "$tmp/empty-cache"
+"$oa" -q --offline --cache-dir "$tmp/empty-cache" --from-json "$top/samples/opus-full.json" \
+	-o "$tmp/drawn.epub" || true
+(cd "$tmp" && unzip -q -o drawn.epub OEBPS/cover.svg)
+mutool draw -q -r 24 -c gray -o "$here/drawn-cover.png" "$tmp/OEBPS/cover.svg" 2>/dev/null
 optipng -quiet -o5 "$here"/*.png
 ls -l "$here"/*.png

@@ -529,6 +529,8 @@ write_item(struct batch *b, struct item *it)
 		struct manifest_entry en = {
 			a->id, name, a->pub_ts, a->title, a->author_name ? a->author_name : "",
 			done.cover_href ? done.cover_href : "",
+			/* asked as an opus, read as a 专栏: a re-run knows it by the opus id too */
+			it->in.kind == INPUT_OPUS && strcmp(it->in.id, a->id) != 0 ? it->in.id : "",
 		};
 
 		if (manifest_put(&b->m, &en, &e) < 0)

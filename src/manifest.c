@@ -15,7 +15,7 @@
 
 #define MANIFEST_NAME ".opus-archive.tsv"
 #define MANIFEST_MAX (256u * 1024 * 1024)
-#define NFIELDS 6
+#define NFIELDS 7        /* the seventh, alias, is absent from older lines */
 
 /* Tabs, newlines and backslashes in a field are written as \t, \n and \\. */
 static void
@@ -61,6 +61,7 @@ entry_release(struct manifest_entry *en)
 	free(en->title);
 	free(en->author);
 	free(en->cover);
+	free(en->alias);
 }
 
 static void
@@ -72,6 +73,7 @@ entry_copy(struct manifest_entry *dst, const struct manifest_entry *src)
 	dst->title = xstrdup(src->title ? src->title : "");
 	dst->author = xstrdup(src->author ? src->author : "");
 	dst->cover = xstrdup(src->cover ? src->cover : "");
+	dst->alias = xstrdup(src->alias ? src->alias : "");
 }
 
 static struct manifest_entry *
@@ -122,17 +124,19 @@ parse_line(struct manifest *m, const char *s, const char *end)
 	for (const char *p = s; p < end && nf <= NFIELDS; p++)
 		if (*p == '\t')
 			f[nf++] = p + 1;
-	if (nf != NFIELDS)
+	if (nf != NFIELDS && nf != NFIELDS - 1)
 		return;
-	f[NFIELDS] = end + 1;
+	f[nf] = end + 1;
 	en.id = get_field(f[0], f[1] - 1);
 	en.name = get_field(f[1], f[2] - 1);
 	date = get_field(f[2], f[3] - 1);
 	en.title = get_field(f[3], f[4] - 1);
 	en.author = get_field(f[4], f[5] - 1);
 	en.cover = get_field(f[5], f[6] - 1);
+	en.alias = nf == NFIELDS ? get_field(f[6], f[7] - 1) : xstrdup("");
 	en.date = strtoll(date, &stop, 10);
 	if (*en.id && strspn(en.id, "0123456789cv") == strlen(en.id) && name_ok(en.name) &&
+	    strspn(en.alias, "0123456789") == strlen(en.alias) &&
 	    *stop == '\0' && strstr(en.cover, "..") == NULL && en.cover[0] != '/')
 		remember(m, &en);
 	free(date);
@@ -179,7 +183,12 @@ manifest_release(struct manifest *m)
 const struct manifest_entry *
 manifest_find(const struct manifest *m, const char *id)
 {
-	return find(m, id);
+	const struct manifest_entry *en = find(m, id);
+
+	for (size_t i = 0; en == NULL && i < m->n; i++)
+		if (m->v[i].alias && *m->v[i].alias && strcmp(m->v[i].alias, id) == 0)
+			en = &m->v[i];
+	return en;
 }
 
 bool
@@ -220,6 +229,8 @@ manifest_put(struct manifest *m, const struct manifest_entry *en, struct err *e)
 	put_field(&line, en->author);
 	buf_add(&line, "\t", 1);
 	put_field(&line, en->cover);
+	buf_add(&line, "\t", 1);
+	put_field(&line, en->alias);
 	buf_add(&line, "\n", 1);
 	/* one write: with O_APPEND it lands whole at the end, or (killed) as a torn last line */
 	w = write(fd, buf_str(&line), line.len);

@@ -24,6 +24,8 @@ struct manifest_entry {
 	char *title;
 	char *author;
 	char *cover;            /* site: the cover picture's href, or "" */
+	char *alias;            /* the opus id it was asked by when that is not id (an opus
+	                         * that falls back to a 专栏, id "cvN"), or "" or NULL */
 };
 
 struct manifest {
@@ -35,7 +37,7 @@ struct manifest {
 /* Read dir's manifest (none yet is an empty one). */
 int manifest_load(struct manifest *m, const char *dir, struct err *e);
 void manifest_release(struct manifest *m);
-/* The entry for id, or NULL. */
+/* The entry for id (or whose alias is id), or NULL. */
 const struct manifest_entry *manifest_find(const struct manifest *m, const char *id);
 /* Return true when some entry other than id's holds name (compared without case). */
 bool manifest_name_taken(const struct manifest *m, const char *name, const char *id);

@@ -201,6 +201,11 @@ oa c3 cv90001 "https://www.bilibili.com/read/cv90002" -o "$TMP/cvbooks/" 2>"$TMP
 expect_status $? 0 "the same 专栏 articles again"
 ok $([ "$(since | grep -c '/x/article/view')" -eq 0 ] && grep -q "2 skipped" "$TMP/err"; echo $?) \
 	"they are skipped without an API request"
+mark
+oa c3 "$FALLBACK" cv90001 -o "$TMP/cvbooks/" 2>"$TMP/err"
+expect_status $? 0 "the opus that falls back to a 专栏, again by its opus id"
+ok $([ "$(since | wc -l)" -eq 0 ] && grep -q "2 skipped" "$TMP/err"; echo $?) \
+	"it is skipped without any request (the manifest knows its opus id)"
 oa c3 cv90001 cv90002 --format site -o "$TMP/cvlib/" 2>"$TMP/err"
 expect_status $? 0 "a library site of 专栏 articles"
 "$PYTHON3" "$top_srcdir/tests/check-site.py" "$TMP/cvlib" >"$TMP/site.out" 2>&1

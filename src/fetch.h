@@ -95,7 +95,7 @@ struct fetch_job {
 
 struct fetcher;
 
-/* Set up libcurl for the process (once, before threads). */
+/* Set up libcurl for the process; fetch_new does it on first use, and a second call does nothing. */
 int fetch_global_init(struct err *e);
 void fetch_global_cleanup(void);
 

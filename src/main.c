@@ -56,11 +56,7 @@ main(int argc, char **argv)
 	/* Past a file size limit (ulimit -f), a write should fail with EFBIG and be reported, not kill us. */
 	signal(SIGXFSZ, SIG_IGN);
 
-	if (fetch_global_init(&e) < 0) {
-		log_error("%s", e.msg);
-		cli_release(&c);
-		return 1;
-	}
+	/* libcurl initialises itself on the first fetch (fetch_new) */
 	render_global_init();
 	res = archive_run(&c.archive, &e);
 	if (res == ARCHIVE_FAILED && e.set)

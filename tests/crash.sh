@@ -2,7 +2,8 @@
 # Crash safety, against tests/bili-server.py with some latency:
 # - SIGKILL at random moments of a batch into an output directory leaves only
 #   complete books there, and the next normal run completes and leaves no
-#   temporary file (it clears what the killed run left);
+#   temporary file (it clears what the killed run left), in the output
+#   directory and in the cache;
 # - SIGKILL while --refresh replaces a book leaves the old book or a complete
 #   new one, never a truncated one;
 # - a file size limit (a full disk) and a read-only output directory are
@@ -62,7 +63,7 @@ wait $PID
 warm=$(( $(now_ms) - t0 ))
 rm -rf "$OUT"
 
-bad_books=0 bad_after=0 left=0 killed_writing=0
+bad_books=0 bad_after=0 left=0 killed_writing=0 cache_left=0 killed_fetching=0
 run=0
 while [ $run -lt $RUNS ]; do
 	run=$((run + 1))
@@ -75,6 +76,7 @@ while [ $run -lt $RUNS ]; do
 	kill -KILL $PID 2>/dev/null
 	wait $PID 2>/dev/null
 	[ -n "$(temps_in "$OUT")" ] && killed_writing=$((killed_writing + 1))
+	[ -n "$(temps_in "$TMP/c-kill")" ] && killed_fetching=$((killed_fetching + 1))
 	if ! books_ok "$OUT"; then
 		bad_books=$((bad_books + 1))
 		echo "# run $run, killed after $delay ms:"
@@ -92,12 +94,19 @@ while [ $run -lt $RUNS ]; do
 		left=$((left + 1))
 		temps_in "$OUT" | sed 's/^/# left: /'
 	fi
+	# a download the kill cut off is in a directory the next run writes its
+	# picture to, so that run sweeps it
+	if [ -n "$(temps_in "$TMP/c-kill")" ]; then
+		cache_left=$((cache_left + 1))
+		temps_in "$TMP/c-kill" | sed 's/^/# left in the cache: /'
+	fi
 	# every other run starts from an empty output directory too
 	[ $((run % 4)) -eq 0 ] && rm -rf "$OUT"
 done
 ok $bad_books "after $RUNS kills at random moments every book in the directory is complete"
 ok $bad_after "after each kill, a normal run completes and writes the three books"
 ok $left "the run after a kill leaves no temporary file ($killed_writing kills had left some)"
+ok $cache_left "the run after a kill leaves no partial download in the cache ($killed_fetching kills had left some)"
 
 # what a killed run leaves is cleared by the next, even one with nothing to
 # do (every book there already); what a live run writes is not
@@ -116,6 +125,23 @@ ok $([ ! -e "$OUT/.$ID.epub.tmp-$dead-zip.AbC123" ] && [ ! -e "$OUT/.$ID.epub.tm
 	"a dead run's temporary files are removed, a live run's are kept"
 ok $([ -e "$OUT/.notes.tmp-$dead-mine" ]; echo $?) "a file of the user's that looks a little like one is kept"
 rm -f "$OUT/.$ID.epub.tmp-$$-zip.XyZ789" "$OUT/.notes.tmp-$dead-mine"
+
+# the same in the cache: a picture that must be fetched again, beside a dead
+# run's partial download of it and a live run's
+pic=$(find "$TMP/c-kill/pictures" -type f ! -name '.*' | head -n 1)
+picdir=$(dirname "$pic")
+picname=$(basename "$pic")
+rm -f "$pic"
+: >"$picdir/.$picname.tmp-$dead-Dd0001"
+: >"$picdir/.$picname.tmp-$$-Ll0001"
+rm -rf "$OUT"
+batch c-kill
+wait $PID
+st=$?
+ok $([ $st -eq 0 ] && [ -s "$pic" ] && [ ! -e "$picdir/.$picname.tmp-$dead-Dd0001" ] &&
+	[ -e "$picdir/.$picname.tmp-$$-Ll0001" ]; echo $?) \
+	"the cache: a dead run's partial download is removed when its directory is written to, a live run's is kept (exit status $st)"
+rm -f "$picdir/.$picname.tmp-$$-Ll0001"
 
 # --- an existing book is replaced whole or not at all ---------------------------
 rm -rf "$OUT"

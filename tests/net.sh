@@ -58,7 +58,7 @@ print(sum(1 for v in c.values() if v > 1), len(c))')
 ok $([ "${dups%% *}" -eq 0 ]; echo $?) "each picture URL requested once (duplicates, distinct: $dups)"
 since | grep -E 'hdslb|biliimg' | grep -q '"cookie"'
 ok $([ $? -ne 0 ]; echo $?) "no cookie is sent to the image hosts"
-left=$(find "$TMP/c1" -name '*.part*' | wc -l)
+left=$(find "$TMP/c1" \( -name '*.part*' -o -name '.*.tmp-*' \) | wc -l)
 ok $([ "$left" -eq 0 ]; echo $?) "no partial downloads left in the cache"
 
 # --- a second run uses the cache ------------------------------------------------
@@ -193,7 +193,7 @@ oa c-big "$ID" --max-image-size 1M -o "$TMP/big.epub" 2>"$TMP/err"
 expect_status $? 3 "pictures over --max-image-size"
 grep -q "larger than the limit" "$TMP/err"
 ok $? "the size cap is reported"
-left=$(find "$TMP/c-big" -name '*.part*' | wc -l)
+left=$(find "$TMP/c-big" \( -name '*.part*' -o -name '.*.tmp-*' \) | wc -l)
 ok $([ "$left" -eq 0 ]; echo $?) "no partial file left after the cap"
 faults '[{"path":"re:^/bfs/.*\\.jpg$","fault":"redirect","location":"file:///etc/passwd"}]'
 oa c-redir "$ID" --retries 0 -o "$TMP/redir.epub" 2>"$TMP/err"

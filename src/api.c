@@ -224,15 +224,37 @@ api_item(struct api *a, const char *kind, const char *id, const char *what, cons
 	return rc;
 }
 
+/*
+ * The request for one item: kind "opus" (the opus detail) or "article" (a
+ * 专栏's article/view); the caller frees both strings.
+ */
+static void
+item_request(const char *kind, const char *id, char **url, char **referer)
+{
+	if (strcmp(kind, "article") == 0) {
+		*url = xasprintf(API_BASE "/x/article/view?id=%s&gaia_source=main_web", id);
+		*referer = xasprintf("https://www.bilibili.com/read/cv%s", id);
+	} else {
+		*url = xasprintf(API_BASE "/x/polymer/web-dynamic/v1/opus/detail?id=%s"
+		    "&timezone_offset=-480&features=" DETAIL_FEATURES, id);
+		*referer = xasprintf("https://www.bilibili.com/opus/%s", id);
+	}
+}
+
+static const char *
+item_what_fmt(const char *kind)
+{
+	return strcmp(kind, "article") == 0 ? "cv%s" : "opus %s";
+}
+
 int
 api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, struct err *e)
 {
-	char *url = xasprintf(API_BASE "/x/polymer/web-dynamic/v1/opus/detail?id=%s"
-	    "&timezone_offset=-480&features=" DETAIL_FEATURES, id);
-	char *referer = xasprintf("https://www.bilibili.com/opus/%s", id);
-	char *what = xasprintf("opus %s", id);
-	int rc = api_item(a, "opus", id, what, url, referer, raw, len, e);
+	char *url, *referer, *what = xasprintf("opus %s", id);
+	int rc;
 
+	item_request("opus", id, &url, &referer);
+	rc = api_item(a, "opus", id, what, url, referer, raw, len, e);
 	free(url);
 	free(referer);
 	free(what);
@@ -242,11 +264,11 @@ api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, struct e
 int
 api_article_view(struct api *a, const char *cv, char **raw, size_t *len, struct err *e)
 {
-	char *url = xasprintf(API_BASE "/x/article/view?id=%s&gaia_source=main_web", cv);
-	char *referer = xasprintf("https://www.bilibili.com/read/cv%s", cv);
-	char *what = xasprintf("cv%s", cv);
-	int rc = api_item(a, "article", cv, what, url, referer, raw, len, e);
+	char *url, *referer, *what = xasprintf("cv%s", cv);
+	int rc;
 
+	item_request("article", cv, &url, &referer);
+	rc = api_item(a, "article", cv, what, url, referer, raw, len, e);
 	free(url);
 	free(referer);
 	free(what);
@@ -254,7 +276,7 @@ api_article_view(struct api *a, const char *cv, char **raw, size_t *len, struct 
 }
 
 struct fetch_job *
-api_prefetch_begin(struct api *a, const char *const *ids, size_t n)
+api_prefetch_begin(struct api *a, const char *const *kinds, const char *const *ids, size_t n)
 {
 	struct fetch_job *jobs;
 	struct err e;
@@ -264,9 +286,11 @@ api_prefetch_begin(struct api *a, const char *const *ids, size_t n)
 		return NULL;
 	jobs = xcalloc(n, sizeof *jobs);
 	for (size_t i = 0; i < n; i++) {
-		jobs[i].url = xasprintf(API_BASE "/x/polymer/web-dynamic/v1/opus/detail?id=%s"
-		    "&timezone_offset=-480&features=" DETAIL_FEATURES, ids[i]);
-		jobs[i].referer = xasprintf("https://www.bilibili.com/opus/%s", ids[i]);
+		char *url, *referer;
+
+		item_request(kinds ? kinds[i] : "opus", ids[i], &url, &referer);
+		jobs[i].url = url;
+		jobs[i].referer = referer;
 		jobs[i].kind = FETCH_API;
 		jobs[i].max_bytes = API_MAX_RESPONSE;
 	}
@@ -275,24 +299,30 @@ api_prefetch_begin(struct api *a, const char *const *ids, size_t n)
 }
 
 void
-api_prefetch_end(struct api *a, const char *const *ids, struct fetch_job *jobs, size_t n)
+api_prefetch_end(struct api *a, const char *const *kinds, const char *const *ids,
+    struct fetch_job *jobs, size_t n)
 {
 	struct err e;
 
 	if (jobs == NULL)
 		return;
 	for (size_t i = 0; i < n; i++) {
+		const char *kind = kinds ? kinds[i] : "opus";
 		long long code;
 		char *msg = NULL;
 
 		/* only clean answers are kept; anything else is asked again, with its message */
 		if (jobs[i].ok && envelope(buf_str(&jobs[i].body), jobs[i].body.len, &code, &msg, NULL) &&
 		    code == 0) {
-			char *path = cache_api_path(a->cache, "opus", ids[i]);
+			char *path = cache_api_path(a->cache, kind, ids[i]);
 
 			err_init(&e);
-			if (cache_store(a->cache, path, buf_str(&jobs[i].body), jobs[i].body.len, &e) < 0)
-				log_warn("opus %s: cannot keep the response: %s", ids[i], e.msg);
+			if (cache_store(a->cache, path, buf_str(&jobs[i].body), jobs[i].body.len, &e) < 0) {
+				char *what = xasprintf(item_what_fmt(kind), ids[i]);
+
+				log_warn("%s: cannot keep the response: %s", what, e.msg);
+				free(what);
+			}
 			free(path);
 		}
 		free(msg);
@@ -305,13 +335,13 @@ api_prefetch_end(struct api *a, const char *const *ids, struct fetch_job *jobs, 
 }
 
 void
-api_prefetch_opus(struct api *a, const char *const *ids, size_t n)
+api_prefetch(struct api *a, const char *const *kinds, const char *const *ids, size_t n)
 {
-	struct fetch_job *jobs = api_prefetch_begin(a, ids, n);
+	struct fetch_job *jobs = api_prefetch_begin(a, kinds, ids, n);
 
 	if (jobs) {
 		fetch_run(a->f, jobs, n, NULL, NULL);
-		api_prefetch_end(a, ids, jobs, n);
+		api_prefetch_end(a, kinds, ids, jobs, n);
 	}
 }
 

@@ -41,19 +41,24 @@ int api_prepare(struct api *a, struct err *e);
 int api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, struct err *e);
 
 /*
- * Fetch the opus detail responses of ids[] concurrently (within the API rate)
- * and keep the clean ones (code 0) in the cache, where api_opus_detail finds
- * them.  Failures are not reported: api_opus_detail asks again and says why.
+ * Fetch the API answers for ids[] concurrently (within the API rate) and keep
+ * the clean ones (code 0) in the cache, where api_opus_detail and
+ * api_article_view find them.  kinds[i] is "opus" (an opus detail) or
+ * "article" (a 专栏's article/view, ids[i] its number without "cv"); kinds
+ * NULL means all opus.  Failures are not reported: the item's own request
+ * asks again and says why.
  */
-void api_prefetch_opus(struct api *a, const char *const *ids, size_t n);
+void api_prefetch(struct api *a, const char *const *kinds, const char *const *ids, size_t n);
 /*
  * The same in two halves, so that these requests can share one fetch_run()
  * with other transfers: begin returns the n jobs to run (owned by the caller
  * until end; NULL when the API cannot be used), end keeps the clean answers
  * in the cache and frees the jobs.
  */
-struct fetch_job *api_prefetch_begin(struct api *a, const char *const *ids, size_t n);
-void api_prefetch_end(struct api *a, const char *const *ids, struct fetch_job *jobs, size_t n);
+struct fetch_job *api_prefetch_begin(struct api *a, const char *const *kinds,
+    const char *const *ids, size_t n);
+void api_prefetch_end(struct api *a, const char *const *kinds, const char *const *ids,
+    struct fetch_job *jobs, size_t n);
 
 /* A list of ids without duplicates, in the order first seen. */
 struct api_ids {

@@ -941,6 +941,26 @@ archive_load(struct session *r, const struct input *in, struct article **a, stru
 	return rc;
 }
 
+/*
+ * The inputs of v whose API answer is not in the cache yet, as the kinds and
+ * ids api_prefetch_begin takes (borrowed from v): opus ids and 专栏 numbers
+ * alike.  Returns how many.
+ */
+static size_t
+prefetch_wanted(struct session *r, const struct input *v, size_t n, const char **kinds,
+    const char **ids)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if ((v[i].kind != INPUT_OPUS && v[i].kind != INPUT_CV) || archive_cached(r, &v[i]))
+			continue;
+		kinds[k] = v[i].kind == INPUT_CV ? "article" : "opus";
+		ids[k++] = v[i].id;
+	}
+	return k;
+}
+
 void
 archive_prefetch_pictures(struct session *r, struct article *const *v, size_t n,
     const struct input *next, size_t nnext)
@@ -948,17 +968,16 @@ archive_prefetch_pictures(struct session *r, struct article *const *v, size_t n,
 	struct assets t;
 	struct err e;
 	const char **ids = xcalloc(nnext ? nnext : 1, sizeof *ids);
+	const char **kinds = xcalloc(nnext ? nnext : 1, sizeof *kinds);
 	struct fetch_job *api_jobs = NULL;
 	size_t k = 0;
 
 	if (r->o->offline)
 		goto out;
 	err_init(&e);
-	for (size_t i = 0; i < nnext; i++)
-		if (next[i].kind == INPUT_OPUS && !archive_cached(r, &next[i]))
-			ids[k++] = next[i].id;
+	k = prefetch_wanted(r, next, nnext, kinds, ids);
 	if (k > 0 && net_up(r, &e) == 0)
-		api_jobs = api_prefetch_begin(&r->api, ids, k);
+		api_jobs = api_prefetch_begin(&r->api, kinds, ids, k);
 	if (api_jobs == NULL)
 		k = 0;
 	assets_init(&t);
@@ -977,9 +996,10 @@ archive_prefetch_pictures(struct session *r, struct article *const *v, size_t n,
 		}
 		warc_forget_pictures(r);
 	}
-	api_prefetch_end(&r->api, ids, api_jobs, k);
+	api_prefetch_end(&r->api, kinds, ids, api_jobs, k);
 	assets_release(&t);
 out:
+	free(kinds);
 	free(ids);
 }
 
@@ -1001,18 +1021,18 @@ void
 archive_prefetch(struct session *r, const struct input *v, size_t n)
 {
 	const char **ids = xcalloc(n ? n : 1, sizeof *ids);
+	const char **kinds = xcalloc(n ? n : 1, sizeof *kinds);
 	size_t k = 0;
 	struct err e;
 
 	if (r->o->offline)
 		goto out;
-	for (size_t i = 0; i < n; i++)
-		if (v[i].kind == INPUT_OPUS && !archive_cached(r, &v[i]))
-			ids[k++] = v[i].id;
+	k = prefetch_wanted(r, v, n, kinds, ids);
 	err_init(&e);
 	if (k > 1 && net_up(r, &e) == 0)
-		api_prefetch_opus(&r->api, ids, k);
+		api_prefetch(&r->api, kinds, ids, k);
 out:
+	free(kinds);
 	free(ids);
 }
 

@@ -210,4 +210,21 @@ oa c3 cv90001 cv90002 --format site -o "$TMP/cvlib/" 2>"$TMP/err"
 expect_status $? 0 "a library site of 专栏 articles"
 "$PYTHON3" "$top_srcdir/tests/check-site.py" "$TMP/cvlib" >"$TMP/site.out" 2>&1
 ok $? "it opens offline with every link and picture in place"
+
+# a batch asks article/view for its 专栏 articles together, as it does opus/detail:
+# with every answer held back a second, one request at a time would arrive a
+# second or more apart
+for n in 90003 90004 90005 90006; do cp "$SAMPLES/article-html.json" "$D/article/$n.json"; done
+faults '[{"path":"/x/article/view","fault":"slow","delay":1.0}]'
+mark
+oa c4 cv90003 cv90004 cv90005 cv90006 -o "$TMP/cvmany/" 2>"$TMP/err"
+expect_status $? 0 "a batch of four 专栏 articles, each answer a second late"
+faults '[]'
+since | grep '/x/article/view' >"$TMP/views.log"
+spread=$("$PYTHON3" -c '
+import json, sys
+ts = [json.loads(l)["t"] for l in open(sys.argv[1])]
+print("%d %.3f" % (len(ts), max(ts) - min(ts) if ts else -1))' "$TMP/views.log")
+ok $([ "${spread%% *}" -eq 4 ] && "$PYTHON3" -c 'import sys; sys.exit(not float(sys.argv[1]) < 0.9)' "${spread#* }"; echo $?) \
+	"the four article/view requests are in flight together (requests, first to last arrival: $spread s)"
 finish

@@ -28,8 +28,6 @@ struct fetcher {
 	size_t ncookies;
 	CURL *cookie_holder;            /* an easy handle the cookie engine lives on */
 	unsigned seed;
-	char **swept;                   /* download directories already swept this run (owned) */
-	size_t nswept;
 };
 
 /* Per-attempt state of a job. */
@@ -192,28 +190,7 @@ fetch_free(struct fetcher *f)
 	for (size_t i = 0; i < f->ncookies; i++)
 		free(f->cookie_names[i]);
 	free(f->cookie_names);
-	for (size_t i = 0; i < f->nswept; i++)
-		free(f->swept[i]);
-	free(f->swept);
 	free(f);
-}
-
-/*
- * Remove what killed runs left in dir (downloads cut off by SIGKILL or a
- * power cut), the first time this run downloads into dir.  A download's
- * temporary file carries its process id (file_temp_name), so a live run's
- * is kept.  Sweeping each directory once, when it is written to, keeps a
- * render from the cache from reading the whole cache.
- */
-static void
-sweep_once(struct fetcher *f, const char *dir)
-{
-	for (size_t i = 0; i < f->nswept; i++)
-		if (strcmp(f->swept[i], dir) == 0)
-			return;
-	file_sweep_temps(dir);
-	f->swept = xreallocarray(f->swept, f->nswept + 1, sizeof *f->swept);
-	f->swept[f->nswept++] = xstrdup(dir);
 }
 
 static void
@@ -552,7 +529,8 @@ transfer_start(struct fetcher *f, struct fetch_job *job)
 			free(t);
 			return NULL;
 		}
-		sweep_once(t->f, dir);
+		/* what killed runs left here (a download cut off by SIGKILL) goes */
+		file_sweep_temps_once(dir);
 		free(dir);
 		t->tmp = file_temp_name(job->dest, "XXXXXX");
 		fd = mkstemp(t->tmp);

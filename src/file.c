@@ -126,6 +126,7 @@ file_temp_open(const char *path, char **tmp, struct err *e)
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	int fd;
 
+	file_sweep_temps_once(dir);
 	*tmp = xasprintf("%s/.%s.tmp-%ld-XXXXXX", dir, base, (long)getpid());
 	free(dir);
 	fd = mkstemp(*tmp);
@@ -308,6 +309,26 @@ file_sweep_temps(const char *dir)
 	}
 	closedir(d);
 	return n;
+}
+
+/*
+ * The directories swept in this process: each is swept once, the first time
+ * something is written there, so a directory a run only reads (a cache it
+ * renders from) is never listed.  Kept for the life of the process (the
+ * program is single-threaded).
+ */
+static char **swept;
+static size_t nswept;
+
+void
+file_sweep_temps_once(const char *dir)
+{
+	for (size_t i = 0; i < nswept; i++)
+		if (strcmp(swept[i], dir) == 0)
+			return;
+	file_sweep_temps(dir);
+	swept = xreallocarray(swept, nswept + 1, sizeof *swept);
+	swept[nswept++] = xstrdup(dir);
 }
 
 bool

@@ -64,5 +64,10 @@ char *file_temp_name(const char *path, const char *tag);
  * behind (SIGKILL, a crash, a power cut).  Returns how many were removed.
  */
 int file_sweep_temps(const char *dir);
+/*
+ * file_sweep_temps(dir) the first time this process calls it for dir (every
+ * temporary file made here calls it for its directory), nothing later.
+ */
+void file_sweep_temps_once(const char *dir);
 
 #endif

@@ -183,6 +183,22 @@ api_prepare(struct api *a, struct err *e)
 	return 0;
 }
 
+/* Has this run written the cache file at path? */
+static bool
+was_fresh(const struct api *a, const char *path)
+{
+	for (size_t i = 0; i < a->fresh.n; i++)
+		if (strcmp(a->fresh.v[i], path) == 0)
+			return true;
+	return false;
+}
+
+void
+api_release(struct api *a)
+{
+	api_ids_release(&a->fresh);
+}
+
 /*
  * Fetch one API response for the item kind/id (from the cache when it is
  * there and refresh is off), and keep it in the cache.  what names the item
@@ -197,7 +213,7 @@ api_item(struct api *a, const char *kind, const char *id, const char *what, cons
 	int rc = -1;
 
 	*raw = NULL;
-	if (!a->refresh && file_exists(path) &&
+	if ((!a->refresh || was_fresh(a, path)) && file_exists(path) &&
 	    file_read(path, API_MAX_RESPONSE, raw, len, e) == 0) {
 		log_info("%s: using the response kept in '%s'", what, path);
 		free(path);
@@ -214,6 +230,8 @@ api_item(struct api *a, const char *kind, const char *id, const char *what, cons
 		err_init(&we);
 		if (cache_store(a->cache, path, buf_str(&body), body.len, &we) < 0)
 			log_warn("%s: cannot keep the response: %s", what, we.msg);
+		else if (a->refresh)
+			api_ids_add(&a->fresh, path);
 		*raw = buf_detach(&body, len);
 		rc = 0;
 	} else if (strstr(e->msg, "not found (API code -404")) {
@@ -298,9 +316,26 @@ api_prefetch_begin(struct api *a, const char *const *kinds, const char *const *i
 	return jobs;
 }
 
+/* The 专栏 number an opus detail answer falls back to (data.fallback.id), or NULL. */
+static const char *
+fallback_cv(const struct jsv *root, char num[32])
+{
+	const struct jsv *id = jsv_path(root, "data.fallback.id");
+	const char *s = jsv_str(id, NULL);
+	long long v;
+
+	if (s == NULL && jsv_int(id, &v) && v > 0) {
+		snprintf(num, 32, "%lld", v);
+		s = num;
+	}
+	if (s == NULL || *s == '\0' || strlen(s) > 20 || strspn(s, "0123456789") != strlen(s))
+		return NULL;
+	return s;
+}
+
 void
 api_prefetch_end(struct api *a, const char *const *kinds, const char *const *ids,
-    struct fetch_job *jobs, size_t n)
+    struct fetch_job *jobs, size_t n, struct api_ids *fallbacks)
 {
 	struct err e;
 
@@ -310,10 +345,14 @@ api_prefetch_end(struct api *a, const char *const *kinds, const char *const *ids
 		const char *kind = kinds ? kinds[i] : "opus";
 		long long code;
 		char *msg = NULL;
+		struct jsv *root = NULL;
 
 		/* only clean answers are kept; anything else is asked again, with its message */
-		if (jobs[i].ok && envelope(buf_str(&jobs[i].body), jobs[i].body.len, &code, &msg, NULL) &&
+		if (jobs[i].ok && envelope(buf_str(&jobs[i].body), jobs[i].body.len, &code, &msg, &root) &&
 		    code == 0) {
+			char num[32];
+			const char *cv = strcmp(kind, "opus") == 0 ? fallback_cv(root, num) : NULL;
+
 			char *path = cache_api_path(a->cache, kind, ids[i]);
 
 			err_init(&e);
@@ -322,9 +361,14 @@ api_prefetch_end(struct api *a, const char *const *kinds, const char *const *ids
 
 				log_warn("%s: cannot keep the response: %s", what, e.msg);
 				free(what);
+			} else if (a->refresh) {
+				api_ids_add(&a->fresh, path);
 			}
 			free(path);
+			if (cv && fallbacks)
+				api_ids_add(fallbacks, cv);
 		}
+		jsv_free(root);
 		free(msg);
 		buf_release(&jobs[i].body);
 		free(jobs[i].effective_url);
@@ -335,13 +379,14 @@ api_prefetch_end(struct api *a, const char *const *kinds, const char *const *ids
 }
 
 void
-api_prefetch(struct api *a, const char *const *kinds, const char *const *ids, size_t n)
+api_prefetch(struct api *a, const char *const *kinds, const char *const *ids, size_t n,
+    struct api_ids *fallbacks)
 {
 	struct fetch_job *jobs = api_prefetch_begin(a, kinds, ids, n);
 
 	if (jobs) {
 		fetch_run(a->f, jobs, n, NULL, NULL);
-		api_prefetch_end(a, kinds, ids, jobs, n);
+		api_prefetch_end(a, kinds, ids, jobs, n, fallbacks);
 	}
 }
 

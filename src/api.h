@@ -17,13 +17,28 @@
 
 #define API_MAX_RESPONSE (32u * 1024 * 1024)
 
+/* A list of ids without duplicates, in the order first seen. */
+struct api_ids {
+	char **v;               /* owned strings */
+	size_t n, cap;
+};
+
 struct api {
 	struct fetcher *f;
 	const struct cache *cache;
 	int retries;            /* for risk-control answers (-352, -412) */
 	bool refresh;           /* fetch responses again even when cached */
 	bool buvid_ready;
+	/*
+	 * With refresh on, the cache files this run has written (owned): they are
+	 * this run's answers, so loading an article after a prefetch does not ask
+	 * the API a second time.
+	 */
+	struct api_ids fresh;
 };
+
+/* Free what a holds (not a itself, nor its fetcher or cache). */
+void api_release(struct api *a);
 
 /*
  * Make sure requests carry a buvid3 cookie: the user's (from --cookies), or
@@ -46,9 +61,11 @@ int api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, stru
  * api_article_view find them.  kinds[i] is "opus" (an opus detail) or
  * "article" (a 专栏's article/view, ids[i] its number without "cv"); kinds
  * NULL means all opus.  Failures are not reported: the item's own request
- * asks again and says why.
+ * asks again and says why.  The 专栏 numbers that opus answers fall back to
+ * are added to fallbacks (when not NULL), for a prefetch of their own.
  */
-void api_prefetch(struct api *a, const char *const *kinds, const char *const *ids, size_t n);
+void api_prefetch(struct api *a, const char *const *kinds, const char *const *ids, size_t n,
+    struct api_ids *fallbacks);
 /*
  * The same in two halves, so that these requests can share one fetch_run()
  * with other transfers: begin returns the n jobs to run (owned by the caller
@@ -58,13 +75,8 @@ void api_prefetch(struct api *a, const char *const *kinds, const char *const *id
 struct fetch_job *api_prefetch_begin(struct api *a, const char *const *kinds,
     const char *const *ids, size_t n);
 void api_prefetch_end(struct api *a, const char *const *kinds, const char *const *ids,
-    struct fetch_job *jobs, size_t n);
+    struct fetch_job *jobs, size_t n, struct api_ids *fallbacks);
 
-/* A list of ids without duplicates, in the order first seen. */
-struct api_ids {
-	char **v;               /* owned strings */
-	size_t n, cap;
-};
 void api_ids_add(struct api_ids *v, const char *id);
 void api_ids_release(struct api_ids *v);
 

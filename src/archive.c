@@ -961,6 +961,35 @@ prefetch_wanted(struct session *r, const struct input *v, size_t n, const char *
 	return k;
 }
 
+/*
+ * The 专栏 articles that prefetched opus answers fell back to: their
+ * article/view answers together, in one more round, instead of one at a time
+ * when each article is loaded.
+ */
+static void
+prefetch_fallbacks(struct session *r, const struct api_ids *cvs)
+{
+	const char **ids = xcalloc(cvs->n ? cvs->n : 1, sizeof *ids);
+	const char **kinds = xcalloc(cvs->n ? cvs->n : 1, sizeof *kinds);
+	size_t k = 0;
+
+	for (size_t i = 0; i < cvs->n; i++) {
+		struct input in;
+
+		memset(&in, 0, sizeof in);
+		in.kind = INPUT_CV;
+		in.id = cvs->v[i];
+		if (archive_cached(r, &in))
+			continue;
+		kinds[k] = "article";
+		ids[k++] = cvs->v[i];
+	}
+	if (k > 0 && r->f)
+		api_prefetch(&r->api, kinds, ids, k, NULL);
+	free(kinds);
+	free(ids);
+}
+
 void
 archive_prefetch_pictures(struct session *r, struct article *const *v, size_t n,
     const struct input *next, size_t nnext)
@@ -970,6 +999,7 @@ archive_prefetch_pictures(struct session *r, struct article *const *v, size_t n,
 	const char **ids = xcalloc(nnext ? nnext : 1, sizeof *ids);
 	const char **kinds = xcalloc(nnext ? nnext : 1, sizeof *kinds);
 	struct fetch_job *api_jobs = NULL;
+	struct api_ids fallbacks = { NULL, 0, 0 };
 	size_t k = 0;
 
 	if (r->o->offline)
@@ -996,9 +1026,11 @@ archive_prefetch_pictures(struct session *r, struct article *const *v, size_t n,
 		}
 		warc_forget_pictures(r);
 	}
-	api_prefetch_end(&r->api, kinds, ids, api_jobs, k);
+	api_prefetch_end(&r->api, kinds, ids, api_jobs, k, &fallbacks);
+	prefetch_fallbacks(r, &fallbacks);
 	assets_release(&t);
 out:
+	api_ids_release(&fallbacks);
 	free(kinds);
 	free(ids);
 }
@@ -1022,6 +1054,7 @@ archive_prefetch(struct session *r, const struct input *v, size_t n)
 {
 	const char **ids = xcalloc(n ? n : 1, sizeof *ids);
 	const char **kinds = xcalloc(n ? n : 1, sizeof *kinds);
+	struct api_ids fallbacks = { NULL, 0, 0 };
 	size_t k = 0;
 	struct err e;
 
@@ -1029,8 +1062,11 @@ archive_prefetch(struct session *r, const struct input *v, size_t n)
 		goto out;
 	k = prefetch_wanted(r, v, n, kinds, ids);
 	err_init(&e);
-	if (k > 1 && net_up(r, &e) == 0)
-		api_prefetch(&r->api, kinds, ids, k);
+	if (k > 1 && net_up(r, &e) == 0) {
+		api_prefetch(&r->api, kinds, ids, k, &fallbacks);
+		prefetch_fallbacks(r, &fallbacks);
+	}
+	api_ids_release(&fallbacks);
 out:
 	free(kinds);
 	free(ids);
@@ -1100,6 +1136,7 @@ archive_session_free(struct session *r)
 	for (size_t i = 0; i < r->nslots; i++)
 		free(r->slots[i].name);
 	free(r->slots);
+	api_release(&r->api);
 	fetch_free(r->f);
 	cache_release(&r->cache);
 	free(r);

@@ -827,11 +827,62 @@ static const struct card_spec {
 	{ "LIVE", "live", "title", { "badge.text", "desc_first", "desc_second" } },
 	{ "MUSIC", "music", "title", { "label" } },
 	{ "OPUS", "opus", "title", { "author.name", "stat.view" } },
-	{ "MATCH", "match", "match_info.title", { "match_info.sub_title", "match_info.center_bottom",
-	    "match_info.left_team.name", "match_info.right_team.name" } },
+	/* the score (center_top) and the two teams, with their pictures, are added in parse_card */
+	{ "MATCH", "match", "match_info.title", { "match_info.sub_title", "match_info.center_bottom" } },
 	{ "UPOWER_LOTTERY", "upower_lottery", "title", { "desc.text", "hint.text" } },
 	{ "ITEM_NULL", "item_null", "text", { NULL } },
 };
+
+/*
+ * A match card's score and teams (spec: match_info.center_top[] such as
+ * ["2 : 1", "BO5"], left_team and right_team {name, pic}): the score joins
+ * the card's lines, each team becomes an item with its name and picture.
+ */
+static void
+parse_match(struct pctx *c, const struct jsv *sub, struct card *cd)
+{
+	struct jsv *info = jsv_get(sub, "match_info");
+	struct jsv *top = jsv_get(info, "center_top");
+	static const char *const teams[] = { "left_team", "right_team" };
+	struct buf score;
+
+	buf_init(&score, 0);
+	for (size_t i = 0; i < jsv_len(top); i++) {
+		size_t len;
+		const char *s = jsv_str(jsv_at(top, i), &len);
+
+		if (s == NULL || len == 0)
+			continue;
+		if (score.len)
+			buf_add(&score, " · ", strlen(" · "));
+		buf_add(&score, s, len);
+	}
+	if (score.len) {
+		cd->lines = xreallocarray(cd->lines, cd->nlines + 1, sizeof *cd->lines);
+		/* after the subtitle, before the state ("进行中"), as the card shows them */
+		memmove(cd->lines + 1 + (cd->nlines > 0), cd->lines + (cd->nlines > 0),
+		    (cd->nlines - (cd->nlines > 0)) * sizeof *cd->lines);
+		cd->lines[cd->nlines > 0] = clean(c, buf_str(&score), score.len);
+		cd->nlines++;
+	}
+	buf_release(&score);
+	for (size_t i = 0; i < 2; i++) {
+		struct jsv *team = jsv_get(info, teams[i]);
+		size_t o = path_push(c, ".match_info.%s", teams[i]);
+		struct card *ti;
+
+		if (jsv_type(team) != JSV_OBJECT) {
+			path_pop(c, o);
+			continue;
+		}
+		cd->items = xreallocarray(cd->items, cd->nitems + 1, sizeof *cd->items);
+		ti = &cd->items[cd->nitems++];
+		memset(ti, 0, sizeof *ti);
+		ti->title = card_str(c, team, "name");
+		ti->cover = get_picture_url(c, team, "pic");
+		path_pop(c, o);
+	}
+}
 
 static void
 parse_card(struct pctx *c, const struct jsv *p, struct block *b)
@@ -929,6 +980,8 @@ parse_card(struct pctx *c, const struct jsv *p, struct block *b)
 			if (b->card.title == NULL && b->card.nitems == 0)
 				b->card.title = xstrdup("商品");
 		}
+		if (strcmp(b->card.kind, "MATCH") == 0)
+			parse_match(c, sub, &b->card);
 		if (strcmp(b->card.kind, "ITEM_NULL") == 0 && b->card.title == NULL)
 			b->card.title = xstrdup("(内容已失效)");
 		if (strcmp(b->card.kind, "VOTE") == 0 && b->card.url == NULL) {

@@ -149,7 +149,7 @@ ok $([ -s "$TMP/stdin/$(id 3).epub" ]; echo $?) "the good line is archived"
 if command -v script >/dev/null 2>&1; then
 	cmd="'$OPUS_ARCHIVE' --connect-to ::127.0.0.1:$PORT --cacert '$S/ca.pem' --cache-dir '$TMP/c-tty' --rate 1000 $(id 1) $(id 2) $(id 3) -o '$TMP/tty'"
 	script -qec "$cmd" "$TMP/tty.out" >/dev/null 2>&1
-	grep -q '\[1/3\] opus' "$TMP/tty.out" && grep -q '\[1-3/3\] pictures 22/22' "$TMP/tty.out" &&
+	grep -q '\[1/3\] opus' "$TMP/tty.out" && grep -q '\[1-3/3\] pictures 24/24' "$TMP/tty.out" &&
 		grep -q '\[3/3, ETA 0m0[0-9]s\] opus [0-9]*' "$TMP/tty.out"
 	ok $? "on a terminal: articles done/total, an ETA, the pictures of the current one"
 	grep -q "3 articles: 3 done" "$TMP/tty.out"

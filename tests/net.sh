@@ -218,10 +218,10 @@ expect_status $? 0 "--max-image-width, second run offline: the scaled pictures a
 if command -v script >/dev/null 2>&1; then
 	cmd="'$OPUS_ARCHIVE' --connect-to ::127.0.0.1:$PORT --cacert '$S/ca.pem' --cache-dir '$TMP/c-tty' --rate 1000 $ID -o '$TMP/tty.epub'"
 	script -qec "$cmd" "$TMP/tty.out" >/dev/null 2>&1
-	grep -q "pictures 22/22" "$TMP/tty.out"
+	grep -q "pictures 24/24" "$TMP/tty.out"
 	ok $? "on a terminal, progress shows pictures done/total"
 	oa c-notty "$ID" -o "$TMP/notty.epub" 2>"$TMP/notty.err"
-	grep -q "pictures [0-9]*/22" "$TMP/notty.err"
+	grep -q "pictures [0-9]*/24" "$TMP/notty.err"
 	ok $([ $? -ne 0 ]; echo $?) "no progress line when stderr is not a terminal"
 	script -qec "$cmd -q" "$TMP/tty-q.out" >/dev/null 2>&1
 	grep -q "pictures" "$TMP/tty-q.out"

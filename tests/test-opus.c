@@ -265,6 +265,40 @@ test_blocks(void)
 	article_free(a);
 }
 
+/* A match card keeps its score and shows both teams with their pictures. */
+static void
+test_match_card(void)
+{
+	struct err e;
+	struct article *a;
+	const struct card *cd;
+
+	a = parse_paras("{\"para_type\":6,\"link_card\":{\"card\":{\"type\":\"LINK_CARD_TYPE_MATCH\","
+	    "\"match\":{\"jump_url\":\"https://www.bilibili.com/blackboard/match/live.html?match_id=1\","
+	    "\"match_info\":{\"title\":\"甲 vs 乙\",\"sub_title\":\"第三周\",\"center_top\":[\"2 : 1\",\"BO5\"],"
+	    "\"center_bottom\":\"进行中\",\"left_team\":{\"name\":\"甲\",\"pic\":\"//i0.hdslb.com/bfs/legacy/l.png\"},"
+	    "\"right_team\":{\"name\":\"乙\",\"pic\":\"https://i0.hdslb.com/bfs/legacy/r.png\"},\"status\":2}}}}}", &e);
+	ok(a && a->nblocks == 1 && a->blocks[0].kind == BLOCK_CARD, "match card (%s)", e.msg);
+	if (!a)
+		return;
+	cd = &a->blocks[0].card;
+	is_str(cd->title, "甲 vs 乙", "match card title");
+	ok(cd->nlines == 3, "match card: three lines (%zu)", cd->nlines);
+	if (cd->nlines == 3) {
+		is_str(cd->lines[0], "第三周", "match card: the subtitle first");
+		is_str(cd->lines[1], "2 : 1 · BO5", "match card: then the score");
+		is_str(cd->lines[2], "进行中", "match card: then the state");
+	}
+	ok(cd->nitems == 2, "match card: two teams");
+	if (cd->nitems == 2) {
+		is_str(cd->items[0].title, "甲", "left team's name");
+		is_str(cd->items[0].cover, "https://i0.hdslb.com/bfs/legacy/l.png", "left team's picture");
+		is_str(cd->items[1].title, "乙", "right team's name");
+		is_str(cd->items[1].cover, "https://i0.hdslb.com/bfs/legacy/r.png", "right team's picture");
+	}
+	article_free(a);
+}
+
 static void
 test_rich(void)
 {
@@ -405,6 +439,7 @@ main(void)
 	test_words();
 	test_headings();
 	test_blocks();
+	test_match_card();
 	test_rich();
 	test_modules();
 	test_shared();

@@ -555,8 +555,8 @@ out:
  * A library site: name the window's pages before any is written, and tell the
  * writer where every page of the library is (those already there and those of
  * this window), so that links between them stay in the library.  Pages written
- * in earlier runs are not rendered again, so their links to later articles
- * still lead to the web.
+ * earlier (in earlier runs or windows) are not rendered again: relink_library
+ * points their links to later articles at the local pages at the end.
  */
 static void
 plan_library(struct batch *b, size_t from, size_t to, struct links *l)
@@ -592,6 +592,119 @@ plan_library(struct batch *b, size_t from, size_t to, struct links *l)
 		free(path);
 	}
 	archive_set_library(b->r, l);
+}
+
+/*
+ * Point the links of one page at the library's pages.  A page only knows the
+ * articles that were in the library when it was written, so its links to
+ * later ones lead to the web; this rewrites the href="..." values that are
+ * the address of a library article, and nothing else of the page (which is
+ * not rendered again).  The values are as libxml2's serialiser writes them:
+ * '&' as "&amp;", '"' as "&quot;".  Links to the page's own article (self,
+ * its file name: the "original on the web" links) stay as they are.  Returns
+ * the new page (caller frees), or NULL when nothing changed.
+ */
+static char *
+relink_page(const char *page, size_t len, const struct links *l, const char *self)
+{
+	static const char key[] = " href=\"";
+	struct buf out, url;
+	const char *p = page, *end = page + len, *at;
+	bool changed = false;
+
+	buf_init(&out, 0);
+	buf_init(&url, 0);
+	while ((at = memmem(p, (size_t)(end - p), key, sizeof key - 1)) != NULL) {
+		const char *v = at + sizeof key - 1;
+		const char *q = memchr(v, '"', (size_t)(end - v));
+		const char *local;
+
+		if (q == NULL)
+			break;
+		buf_reset(&url);
+		for (const char *c = v; c < q; c++) {
+			if (*c == '&' && (size_t)(q - c) >= 5 && memcmp(c, "&amp;", 5) == 0) {
+				buf_add(&url, "&", 1);
+				c += 4;
+			} else {
+				buf_add(&url, c, 1);
+			}
+		}
+		buf_add(&out, p, (size_t)(v - p));
+		local = url.len ? links_local(l, buf_str(&url)) : NULL;
+		if (local && strcmp(local, self) != 0 && strcmp(local, buf_str(&url)) != 0) {
+			for (const char *c = local; *c; c++) {
+				if (*c == '&')
+					buf_add(&out, "&amp;", 5);
+				else if (*c == '"')
+					buf_add(&out, "&quot;", 6);
+				else
+					buf_add(&out, c, 1);
+			}
+			changed = true;
+		} else {
+			buf_add(&out, v, (size_t)(q - v));
+		}
+		p = q;
+	}
+	buf_release(&url);
+	if (!changed) {
+		buf_release(&out);
+		return NULL;
+	}
+	buf_add(&out, p, (size_t)(end - p));
+	return buf_detach(&out, NULL);
+}
+
+/*
+ * After a library run: the pages of earlier runs and earlier windows, written
+ * before some of the library's articles were there, get their links to those
+ * articles pointed at the local pages.  Each page is rewritten atomically,
+ * and only when a link changed.
+ */
+static void
+relink_library(struct batch *b)
+{
+	struct links l;
+	int n = 0;
+
+	links_init(&l);
+	for (size_t i = 0; i < b->m.n; i++) {
+		const struct manifest_entry *en = &b->m.v[i];
+		char *path = output_path(b, en->name);
+
+		if (file_exists(path)) {
+			char *page = xasprintf("%s.html", en->name);
+
+			archive_link_article(&l, en->id, NULL, page);
+			if (en->alias && *en->alias)
+				archive_link_article(&l, en->alias, NULL, page);
+			free(page);
+		}
+		free(path);
+	}
+	for (size_t i = 0; i < b->m.n; i++) {
+		char *path = output_path(b, b->m.v[i].name), *page = NULL, *fixed;
+		char *self = xasprintf("%s.html", b->m.v[i].name);
+		size_t len;
+		struct err e;
+
+		err_init(&e);
+		if (file_read(path, 64u << 20, &page, &len, &e) == 0 &&
+		    (fixed = relink_page(page, len, &l, self)) != NULL) {
+			if (file_write_atomic(path, fixed, strlen(fixed), false, &e) < 0)
+				log_warn("library: cannot update the links of '%s': %s", path, e.msg);
+			else
+				n++;
+			free(fixed);
+		}
+		free(self);
+		free(page);
+		free(path);
+	}
+	if (n > 0)
+		log_info("library: %d earlier pages now link to articles added since", n);
+	links_release(&l);
 }
 
 static int
@@ -809,6 +922,7 @@ batch_run(const struct archive_opts *o, struct err *e)
 	} else if (b.site) {
 		struct err ie;
 
+		relink_library(&b);
 		err_init(&ie);
 		if (write_index(&b, &ie) < 0) {
 			log_error("library index: %s", ie.msg);

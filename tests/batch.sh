@@ -51,10 +51,10 @@ hostile = ["../../escape", "/etc/passwd", ".hidden", "a\tb\nc\x01d", "index", "C
            "长" * 300, "same title", "same title", "  ", "x/../../y", "..", "\\\\server\\share"]
 h = [article(100 + k, t, 1600000000 + k) for k, t in enumerate(hostile)]
 open(out + "/hostile.txt", "w").write("\n".join(h) + "\n")
-# a library whose articles link to each other: L2 -> L0 (archived in an earlier
-# run), L1 -> L2 (archived in the same run)
+# a library whose articles link to each other: L0 -> L1 (archived in a later
+# run), L2 -> L0 (archived in an earlier run), L1 -> L2 (archived in the same run)
 L = ["91000000000000%05d" % (200 + k) for k in range(3)]
-article(200, "L0", 1500000000)
+article(200, "L0", 1500000000, link=L[1])
 article(201, "L1", 1500000100, link=L[2])
 article(202, "L2", 1500000200, link=L[0])
 open(out + "/lib.txt", "w").write("\n".join(L) + "\n")
@@ -267,6 +267,10 @@ ok $? "a link to an article written in the same run leads to its page"
 grep -q "<a href=\"p-$L0.html\">" "$TMP/lib2/p-$L2.html" &&
 	! grep -q "bilibili.com/opus/$L0\"" "$TMP/lib2/p-$L2.html"
 ok $? "a link to an article of an earlier run leads to its page"
+grep -q "<a href=\"p-$L1.html\">" "$TMP/lib2/p-$L0.html" &&
+	! grep -q "bilibili.com/opus/$L1\"" "$TMP/lib2/p-$L0.html" &&
+	grep -q "bilibili.com/opus/$L0\"" "$TMP/lib2/p-$L0.html"
+ok $? "a page of an earlier run now links to an article added later, and still to its own original"
 "$PYTHON3" "$top_srcdir/tests/check-site.py" "$TMP/lib2" >"$TMP/site.out" 2>&1
 ok $? "that library opens offline with every link in place"
 [ $? -eq 0 ] || diag "$TMP/site.out"

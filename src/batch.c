@@ -552,6 +552,29 @@ out:
 }
 
 /*
+ * Add to l every page of the library that is there (in the manifest and on
+ * disk), under its article's id and under the opus id it was asked by.
+ */
+static void
+link_manifest(const struct batch *b, struct links *l)
+{
+	for (size_t i = 0; i < b->m.n; i++) {
+		const struct manifest_entry *en = &b->m.v[i];
+		char *path = output_path(b, en->name);
+
+		if (file_exists(path)) {
+			char *page = xasprintf("%s.html", en->name);
+
+			archive_link_article(l, en->id, NULL, page);
+			if (en->alias && *en->alias)
+				archive_link_article(l, en->alias, NULL, page);
+			free(page);
+		}
+		free(path);
+	}
+}
+
+/*
  * A library site: name the window's pages before any is written, and tell the
  * writer where every page of the library is (those already there and those of
  * this window), so that links between them stay in the library.  Pages written
@@ -579,18 +602,7 @@ plan_library(struct batch *b, size_t from, size_t to, struct links *l)
 			free(page);
 		}
 	}
-	for (size_t i = 0; i < b->m.n; i++) {
-		const struct manifest_entry *en = &b->m.v[i];
-		char *path = output_path(b, en->name);
-
-		if (file_exists(path)) {
-			char *page = xasprintf("%s.html", en->name);
-
-			archive_link_article(l, en->id, NULL, page);
-			free(page);
-		}
-		free(path);
-	}
+	link_manifest(b, l);
 	archive_set_library(b->r, l);
 }
 
@@ -669,20 +681,7 @@ relink_library(struct batch *b)
 	int n = 0;
 
 	links_init(&l);
-	for (size_t i = 0; i < b->m.n; i++) {
-		const struct manifest_entry *en = &b->m.v[i];
-		char *path = output_path(b, en->name);
-
-		if (file_exists(path)) {
-			char *page = xasprintf("%s.html", en->name);
-
-			archive_link_article(&l, en->id, NULL, page);
-			if (en->alias && *en->alias)
-				archive_link_article(&l, en->alias, NULL, page);
-			free(page);
-		}
-		free(path);
-	}
+	link_manifest(b, &l);
 	for (size_t i = 0; i < b->m.n; i++) {
 		char *path = output_path(b, b->m.v[i].name), *page = NULL, *fixed;
 		char *self = xasprintf("%s.html", b->m.v[i].name);

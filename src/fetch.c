@@ -529,21 +529,24 @@ transfer_start(struct fetcher *f, struct fetch_job *job)
 			free(t);
 			return NULL;
 		}
-		/* what killed runs left here (a download cut off by SIGKILL) goes */
-		file_sweep_temps_once(dir);
 		free(dir);
-		t->tmp = file_temp_name(job->dest, "XXXXXX");
-		fd = mkstemp(t->tmp);
-		if (fd < 0 || (t->out = fdopen(fd, "wb")) == NULL) {
+		/* file_temp_open also clears what killed runs left in that directory */
+		fd = file_temp_open(job->dest, &t->tmp, &e);
+		if (fd < 0) {
+			snprintf(job->error, sizeof job->error, "%.500s", e.msg);
+			free(t);
+			return NULL;
+		}
+		if ((t->out = fdopen(fd, "wb")) == NULL) {
 			snprintf(job->error, sizeof job->error, "cannot create '%s': %s", t->tmp,
 			    strerror(errno));
-			if (fd >= 0)
-				close(fd);
+			close(fd);
+			unlink(t->tmp);
+			file_temp_forget(t->tmp);
 			free(t->tmp);
 			free(t);
 			return NULL;
 		}
-		file_temp_register(t->tmp);
 	}
 	t->h = h = curl_easy_init();
 	if (h == NULL) {

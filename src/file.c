@@ -123,12 +123,11 @@ int
 file_temp_open(const char *path, char **tmp, struct err *e)
 {
 	char *dir = file_dirname(path);
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	int fd;
 
-	file_sweep_temps_once(dir);
-	*tmp = xasprintf("%s/.%s.tmp-%ld-XXXXXX", dir, base, (long)getpid());
+	file_sweep_temps(dir);
 	free(dir);
+	*tmp = file_temp_name(path, "XXXXXX");
 	fd = mkstemp(*tmp);
 	if (fd < 0) {
 		err_set(e, "cannot create a temporary file for '%s': %s", path, strerror(errno));
@@ -284,15 +283,15 @@ temp_owner(const char *name)
 	return 0;
 }
 
-int
-file_sweep_temps(const char *dir)
+/* Remove what dead runs left in dir. */
+static void
+sweep_dir(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	int n = 0;
 
 	if (d == NULL)
-		return 0;
+		return;
 	while ((de = readdir(d)) != NULL) {
 		long pid = temp_owner(de->d_name);
 
@@ -302,13 +301,11 @@ file_sweep_temps(const char *dir)
 		{
 			char *path = file_join(dir, de->d_name);
 
-			if (unlink(path) == 0)
-				n++;
+			unlink(path);
 			free(path);
 		}
 	}
 	closedir(d);
-	return n;
 }
 
 /*
@@ -321,12 +318,12 @@ static char **swept;
 static size_t nswept;
 
 void
-file_sweep_temps_once(const char *dir)
+file_sweep_temps(const char *dir)
 {
 	for (size_t i = 0; i < nswept; i++)
 		if (strcmp(swept[i], dir) == 0)
 			return;
-	file_sweep_temps(dir);
+	sweep_dir(dir);
 	swept = xreallocarray(swept, nswept + 1, sizeof *swept);
 	swept[nswept++] = xstrdup(dir);
 }

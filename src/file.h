@@ -61,13 +61,10 @@ void file_cleanup_temps(void);
 char *file_temp_name(const char *path, const char *tag);
 /*
  * Remove the temporary files in dir that a run which no longer exists left
- * behind (SIGKILL, a crash, a power cut).  Returns how many were removed.
+ * behind (SIGKILL, a crash, a power cut), the first time this process asks
+ * for dir; later calls for it do nothing.  Every temporary file made by
+ * file_temp_open() asks for its directory.
  */
-int file_sweep_temps(const char *dir);
-/*
- * file_sweep_temps(dir) the first time this process calls it for dir (every
- * temporary file made here calls it for its directory), nothing later.
- */
-void file_sweep_temps_once(const char *dir);
+void file_sweep_temps(const char *dir);
 
 #endif

@@ -33,7 +33,6 @@ site_write(const char *dir, const struct book *book, struct err *e)
 {
 	char **finals = xcalloc(book->n ? book->n : 1, sizeof *finals);
 	char **temps = xcalloc(book->n ? book->n : 1, sizeof *temps);
-	char *swept = NULL;     /* the last directory cleared of a killed run's leftovers */
 	int rc = 0;
 
 	if (file_mkdirs(dir, e) < 0) {
@@ -54,12 +53,8 @@ site_write(const char *dir, const struct book *book, struct err *e)
 		if (it->src && strncmp(it->path, "images/", 7) == 0 && file_exists(finals[i]))
 			continue;       /* same name, same content */
 		sub = file_dirname(finals[i]);
+		/* (writing there clears what a killed run left: file_temp_open) */
 		rc = file_mkdirs(sub, e);
-		if (rc == 0 && (swept == NULL || strcmp(swept, sub) != 0)) {
-			file_sweep_temps(sub);
-			free(swept);
-			swept = xstrdup(sub);
-		}
 		free(sub);
 		if (rc < 0)
 			break;
@@ -87,6 +82,5 @@ site_write(const char *dir, const struct book *book, struct err *e)
 	}
 	free(finals);
 	free(temps);
-	free(swept);
 	return rc;
 }

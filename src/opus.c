@@ -827,16 +827,29 @@ static const struct card_spec {
 	{ "LIVE", "live", "title", { "badge.text", "desc_first", "desc_second" } },
 	{ "MUSIC", "music", "title", { "label" } },
 	{ "OPUS", "opus", "title", { "author.name", "stat.view" } },
-	/* the score (center_top) and the two teams, with their pictures, are added in parse_card */
-	{ "MATCH", "match", "match_info.title", { "match_info.sub_title", "match_info.center_bottom" } },
+	/* then the score (center_top), the state and the two teams: parse_match */
+	{ "MATCH", "match", "match_info.title", { "match_info.sub_title" } },
 	{ "UPOWER_LOTTERY", "upower_lottery", "title", { "desc.text", "hint.text" } },
 	{ "ITEM_NULL", "item_null", "text", { NULL } },
 };
 
+/* A new, empty item of card cd (owned by cd). */
+static struct card *
+card_add_item(struct card *cd)
+{
+	struct card *ci;
+
+	cd->items = xreallocarray(cd->items, cd->nitems + 1, sizeof *cd->items);
+	ci = &cd->items[cd->nitems++];
+	memset(ci, 0, sizeof *ci);
+	return ci;
+}
+
 /*
- * A match card's score and teams (spec: match_info.center_top[] such as
- * ["2 : 1", "BO5"], left_team and right_team {name, pic}): the score joins
- * the card's lines, each team becomes an item with its name and picture.
+ * A match card after its subtitle (spec: match_info.center_top[] such as
+ * ["2 : 1", "BO5"], center_bottom, left_team and right_team {name, pic}): the
+ * score and the state as lines, in the card's order, then each team as an
+ * item with its name and picture.
  */
 static void
 parse_match(struct pctx *c, const struct jsv *sub, struct card *cd)
@@ -859,13 +872,10 @@ parse_match(struct pctx *c, const struct jsv *sub, struct card *cd)
 	}
 	if (score.len) {
 		cd->lines = xreallocarray(cd->lines, cd->nlines + 1, sizeof *cd->lines);
-		/* after the subtitle, before the state ("进行中"), as the card shows them */
-		memmove(cd->lines + 1 + (cd->nlines > 0), cd->lines + (cd->nlines > 0),
-		    (cd->nlines - (cd->nlines > 0)) * sizeof *cd->lines);
-		cd->lines[cd->nlines > 0] = clean(c, buf_str(&score), score.len);
-		cd->nlines++;
+		cd->lines[cd->nlines++] = clean(c, buf_str(&score), score.len);
 	}
 	buf_release(&score);
+	card_line(c, cd, sub, "match_info.center_bottom", NULL);
 	for (size_t i = 0; i < 2; i++) {
 		struct jsv *team = jsv_get(info, teams[i]);
 		size_t o = path_push(c, ".match_info.%s", teams[i]);
@@ -875,9 +885,7 @@ parse_match(struct pctx *c, const struct jsv *sub, struct card *cd)
 			path_pop(c, o);
 			continue;
 		}
-		cd->items = xreallocarray(cd->items, cd->nitems + 1, sizeof *cd->items);
-		ti = &cd->items[cd->nitems++];
-		memset(ti, 0, sizeof *ti);
+		ti = card_add_item(cd);
 		ti->title = card_str(c, team, "name");
 		ti->cover = get_picture_url(c, team, "pic");
 		path_pop(c, o);
@@ -965,10 +973,7 @@ parse_card(struct pctx *c, const struct jsv *p, struct block *b)
 				struct card *ci;
 				size_t o4 = path_push(c, "[%zu]", i);
 
-				b->card.items = xreallocarray(b->card.items, b->card.nitems + 1,
-				    sizeof *b->card.items);
-				ci = &b->card.items[b->card.nitems++];
-				memset(ci, 0, sizeof *ci);
+				ci = card_add_item(&b->card);
 				ci->title = card_str(c, it, "name");
 				ci->url = get_link(c, it, "jump_url");
 				ci->cover = get_picture_url(c, it, "cover");

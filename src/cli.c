@@ -12,6 +12,7 @@
 #include "file.h"
 #include "input.h"
 #include "log.h"
+#include "model.h"
 #include "xalloc.h"
 
 static const char usage_text[] =
@@ -212,8 +213,9 @@ pick_now(time_t *now, struct err *e)
 		return 0;
 	}
 	v = strtoll(s, &end, 10);
-	if (*end != '\0' || v < 0 || v > 253402300799LL)
-		return err_set(e, "SOURCE_DATE_EPOCH '%s' is not a time in seconds", s);
+	/* Up to the last second whose date, at UTC or at +08:00, has four digits. */
+	if (*end != '\0' || v < 0 || v > MODEL_TIME_MAX)
+		return err_set(e, "SOURCE_DATE_EPOCH '%s' is not a time in seconds from 1970 to the year 9999", s);
 	*now = (time_t)v;
 	return 0;
 }
@@ -268,6 +270,20 @@ find_templates(const char *given, struct err *e)
 	return NULL;
 }
 
+/* Return "--NAME" for the long option whose code is ch, for messages. */
+static const char *
+option_name(const struct option *v, int ch)
+{
+	static char name[40];
+
+	for (; v->name; v++)
+		if (v->val == ch) {
+			snprintf(name, sizeof name, "--%s", v->name);
+			return name;
+		}
+	return "an option";
+}
+
 enum cli_result
 cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 {
@@ -316,6 +332,7 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *templates = NULL;
+	const char *given[OPT_CSS + 1] = { NULL };  /* single-valued options seen: their value */
 	int ch;
 
 	memset(c, 0, sizeof *c);
@@ -333,6 +350,23 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, ":o:f:j:qvhV", longopts, NULL)) != -1) {
 		double d;
+
+		/*
+		 * An option that holds one value, given twice, would silently lose
+		 * one (--from-json A --from-json B rendered only B): refuse it.
+		 * --connect-to and --user collect every value; flags may repeat.
+		 */
+		if (ch > 0 && ch <= OPT_CSS && ch != OPT_CONNECT_TO && ch != OPT_USER &&
+		    optarg != NULL) {
+			if (given[ch]) {
+				err_set(e, "%s given twice ('%s' and '%s'): it takes one value%s",
+				    option_name(longopts, ch), given[ch], optarg,
+				    ch == OPT_BATCH ? " (put every id in one list)" :
+				    ch == OPT_FROM_JSON ? " (run once per saved response)" : "");
+				return CLI_USAGE;
+			}
+			given[ch] = optarg;
+		}
 		switch (ch) {
 		case OPT_FROM_JSON:
 			c->archive.from_json = optarg;
@@ -447,10 +481,6 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 			c->archive.net.refresh = true;
 			break;
 		case OPT_BATCH:
-			if (c->archive.batch_file) {
-				err_set(e, "give --batch once (put every id in one list)");
-				return CLI_USAGE;
-			}
 			c->archive.batch_file = optarg;
 			break;
 		case OPT_USER:

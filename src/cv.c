@@ -1638,9 +1638,13 @@ parse_meta(struct cctx *c, const struct jsv *data)
 		a->author_face = picture_url(c, face);
 		free(face);
 	}
-	if ((num(c, data, "data", "publish_time", &ts) && ts > 0) ||
-	    (num(c, data, "data", "ctime", &ts) && ts > 0))
-		a->pub_ts = ts;
+	if ((num(c, data, "data", "publish_time", &ts) && ts != 0) ||
+	    (num(c, data, "data", "ctime", &ts) && ts != 0)) {
+		if (model_time_ok(ts))
+			a->pub_ts = ts;
+		else
+			warn(c, "publish time %lld is not a date a book can carry; left out", ts);
+	}
 	for (size_t i = 0; i < jsv_len(tags) && !c->failed; i++) {
 		char where[48], *t;
 

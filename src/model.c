@@ -7,6 +7,12 @@
 #include "model.h"
 #include "xalloc.h"
 
+bool
+model_time_ok(long long ts)
+{
+	return ts > 0 && ts <= MODEL_TIME_MAX;
+}
+
 struct article *
 article_new(void)
 {

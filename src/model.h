@@ -151,6 +151,19 @@ struct article {
 	bool repaired;          /* text had to be repaired (invalid UTF-8): the copy is not exact */
 };
 
+/*
+ * The latest publication time a book may carry: 9999-12-31 23:59:59 at
+ * +08:00.  Every date we write (the package's dc:date in UTC, the pages'
+ * dates at Beijing time, {date} in names) has a four-digit year up to there.
+ */
+#define MODEL_TIME_MAX 253402271999LL
+/*
+ * Return true when ts (unix seconds) can be an article's pub_ts: 1 to
+ * MODEL_TIME_MAX.  0 and negative times mean "unset" in the API's answers;
+ * a parser drops the others with a warning, so no writer sees them.
+ */
+bool model_time_ok(long long ts);
+
 struct article *article_new(void);
 void article_free(struct article *a);
 

@@ -1182,8 +1182,12 @@ parse_author(struct pctx *c, const struct jsv *m)
 	set_str(&a->author_face, get_picture_url(c, m, "face"));
 	if (a->author_mid)
 		a->author_url = xasprintf("https://space.bilibili.com/%s", a->author_mid);
-	if (get_num(c, m, "pub_ts", &ts) && ts > 0)
-		a->pub_ts = ts;
+	if (get_num(c, m, "pub_ts", &ts) && ts != 0) {
+		if (model_time_ok(ts))
+			a->pub_ts = ts;
+		else
+			warn(c, "pub_ts %lld is not a date a book can carry; left out", ts);
+	}
 	set_str(&a->pub_time_text, get_str(c, m, "pub_time"));
 }
 
@@ -1306,8 +1310,11 @@ parse_modules(struct pctx *c, const struct jsv *mods, bool *has_content)
 		char *type;
 
 		if (jsv_type(m) != JSV_OBJECT) {
-			fail_at(c, NULL, "expected an object, got %s", jsv_type_name(m));
-			break;
+			/* One broken module costs that module, not the article (a null
+			 * slot is what a half-deleted module looks like). */
+			warn(c, "expected an object, got %s; module skipped", jsv_type_name(m));
+			path_pop(c, old);
+			continue;
 		}
 		type = get_str(c, m, "module_type");
 		if (c->failed) {

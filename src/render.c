@@ -707,8 +707,15 @@ render_list(struct actx *c, xmlNodePtr parent, const struct block *b)
 		const struct list_item *it = &b->items[i];
 		xmlNodePtr li;
 
-		while (sp > 0 && st[sp - 1].level > it->level)
+		/* As in toc_lists(): a level between two open ones continues the
+		 * deeper list instead of opening a second list in the same item. */
+		while (sp > 0 && st[sp - 1].level > it->level) {
+			if (sp > 1 && st[sp - 2].level < it->level) {
+				st[sp - 1].level = it->level;
+				break;
+			}
 			sp--;
+		}
 		if (sp == 0 || st[sp - 1].level < it->level) {
 			xmlNodePtr host = parent;
 
@@ -1113,10 +1120,14 @@ render_cover(const struct article *a, const struct asset *cover, const char *gen
 	return rc;
 }
 
-/* Build nested lists from toc entries (levels may jump): the same walk as render_list(). */
-static void
+/*
+ * Build nested lists from toc entries (levels may jump): the same walk as
+ * render_list().  Return the depth of the nesting built (1 for a flat list).
+ */
+static int
 toc_lists(xmlNodePtr root_list, const struct toc *toc, bool ncx, int *play)
 {
+	int depth = 1;
 	struct {
 		xmlNodePtr list, last;
 		int level;
@@ -1131,13 +1142,24 @@ toc_lists(xmlNodePtr root_list, const struct toc *toc, bool ncx, int *play)
 		xmlNodePtr item, n;
 		int level = t->level < st[0].level ? st[0].level : t->level;
 
-		while (sp > 1 && st[sp - 1].level > level)
+		/* Back up to the list this level belongs in.  A level between the
+		 * parent's and the current one (2 after 3 under 1) stays in the
+		 * current list: a second list opened under the same item would put
+		 * two <ol> in one <li>, which the nav document may not hold. */
+		while (sp > 1 && st[sp - 1].level > level) {
+			if (st[sp - 2].level < level) {
+				st[sp - 1].level = level;
+				break;
+			}
 			sp--;
+		}
 		if (st[sp - 1].level < level && st[sp - 1].last && sp < 10) {
 			st[sp].list = ncx ? st[sp - 1].last : el(st[sp - 1].last, "ol");
 			st[sp].last = NULL;
 			st[sp].level = level;
 			sp++;
+			if (sp > depth)
+				depth = sp;
 		}
 		if (ncx) {
 			char id[32], num[16];
@@ -1160,6 +1182,7 @@ toc_lists(xmlNodePtr root_list, const struct toc *toc, bool ncx, int *play)
 		}
 		st[sp - 1].last = item;
 	}
+	return depth;
 }
 
 int
@@ -1199,20 +1222,6 @@ render_nav(const char *title, const struct toc *toc, const char *cover_doc, cons
 	return rc;
 }
 
-static int
-toc_depth(const struct toc *toc)
-{
-	int min = 99, max = 0;
-
-	for (size_t i = 0; i < toc->n; i++) {
-		if (toc->v[i].level < min)
-			min = toc->v[i].level;
-		if (toc->v[i].level > max)
-			max = toc->v[i].level;
-	}
-	return toc->n ? max - min + 1 : 1;
-}
-
 /* Start a document whose root element is name in namespace ns (the only namespace). */
 static xmlDocPtr
 new_doc(const char *name, const char *ns_href, xmlNodePtr *root)
@@ -1233,6 +1242,7 @@ render_ncx(const char *title, const char *identifier, const struct toc *toc,
 {
 	xmlNodePtr root, head, n;
 	xmlDocPtr doc = new_doc("ncx", NCX_NS, &root);
+	xmlNodePtr depth_meta;
 	char depth[16];
 	int rc, play = 1;
 
@@ -1243,8 +1253,7 @@ render_ncx(const char *title, const char *identifier, const struct toc *toc,
 	attr(n, "content", identifier);
 	n = el(head, "meta");
 	attr(n, "name", "dtb:depth");
-	snprintf(depth, sizeof depth, "%d", toc_depth(toc));
-	attr(n, "content", depth);
+	depth_meta = n;
 	n = el(head, "meta");
 	attr(n, "name", "dtb:totalPageCount");
 	attr(n, "content", "0");
@@ -1254,7 +1263,9 @@ render_ncx(const char *title, const char *identifier, const struct toc *toc,
 	n = el(root, "docTitle");
 	el_text(n, "text", NULL, title);
 	n = el(root, "navMap");
-	toc_lists(n, toc, true, &play);
+	/* dtb:depth is the nesting really built, known once the lists are. */
+	snprintf(depth, sizeof depth, "%d", toc_lists(n, toc, true, &play));
+	attr(depth_meta, "content", depth);
 	rc = serialise(doc, RENDER_EPUB, out, len, e);
 	xmlFreeDoc(doc);
 	return rc;

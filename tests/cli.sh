@@ -30,6 +30,13 @@ usage "bad format" "unknown format 'pdf'" --from-json x.json -o x --format pdf
 usage "bad language" "is not a language tag" --from-json x.json -o x --lang 'zh CN<'
 usage "both inputs" "either --from-json or ids" --from-json x.json -o x 123
 usage "missing templates" "no article.xhtml" --from-json x.json -o x --templates "$TMP"
+# A single-valued option given twice used to keep only the last value.
+usage "two --from-json" "--from-json given twice ('a.json' and 'b.json')" --from-json a.json --from-json b.json -o x
+usage "two --output" "--output given twice" -o a.epub --output b.epub 123
+usage "two -f" "--format given twice" -f epub -f site -o x 123
+usage "two --batch" "--batch given twice" --batch a --batch b -o x/
+usage "two --cache-dir" "--cache-dir given twice" --cache-dir a --cache-dir b -o x 123
+usage "two --rate" "--rate given twice" --rate 1 --rate 2 -o x 123
 SOURCE_DATE_EPOCH=soon "$OPUS_ARCHIVE" --from-json x.json -o x >/dev/null 2>"$TMP/err"
 ok $([ $? -eq 2 ] && grep -q SOURCE_DATE_EPOCH "$TMP/err"; echo $?) "a bad SOURCE_DATE_EPOCH is a usage error"
 

@@ -366,7 +366,7 @@ api_prefetch_end(struct api *a, const char *const *kinds, const char *const *ids
 			}
 			free(path);
 			if (cv && fallbacks)
-				api_ids_add(fallbacks, cv);
+				api_ids_add_from(fallbacks, cv, ids[i]);
 		}
 		jsv_free(root);
 		free(msg);
@@ -577,7 +577,7 @@ feed_page(const char *body, size_t len, struct api_ids *v, bool *more, char **of
 }
 
 void
-api_ids_add(struct api_ids *v, const char *id)
+api_ids_add_from(struct api_ids *v, const char *id, const char *from)
 {
 	for (size_t i = 0; i < v->n; i++)
 		if (strcmp(v->v[i], id) == 0)
@@ -585,16 +585,27 @@ api_ids_add(struct api_ids *v, const char *id)
 	if (v->n == v->cap) {
 		v->cap = v->cap ? 2 * v->cap : 16;
 		v->v = xreallocarray(v->v, v->cap, sizeof *v->v);
+		v->from = xreallocarray(v->from, v->cap, sizeof *v->from);
 	}
+	v->from[v->n] = from ? xstrdup(from) : NULL;
 	v->v[v->n++] = xstrdup(id);
+}
+
+void
+api_ids_add(struct api_ids *v, const char *id)
+{
+	api_ids_add_from(v, id, NULL);
 }
 
 void
 api_ids_release(struct api_ids *v)
 {
-	for (size_t i = 0; i < v->n; i++)
+	for (size_t i = 0; i < v->n; i++) {
 		free(v->v[i]);
+		free(v->from[i]);
+	}
 	free(v->v);
+	free(v->from);
 	memset(v, 0, sizeof *v);
 }
 

@@ -20,6 +20,7 @@
 /* A list of ids without duplicates, in the order first seen. */
 struct api_ids {
 	char **v;               /* owned strings */
+	char **from;            /* with api_ids_add_from: the id each came from (owned), else NULL */
 	size_t n, cap;
 };
 
@@ -62,7 +63,8 @@ int api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, stru
  * "article" (a 专栏's article/view, ids[i] its number without "cv"); kinds
  * NULL means all opus.  Failures are not reported: the item's own request
  * asks again and says why.  The 专栏 numbers that opus answers fall back to
- * are added to fallbacks (when not NULL), for a prefetch of their own.
+ * are added to fallbacks (when not NULL), for a prefetch of their own, with
+ * the opus id in fallbacks->from.
  */
 void api_prefetch(struct api *a, const char *const *kinds, const char *const *ids, size_t n,
     struct api_ids *fallbacks);
@@ -78,6 +80,8 @@ void api_prefetch_end(struct api *a, const char *const *kinds, const char *const
     struct fetch_job *jobs, size_t n, struct api_ids *fallbacks);
 
 void api_ids_add(struct api_ids *v, const char *id);
+/* The same, remembering in v->from[i] the id (from) whose answer named it. */
+void api_ids_add_from(struct api_ids *v, const char *id, const char *from);
 void api_ids_release(struct api_ids *v);
 
 /* Append every opus id of writer mid (the feed, page after page; spec §1.3) to out. */

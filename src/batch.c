@@ -7,14 +7,19 @@
 #include <time.h>
 
 #include "api.h"
+#include "archive.h"
+#include "assemble.h"
 #include "batch.h"
 #include "buf.h"
 #include "file.h"
 #include "input.h"
 #include "links.h"
+#include "load.h"
 #include "log.h"
 #include "manifest.h"
 #include "model.h"
+#include "render.h"
+#include "session.h"
 #include "xalloc.h"
 
 /* Articles asked of the API and downloaded together: enough to keep --jobs busy, few in memory. */
@@ -92,7 +97,7 @@ batch_wanted(const struct archive_opts *o)
 	if (o->nids > 1 || o->batch_file || o->nusers > 0 || o->combine)
 		return true;
 	/* one id into a directory, or as a site: it joins that directory's books or library */
-	return o->output && (archive_pick_format(o->format, o->output) == FORMAT_SITE ||
+	return o->output && (opts_pick_format(o->format, o->output) == FORMAT_SITE ||
 	    file_is_dir(o->output) || o->output[strlen(o->output) - 1] == '/');
 }
 
@@ -108,7 +113,7 @@ wants_site(const struct archive_opts *o)
 	if (o->format != FORMAT_AUTO)
 		return o->format == FORMAT_SITE;
 	if (o->nids == 1 && o->batch_file == NULL && o->nusers == 0)
-		return archive_pick_format(o->format, o->output ? o->output : "") == FORMAT_SITE;
+		return opts_pick_format(o->format, o->output ? o->output : "") == FORMAT_SITE;
 	return false;
 }
 
@@ -182,7 +187,7 @@ read_users(struct batch *b, struct err *e)
 		const char *mid = b->o->users[u];
 		struct api_ids ids = { 0 };
 
-		if ((api = archive_session_api(b->r, e)) == NULL) {
+		if ((api = session_api(b->r, e)) == NULL) {
 			err_prefix(e, "--user %s", mid);
 			return -1;
 		}
@@ -402,7 +407,7 @@ static bool
 already_done(struct batch *b, const struct item *it)
 {
 	const struct manifest_entry *en;
-	char *key = it->in.kind == INPUT_CV ? xasprintf("cv%s", it->in.id) : xstrdup(it->in.id);
+	char *key = load_key(&it->in);
 	char *path;
 	bool have = false;
 
@@ -445,9 +450,10 @@ show_label(struct batch *b, const struct item *it, size_t span)
 	if (span > 1)
 		snprintf(range, sizeof range, "-%zu", k + span);
 	snprintf(label, sizeof label, "[%zu%s/%zu%s] ", k + 1, range, total, eta);
-	archive_set_label(b->r, label);
+	session_set_label(b->r, label);
 	if (b->o->progress && it)
-		log_progress("%sopus %s", label, item_id(it));
+		log_progress("%s%s%s", label, it->resolved && it->in.kind == INPUT_CV ? "cv" :
+		    it->resolved ? "opus " : "", item_id(it));
 }
 
 /* Resolve, de-duplicate and skip the items [from, to); return how many are left to fetch. */
@@ -461,7 +467,7 @@ prepare_window(struct batch *b, size_t from, size_t to)
 		if (it->state != ITEM_PENDING)
 			continue;
 		err_init(&e);
-		if (archive_resolve(b->r, it->arg, &it->in, &e) < 0) {
+		if (load_resolve(b->r, it->arg, &it->in, &e) < 0) {
 			if (it->where)
 				err_prefix(&e, "%s", it->where);
 			fail(it, e.msg);
@@ -492,7 +498,7 @@ load_item(struct batch *b, struct item *it)
 
 	err_init(&e);
 	show_label(b, it, 1);
-	if (archive_load(b->r, &it->in, &it->a, &e) < 0) {
+	if (load_article(b->r, &it->in, &it->a, &e) < 0) {
 		fail(it, e.msg);
 		b->finished++;
 	}
@@ -505,7 +511,7 @@ write_item(struct batch *b, struct item *it)
 	struct article *a = it->a;
 	struct archive_done done = { 0 };
 	struct err e;
-	char *name = NULL, *out = NULL;
+	char *name = NULL, *out = NULL, *key = NULL;
 	enum archive_result res;
 
 	err_init(&e);
@@ -519,7 +525,8 @@ write_item(struct batch *b, struct item *it)
 	it->a = NULL;
 	name = it->name ? xstrdup(it->name) : unique_name(b, it, a);
 	out = b->site ? xstrdup(b->dir) : output_path(b, name);
-	res = archive_write(b->r, a, out, b->site ? name : NULL, &done, &e);
+	key = load_key(&it->in);
+	res = archive_write(b->r, a, key, out, b->site ? name : NULL, &done, &e);
 	if (res == ARCHIVE_FAILED) {
 		fail(it, e.msg);
 		goto out;
@@ -549,6 +556,7 @@ out:
 	article_free(a);
 	free(name);
 	free(out);
+	free(key);
 }
 
 /*
@@ -565,9 +573,9 @@ link_manifest(const struct batch *b, struct links *l)
 		if (file_exists(path)) {
 			char *page = xasprintf("%s.html", en->name);
 
-			archive_link_article(l, en->id, NULL, page);
+			assemble_link_article(l, en->id, NULL, page);
 			if (en->alias && *en->alias)
-				archive_link_article(l, en->alias, NULL, page);
+				assemble_link_article(l, en->alias, NULL, page);
 			free(page);
 		}
 		free(path);
@@ -598,12 +606,12 @@ plan_library(struct batch *b, size_t from, size_t to, struct links *l)
 		if (it->state == ITEM_PENDING && it->a && it->name) {
 			char *page = xasprintf("%s.html", it->name);
 
-			archive_link_article(l, it->a->id, it->a->cv_id, page);
+			assemble_link_article(l, it->a->id, it->a->cv_id, page);
 			free(page);
 		}
 	}
 	link_manifest(b, l);
-	archive_set_library(b->r, l);
+	session_set_library(b->r, l);
 }
 
 /*
@@ -709,7 +717,7 @@ relink_library(struct batch *b)
 static int
 by_date_desc(const void *x, const void *y)
 {
-	const struct archive_entry *a = x, *b = y;
+	const struct index_entry *a = x, *b = y;
 
 	return a->date < b->date ? 1 : a->date > b->date ? -1 : strcmp(a->href, b->href);
 }
@@ -717,7 +725,7 @@ by_date_desc(const void *x, const void *y)
 static int
 write_index(struct batch *b, struct err *e)
 {
-	struct archive_entry *v = xcalloc(b->m.n ? b->m.n : 1, sizeof *v);
+	struct index_entry *v = xcalloc(b->m.n ? b->m.n : 1, sizeof *v);
 	char **hrefs = xcalloc(b->m.n ? b->m.n : 1, sizeof *hrefs);
 	size_t n = 0;
 	int rc;
@@ -739,7 +747,7 @@ write_index(struct batch *b, struct err *e)
 		n++;
 	}
 	qsort(v, n, sizeof *v, by_date_desc);
-	rc = archive_write_index(b->r, b->dir, v, n, e);
+	rc = assemble_index(b->o, b->dir, v, n, e);
 	for (size_t i = 0; i < n; i++)
 		free(hrefs[i]);
 	free(hrefs);
@@ -828,7 +836,7 @@ batch_run(const struct archive_opts *o, struct err *e)
 	memset(&b, 0, sizeof b);
 	b.o = o;
 	b.started = now_s();
-	if ((b.r = archive_session_new(o, e)) == NULL)
+	if ((b.r = session_new(o, e)) == NULL)
 		return ARCHIVE_FAILED;
 	for (size_t i = 0; i < o->nids; i++)
 		add_item(&b, o->ids[i], NULL);
@@ -871,7 +879,7 @@ batch_run(const struct archive_opts *o, struct err *e)
 			for (size_t i = from; i < to; i++)
 				if (b.v[i].state == ITEM_PENDING)
 					want[k++] = b.v[i].in;
-			archive_prefetch(b.r, want, k);
+			load_prefetch(b.r, want, k);
 		}
 		for (size_t i = from; i < to; i++)
 			if (b.v[i].state != ITEM_PENDING)
@@ -890,15 +898,21 @@ batch_run(const struct archive_opts *o, struct err *e)
 		}
 		{
 			struct article **arts = xcalloc(window, sizeof *arts);
+			char **keys = xcalloc(window, sizeof *keys);
 			size_t na = 0;
 
 			for (size_t i = from; i < to; i++)
-				if (b.v[i].state == ITEM_PENDING && b.v[i].a)
+				if (b.v[i].state == ITEM_PENDING && b.v[i].a) {
+					keys[na] = load_key(&b.v[i].in);
 					arts[na++] = b.v[i].a;
+				}
 			if (!o->combine && (na > 1 || k > 0)) {
 				show_label(&b, NULL, na);
-				archive_prefetch_pictures(b.r, arts, na, want, k);
+				load_prefetch_pictures(b.r, arts, (const char *const *)keys, na, want, k);
 			}
+			for (size_t i = 0; i < na; i++)
+				free(keys[i]);
+			free(keys);
 			free(arts);
 		}
 		free(want);
@@ -908,10 +922,10 @@ batch_run(const struct archive_opts *o, struct err *e)
 			if (b.v[i].state == ITEM_PENDING && b.v[i].a)
 				write_item(&b, &b.v[i]);
 	}
-	archive_set_library(b.r, NULL);
+	session_set_library(b.r, NULL);
 	if (o->progress)
 		log_progress_end();
-	archive_set_label(b.r, NULL);
+	session_set_label(b.r, NULL);
 	if (o->combine) {
 		combined = write_combined(&b, e);
 		if (combined == ARCHIVE_FAILED) {
@@ -946,8 +960,8 @@ out:
 	free(b.v);
 	free(b.dir);
 	manifest_release(&b.m);
-	archive_session_finish(b.r, &res);
-	archive_session_free(b.r);
+	session_finish(b.r, &res);
+	session_free(b.r);
 	links_release(&library);
 	return res;
 }

@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 
-#include "archive.h"
+#include "opts.h"
 #include "err.h"
 
 /* Return true when o asks for batch handling rather than one article to one file. */

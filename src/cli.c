@@ -571,7 +571,7 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		return CLI_USAGE;
 	}
 	if (c->archive.combine) {
-		if (c->archive.output == NULL || archive_pick_format(c->archive.format,
+		if (c->archive.output == NULL || opts_pick_format(c->archive.format,
 		    c->archive.output) != FORMAT_EPUB) {
 			err_set(e, "--combine makes one book: give -o BOOK.epub");
 			return CLI_USAGE;

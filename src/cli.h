@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "archive.h"
+#include "opts.h"
 #include "err.h"
 
 struct cli {

@@ -409,14 +409,14 @@ last_status(const struct buf *h)
 
 /* Hand the exchange in flight to the observer, then forget it. */
 static void
-exchange_emit(struct transfer *t, long status, const char *error)
+exchange_emit(struct transfer *t, long status, const char *error, enum fetch_failure failure)
 {
 	struct fetch_exchange x = {
 		t->url ? t->url : t->job->url,
 		buf_str(&t->req_headers), t->req_headers.len,
 		buf_str(&t->resp_headers), t->resp_headers.len,
 		buf_str(&t->raw_body), t->raw_body.len,
-		t->ip, t->date, status, error,
+		t->ip, t->date, status, error, failure, t->job->tag,
 	};
 
 	t->f->cfg.observer(t->f->cfg.observer_ctx, &x);
@@ -448,7 +448,8 @@ on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *ctx)
 		 * or libcurl sending again on a fresh connection after no answer */
 		if (t->sent)
 			exchange_emit(t, last_status(&t->resp_headers),
-			    t->resp_headers.len ? NULL : "no answer; the request was sent again");
+			    t->resp_headers.len ? NULL : "no answer; the request was sent again",
+			    t->resp_headers.len ? FETCH_FAIL_NONE : FETCH_FAIL_NETWORK);
 		t->sent = true;
 		t->date = time(NULL);
 		curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &url);
@@ -525,6 +526,7 @@ transfer_start(struct fetcher *f, struct fetch_job *job)
 		err_init(&e);
 		if (file_mkdirs(dir, &e) < 0) {
 			snprintf(job->error, sizeof job->error, "%.500s", e.msg);
+			job->failure = FETCH_FAIL_LOCAL;
 			free(dir);
 			free(t);
 			return NULL;
@@ -534,12 +536,14 @@ transfer_start(struct fetcher *f, struct fetch_job *job)
 		fd = file_temp_open(job->dest, &t->tmp, &e);
 		if (fd < 0) {
 			snprintf(job->error, sizeof job->error, "%.500s", e.msg);
+			job->failure = FETCH_FAIL_LOCAL;
 			free(t);
 			return NULL;
 		}
 		if ((t->out = fdopen(fd, "wb")) == NULL) {
 			snprintf(job->error, sizeof job->error, "cannot create '%s': %s", t->tmp,
 			    strerror(errno));
+			job->failure = FETCH_FAIL_LOCAL;
 			close(fd);
 			unlink(t->tmp);
 			file_temp_forget(t->tmp);
@@ -551,6 +555,7 @@ transfer_start(struct fetcher *f, struct fetch_job *job)
 	t->h = h = curl_easy_init();
 	if (h == NULL) {
 		snprintf(job->error, sizeof job->error, "cannot set up a transfer");
+		job->failure = FETCH_FAIL_LOCAL;
 		transfer_free(t);
 		return NULL;
 	}
@@ -602,6 +607,7 @@ transfer_start(struct fetcher *f, struct fetch_job *job)
 	job->attempts++;
 	if (curl_multi_add_handle(f->multi, h) != CURLM_OK) {
 		snprintf(job->error, sizeof job->error, "cannot start a transfer");
+		job->failure = FETCH_FAIL_LOCAL;
 		transfer_free(t);
 		return NULL;
 	}
@@ -664,22 +670,25 @@ transfer_done(struct transfer *t, CURLcode rc)
 	char why[400];
 
 	why[0] = '\0';
+	job->failure = FETCH_FAIL_NONE;
 	curl_easy_getinfo(t->h, CURLINFO_RESPONSE_CODE, &job->status);
 	curl_easy_getinfo(t->h, CURLINFO_EFFECTIVE_URL, &eff);
 	free(job->effective_url);
 	job->effective_url = xstrdup(eff ? eff : job->url);
-	if (t->toobig)
+	if (t->toobig || rc == CURLE_FILESIZE_EXCEEDED) {
 		snprintf(why, sizeof why, "larger than the limit of %zu bytes", job->max_bytes);
-	else if (rc == CURLE_FILESIZE_EXCEEDED)
-		snprintf(why, sizeof why, "larger than the limit of %zu bytes", job->max_bytes);
-	else if (rc != CURLE_OK)
+		job->failure = FETCH_FAIL_TOO_BIG;
+	} else if (rc != CURLE_OK) {
 		snprintf(why, sizeof why, "%s", t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
-	else if (job->status < 200 || job->status > 299)
+		job->failure = rc == CURLE_OPERATION_TIMEDOUT ? FETCH_FAIL_TIMEOUT : FETCH_FAIL_NETWORK;
+	} else if (job->status < 200 || job->status > 299) {
 		snprintf(why, sizeof why, "HTTP %ld", job->status);
+		job->failure = FETCH_FAIL_HTTP;
+	}
 	if (f->cfg.observer) {
 		if (!t->sent)
 			t->date = time(NULL);   /* nothing went out: connecting failed */
-		exchange_emit(t, job->status, why[0] ? why : NULL);
+		exchange_emit(t, job->status, why[0] ? why : NULL, job->failure);
 	}
 	if (why[0] == '\0') {
 		/* the body is complete: put it in place */
@@ -692,6 +701,7 @@ transfer_done(struct transfer *t, CURLcode rc)
 			if (bad || rename(t->tmp, job->dest) < 0) {
 				snprintf(why, sizeof why, "cannot write '%s': %s", job->dest,
 				    strerror(errno));
+				job->failure = FETCH_FAIL_LOCAL;
 			} else {
 				file_temp_forget(t->tmp);
 				free(t->tmp);

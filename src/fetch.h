@@ -33,6 +33,16 @@
  * framing, nothing is content-decoded, and a redirect's body is there too.
  * Everything is owned by the fetcher and valid only during the call.
  */
+/* Why a transfer failed, for callers that act on the kind and not the words. */
+enum fetch_failure {
+	FETCH_FAIL_NONE,
+	FETCH_FAIL_TOO_BIG,             /* the body passed max_bytes (it is cut there) */
+	FETCH_FAIL_TIMEOUT,             /* connecting or the transfer timed out */
+	FETCH_FAIL_NETWORK,             /* any other transfer error (reset, TLS, DNS ...) */
+	FETCH_FAIL_HTTP,                /* an answer with a status outside 2xx */
+	FETCH_FAIL_LOCAL,               /* the body could not be written here */
+};
+
 struct fetch_exchange {
 	const char *url;                /* this request's URL (a redirect's target for later hops) */
 	const char *request_headers;    /* as sent, request line first; "" when nothing went
@@ -48,6 +58,8 @@ struct fetch_exchange {
 	time_t date;                    /* when the request went out */
 	long status;                    /* 0 when no response came */
 	const char *error;              /* the failure, or NULL (also for a redirect followed) */
+	enum fetch_failure failure;     /* its kind (FETCH_FAIL_NONE with error NULL) */
+	const char *tag;                /* the job's tag (see struct fetch_job), or NULL */
 };
 
 struct fetch_config {
@@ -79,6 +91,8 @@ struct fetch_job {
 	enum fetch_kind kind;
 	size_t max_bytes;               /* 0: no cap */
 	const char *dest;               /* write the body to this file (atomically); NULL: into body */
+	const char *tag;                /* the caller's name for whom this is (the article a
+	                                 * WARC record belongs to), handed to the observer */
 	/* out */
 	bool ok;
 	long status;
@@ -86,6 +100,7 @@ struct fetch_job {
 	struct buf body;                /* when dest is NULL; the caller releases it */
 	char *effective_url;            /* where redirects ended; the caller frees it */
 	char error[512];                /* why it failed, when !ok */
+	enum fetch_failure failure;     /* and the kind of failure */
 	/* private */
 	int state;
 	double not_before;

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "archive.h"
+#include "run.h"
 #include "cli.h"
 #include "err.h"
 #include "fetch.h"
@@ -58,7 +58,7 @@ main(int argc, char **argv)
 
 	/* libcurl initialises itself on the first fetch (fetch_new) */
 	render_global_init();
-	res = archive_run(&c.archive, &e);
+	res = run_archive(&c.archive, &e);
 	if (res == ARCHIVE_FAILED && e.set)
 		log_error("%s", e.msg);
 	render_global_cleanup();

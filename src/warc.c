@@ -265,7 +265,7 @@ truncation(const struct fetch_exchange *x, bool chunked, bool chunks_ok)
 	const char *v;
 	size_t vlen;
 
-	if (x->error && strstr(x->error, "larger than the limit"))
+	if (x->failure == FETCH_FAIL_TOO_BIG)
 		return "length";
 	if (chunked) {
 		if (chunks_ok)
@@ -275,7 +275,7 @@ truncation(const struct fetch_exchange *x, bool chunked, bool chunks_ok)
 		if (v == NULL || strtoull(v, NULL, 10) <= x->body_len)
 			return NULL;
 	}
-	if (x->error && (strstr(x->error, "timed out") || strstr(x->error, "Timeout")))
+	if (x->failure == FETCH_FAIL_TIMEOUT)
 		return "time";
 	return "disconnect";
 }

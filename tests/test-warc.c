@@ -24,7 +24,7 @@ exchange(struct warc *w, const char *url, const char *resp, const char *body, si
 {
 	struct fetch_exchange x = {
 		url, request, strlen(request), resp, strlen(resp), body, body_len, "192.0.2.7",
-		1767000000, status, error,
+		1767000000, status, error, error ? FETCH_FAIL_NETWORK : FETCH_FAIL_NONE, NULL,
 	};
 
 	warc_exchange(w, &x);

@@ -187,6 +187,39 @@ sys.exit(1 if bad or not seen else 0)
 EOF2
 ok $? "a batch: every picture of each book is in that article's WARC ($(cat "$TMP/pics2.out"))"
 
+# --- --warc-dir and 专栏 articles: every exchange of an article in its own WARC ----------
+# A cvN article's article/view went to run.warc.gz, and an opus id that falls back to
+# a 专栏 was spread over three files (ID, run, cvN).  One run each, then one batch.
+mkdir -p "$D/article"
+cp "$SAMPLES/article-html.json" "$D/article/90001.json"
+cp "$SAMPLES/article-delta.json" "$D/article/90002.json"
+FALLBACK=1056353752004420001
+printf '{"code":0,"message":"0","ttl":1,"data":{"fallback":{"id":"90002","type":2}}}' \
+	>"$D/opus/$FALLBACK.json"
+# wd DIR NAME: the URIs of DIR/NAME.warc.gz's requests, one a line (empty when absent)
+wd() {
+	[ -f "$1/$2.warc.gz" ] || return 0
+	"$PYTHON3" "$top_srcdir/tests/check-warc.py" "$1/$2.warc.gz" --index "$TMP/wd.idx" >/dev/null 2>&1 &&
+		"$PYTHON3" -c 'import json,sys; [print(x["uri"]) for x in map(json.loads, open(sys.argv[1])) if x["type"] == "request"]' "$TMP/wd.idx"
+}
+oa c6 cv90001 -o "$TMP/cvw.epub" --warc-dir "$TMP/wcv" 2>"$TMP/err"
+expect_status $? 0 "a cv number with --warc-dir"
+ok $(wd "$TMP/wcv" cv90001 | grep -q '/x/article/view' && wd "$TMP/wcv" cv90001 | grep -q '/bfs/' &&
+	! wd "$TMP/wcv" run | grep -q '/x/article/view'; echo $?) \
+	"--warc-dir: a cv article's article/view and pictures are in cv90001.warc.gz, not run.warc.gz"
+oa c7 "$FALLBACK" -o "$TMP/fbw.epub" --warc-dir "$TMP/wfb" 2>"$TMP/err"
+expect_status $? 0 "an opus id that falls back to a 专栏, with --warc-dir"
+ok $(wd "$TMP/wfb" "$FALLBACK" | grep -q '/opus/detail' && wd "$TMP/wfb" "$FALLBACK" | grep -q '/x/article/view' &&
+	[ ! -e "$TMP/wfb/cv90002.warc.gz" ] && ! wd "$TMP/wfb" run | grep -q '/x/article/view\|/opus/detail'; echo $?) \
+	"--warc-dir: the fallback's opus/detail and article/view are both in $FALLBACK.warc.gz ($(ls "$TMP/wfb" | tr '\n' ' '))"
+oa c8 cv90001 "$FALLBACK" "$ID" -o "$TMP/bwcv" --warc-dir "$TMP/wb" 2>"$TMP/err"
+expect_status $? 0 "a batch of a cv, a fallback and an opus, with --warc-dir"
+ok $(wd "$TMP/wb" cv90001 | grep -q '/x/article/view' &&
+	wd "$TMP/wb" "$FALLBACK" | grep -q '/opus/detail' && wd "$TMP/wb" "$FALLBACK" | grep -q '/x/article/view' &&
+	wd "$TMP/wb" "$ID" | grep -q '/opus/detail' && wd "$TMP/wb" "$ID" | grep -q '/bfs/' &&
+	[ ! -e "$TMP/wb/cv90002.warc.gz" ] && ! wd "$TMP/wb" run | grep -q '/x/article/view\|/opus/detail\|/bfs/'; echo $?) \
+	"--warc-dir in a batch: every article's exchanges (prefetched ones too) in its own WARC ($(ls "$TMP/wb" | tr '\n' ' '))"
+
 # --- a run that fails still leaves its evidence ---------------------------------------
 faults '[{"host":"api.bilibili.com","path":"/opus/detail","fault":"status","code":500}]'
 oa c3 "$ID" --retries 1 -o "$TMP/fail.epub" --warc "$TMP/fail.warc.gz" 2>"$TMP/err"

@@ -1,0 +1,375 @@
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assemble.h"
+#include "book.h"
+#include "buf.h"
+#include "epub.h"
+#include "file.h"
+#include "input.h"
+#include "sha256.h"
+#include "site.h"
+#include "xalloc.h"
+
+/* Where --css FILE goes in a book or site; the pages link it after style.css. */
+#define USER_CSS "user.css"
+
+void
+assemble_link_article(struct links *l, const char *id, const char *cv_id, const char *page)
+{
+	/* a 专栏 article read from article/view is known by "cvN" */
+	if (strncmp(id, "cv", 2) == 0)
+		links_add(l, INPUT_CV, id + 2, page);
+	else
+		links_add(l, INPUT_OPUS, id, page);
+	if (cv_id)
+		links_add(l, INPUT_CV, cv_id, page);
+}
+
+const struct asset *
+assemble_cover(const struct article *a, const struct assets *t)
+{
+	const struct asset *as;
+
+	for (size_t i = 0; i < a->ntop; i++)
+		if ((as = assets_find(t, a->top[i].url)) && as->state == ASSET_READY)
+			return as;
+	for (size_t i = 0; i < a->nblocks; i++) {
+		const struct block *b = &a->blocks[i];
+
+		for (size_t j = 0; j < b->npics; j++)
+			if ((as = assets_find(t, b->pics[j].url)) && as->state == ASSET_READY)
+				return as;
+	}
+	return NULL;
+}
+
+/* Add every usable picture once (two URLs may carry the same bytes: one file). */
+static void
+add_pictures(struct book *b, const struct assets *t, const struct asset *cover)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct asset *as = &t->v[i];
+		struct book_item *it;
+		char id[48];
+
+		if (as->state != ASSET_READY || book_find(b, as->href))
+			continue;
+		if (as == cover || (cover && strcmp(as->href, cover->href) == 0))
+			snprintf(id, sizeof id, "cover-image");
+		else
+			snprintf(id, sizeof id, "img-%.24s", as->href + strlen("images/"));
+		it = book_add_file(b, as->href, media_type(as->media), id, as->path);
+		if (strcmp(id, "cover-image") == 0)
+			it->properties = xstrdup("cover-image");
+	}
+}
+
+/* A name-based UUID (RFC 9562 version 8, from SHA-256) so the same opus keeps the same identifier. */
+static char *
+book_identifier(const char *id)
+{
+	char *seed = xasprintf("opus-archive:bilibili-opus:%s", id);
+	char hex[65];
+
+	sha256_hex(seed, strlen(seed), hex);
+	free(seed);
+	hex[12] = '8';
+	hex[16] = "89ab"[hex[16] % 4];
+	return xasprintf("urn:uuid:%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
+	    hex + 20);
+}
+
+/*
+ * The identifier of the book of v[]: one article's from its id (as books
+ * have always had it), several articles' from the list of their ids.
+ */
+static char *
+books_identifier(struct article *const *v, size_t n)
+{
+	struct buf seed;
+	char hex[65];
+
+	if (n == 1)
+		return book_identifier(v[0]->id);
+	buf_init(&seed, 0);
+	for (size_t i = 0; i < n; i++)
+		buf_addf(&seed, "%s,", v[i]->id);
+	sha256_hex(buf_str(&seed), seed.len, hex);
+	buf_release(&seed);
+	return book_identifier(hex);
+}
+
+/* Add our stylesheet and, with --css, the user's to b. */
+static int
+add_stylesheets(struct book *b, const struct archive_opts *o, struct err *e)
+{
+	char *path = xasprintf("%s/style.css", o->templates);
+	char *data;
+	size_t len;
+	int rc = file_read(path, 4u * 1024 * 1024, &data, &len, e);
+
+	free(path);
+	if (rc < 0)
+		return -1;
+	book_add_data(b, "style.css", "text/css", "css", data, len);
+	if (o->user_css == NULL)
+		return 0;
+	if (file_read(o->user_css, 4u * 1024 * 1024, &data, &len, e) < 0) {
+		err_prefix(e, "--css");
+		return -1;
+	}
+	book_add_data(b, USER_CSS, "text/css", "user-css", data, len);
+	return 0;
+}
+
+/*
+ * Add the cover page and, when there is no cover picture, a drawn cover with
+ * the title, so that a reader's library shows more than a blank.
+ */
+static int
+add_cover(struct book *content, const struct article *a, const struct asset *cover,
+    const struct render_opts *ro, struct err *e)
+{
+	struct book_item *it;
+	char *data;
+	size_t len;
+
+	if (cover == NULL) {
+		if (render_cover_svg(a, ro, &data, &len, e) < 0)
+			return -1;
+		it = book_add_data(content, "cover.svg", "image/svg+xml", "cover-image", data, len);
+		it->properties = xstrdup("cover-image");
+	}
+	if (render_cover(a, cover, cover ? NULL : "cover.svg", ro, &data, &len, e) < 0)
+		return -1;
+	it = book_add_data(content, "cover.xhtml", "application/xhtml+xml", "cover", data, len);
+	it->spine = true;
+	return 0;
+}
+
+/* The title of a book of several articles: their 文集, else their author's, else a count. */
+static char *
+combined_title(struct article *const *v, size_t n, const char *lang)
+{
+	bool zh = strncmp(lang, "zh", 2) == 0;
+	const char *coll = v[0]->collection_name, *author = v[0]->author_name;
+
+	for (size_t i = 1; i < n; i++) {
+		if (coll && (v[i]->collection_name == NULL || strcmp(coll, v[i]->collection_name) != 0))
+			coll = NULL;
+		if (author && (v[i]->author_name == NULL || strcmp(author, v[i]->author_name) != 0))
+			author = NULL;
+	}
+	if (coll && *coll)
+		return xstrdup(coll);
+	if (author && *author)
+		return zh ? xasprintf("%s的 %zu 篇文章", author, n) :
+		    xasprintf("%zu articles by %s", n, author);
+	return zh ? xasprintf("%zu 篇文章", n) : xasprintf("%zu articles", n);
+}
+
+/*
+ * What the package says of the book of v[]: one article's own metadata, or
+ * for several a front article holding what they share (title, author, 文集,
+ * the newest date).  *front is the caller's to free (NULL for one article).
+ */
+static const struct article *
+book_front(struct article *const *v, size_t n, const char *lang, struct article **front)
+{
+	struct article *f;
+
+	*front = NULL;
+	if (n == 1)
+		return v[0];
+	f = article_new();
+	f->title = combined_title(v, n, lang);
+	f->author_name = v[0]->author_name ? xstrdup(v[0]->author_name) : NULL;
+	f->collection_name = v[0]->collection_name ? xstrdup(v[0]->collection_name) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (f->author_name && (v[i]->author_name == NULL ||
+		    strcmp(f->author_name, v[i]->author_name) != 0)) {
+			free(f->author_name);
+			f->author_name = NULL;
+		}
+		if (f->collection_name && (v[i]->collection_name == NULL ||
+		    strcmp(f->collection_name, v[i]->collection_name) != 0)) {
+			free(f->collection_name);
+			f->collection_name = NULL;
+		}
+		if (v[i]->pub_ts > f->pub_ts)
+			f->pub_ts = v[i]->pub_ts;
+	}
+	f->summary = strncmp(lang, "zh", 2) == 0 ? xasprintf("%zu 篇 Bilibili 文章", n) :
+	    xasprintf("%zu Bilibili articles", n);
+	*front = f;
+	return f;
+}
+
+int
+assemble_epub(struct article *const *v, size_t n, const struct assets *t,
+    const struct archive_opts *o, const char *output, struct err *e)
+{
+	struct links links;
+	struct render_opts ro = { o->templates, o->lang, RENDER_EPUB, o->now,
+	    o->user_css ? USER_CSS : NULL, &links };
+	struct book content, root;
+	struct toc toc = { 0 };
+	struct article *front_owned;
+	const struct article *front = book_front(v, n, o->lang, &front_owned);
+	const struct asset *cover = NULL;
+	char *identifier = books_identifier(v, n);
+	char **docs = xcalloc(n, sizeof *docs);
+	char *data;
+	size_t len;
+	struct book_item *it;
+	int rc = -1;
+
+	book_init(&content);
+	book_init(&root);
+	links_init(&links);
+	for (size_t i = 0; i < n; i++) {
+		/* links between the book's articles stay in the book */
+		docs[i] = xasprintf("opus-%s.xhtml", v[i]->id);
+		assemble_link_article(&links, v[i]->id, v[i]->cv_id, docs[i]);
+	}
+	for (size_t i = 0; i < n && cover == NULL; i++)
+		cover = assemble_cover(v[i], t);
+	if (add_cover(&content, front, cover, &ro, e) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		char item_id[32];
+
+		if (render_article(v[i], t, docs[i], &ro, &toc, &data, &len, e) < 0) {
+			if (n > 1)
+				err_prefix(e, "%s%s", article_kind(v[i]->id), v[i]->id);
+			goto out;
+		}
+		if (n == 1)
+			snprintf(item_id, sizeof item_id, "article");
+		else
+			snprintf(item_id, sizeof item_id, "article-%zu", i + 1);
+		it = book_add_data(&content, docs[i], "application/xhtml+xml", item_id, data, len);
+		it->spine = true;
+	}
+	if (render_nav(front->title, &toc, "cover.xhtml", docs[0], &ro, &data, &len, e) < 0)
+		goto out;
+	it = book_add_data(&content, "nav.xhtml", "application/xhtml+xml", "nav", data, len);
+	it->properties = xstrdup("nav");
+	if (render_ncx(front->title, identifier, &toc, &data, &len, e) < 0)
+		goto out;
+	book_add_data(&content, "toc.ncx", "application/x-dtbncx+xml", "ncx", data, len);
+	if (add_stylesheets(&content, o, e) < 0)
+		goto out;
+	add_pictures(&content, t, cover);
+	{
+		struct book_meta m = {
+			identifier, front->title, front->author_name, o->lang, front->pub_ts, o->now,
+			n == 1 ? front->source_url : NULL, n == 1 ? front->tags : NULL,
+			n == 1 ? front->ntags : 0, front->summary, "cover-image",
+			front->collection_name,
+		};
+
+		if (render_opf(&m, &content, "ncx", &data, &len, e) < 0)
+			goto out;
+	}
+	book_add_data(&root, "OEBPS/content.opf", "application/oebps-package+xml", "opf", data, len);
+	if (render_container("OEBPS/content.opf", &data, &len, e) < 0)
+		goto out;
+	book_add_data(&root, "META-INF/container.xml", "application/xml", "container", data, len);
+	/* The responses themselves, so the book can be rendered again without the network. */
+	for (size_t i = 0; i < n; i++) {
+		char *raw_name = xasprintf("META-INF/opus-archive/%s-%s.json", v[i]->raw_name, v[i]->id);
+
+		book_add_data(&root, raw_name, "application/json", "raw",
+		    xstrndup(v[i]->raw, v[i]->raw_len), v[i]->raw_len);
+		free(raw_name);
+	}
+	rc = epub_write(output, &root, &content, "OEBPS", o->now, e);
+out:
+	links_release(&links);
+	toc_release(&toc);
+	book_release(&content);
+	book_release(&root);
+	for (size_t i = 0; i < n; i++)
+		free(docs[i]);
+	free(docs);
+	free(identifier);
+	article_free(front_owned);
+	return rc;
+}
+
+int
+assemble_site(const struct article *a, const struct assets *t, const struct archive_opts *o,
+    const char *output, const char *name, const struct links *library, struct err *e)
+{
+	struct links links;
+	struct render_opts ro = { o->templates, o->lang, RENDER_SITE, o->now,
+	    o->user_css ? USER_CSS : NULL, &links };
+	struct book site;
+	struct toc toc = { 0 };
+	const struct asset *cover = assemble_cover(a, t);
+	char *page = xasprintf("%s.html", name ? name : a->id);
+	char *data, *raw_name;
+	size_t len;
+	int rc = -1;
+
+	book_init(&site);
+	links_init(&links);
+	assemble_link_article(&links, a->id, a->cv_id, page);
+	for (size_t i = 0; library && i < library->n; i++)
+		links_add(&links, library->v[i].kind, library->v[i].id, library->v[i].href);
+	add_pictures(&site, t, NULL);
+	if (add_stylesheets(&site, o, e) < 0)
+		goto out;
+	raw_name = xasprintf("raw/%s-%s.json", a->raw_name, a->id);
+	book_add_data(&site, raw_name, "application/json", "raw", xstrndup(a->raw, a->raw_len),
+	    a->raw_len);
+	free(raw_name);
+	if (render_article(a, t, page, &ro, &toc, &data, &len, e) < 0)
+		goto out;
+	book_add_data(&site, page, "text/html", "article", data, len);
+	if (name == NULL) {
+		struct index_entry ie = {
+			a->title, a->author_name, a->pub_ts, page, cover ? cover->href : NULL,
+		};
+
+		if (render_index(&ie, 1, &ro, &data, &len, e) < 0)
+			goto out;
+		book_add_data(&site, "index.html", "text/html", "index", data, len);
+	}
+	rc = site_write(output, &site, e);
+out:
+	links_release(&links);
+	toc_release(&toc);
+	book_release(&site);
+	free(page);
+	return rc;
+}
+
+int
+assemble_index(const struct archive_opts *o, const char *dir, const struct index_entry *v,
+    size_t n, struct err *e)
+{
+	struct render_opts ro = { o->templates, o->lang, RENDER_SITE, o->now,
+	    o->user_css ? USER_CSS : NULL, NULL };
+	struct book site;
+	char *data;
+	size_t len;
+	int rc = -1;
+
+	book_init(&site);
+	if (render_index(v, n, &ro, &data, &len, e) < 0)
+		goto out;
+	book_add_data(&site, "index.html", "text/html", "index", data, len);
+	if (add_stylesheets(&site, o, e) < 0)
+		goto out;
+	rc = site_write(dir, &site, e);
+out:
+	book_release(&site);
+	return rc;
+}

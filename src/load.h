@@ -1,0 +1,50 @@
+/*
+ * load: an article from what the user named to a parsed model: short links
+ * followed, the API asked (or the cache read), the response parsed, an opus
+ * that falls back to its 专栏 read through article/view; and the same for
+ * many at once (prefetch), so a batch's answers come in together.
+ *
+ * An article is known to the run by its key: the opus id, or "cvN" for a
+ * 专栏 named as one.  Every exchange made for it is recorded under its key
+ * (see capture.h), its fall-back included.
+ */
+#ifndef OA_LOAD_H
+#define OA_LOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "input.h"
+#include "model.h"
+#include "session.h"
+
+/* Return the key of in (an opus or 专栏 input): "ID" or "cvN".  The caller frees. */
+char *load_key(const struct input *in);
+
+/* Parse arg into *in, following a short link (the caller releases in). */
+int load_resolve(struct session *r, const char *arg, struct input *in, struct err *e);
+/* Return true when the API response for in is in the cache (and will be used). */
+bool load_cached(struct session *r, const struct input *in);
+/* Fetch (or read from the cache) and parse the article in; *a is the caller's. */
+int load_article(struct session *r, const struct input *in, struct article **a, struct err *e);
+/*
+ * Parse the response in raw (len bytes, named source in messages) into *a:
+ * an opus detail or a 专栏 article/view.  An opus detail that falls back to
+ * a 专栏 reads its article/view.  The article keeps its own copy of raw.
+ */
+int load_parse(struct session *r, const char *raw, size_t len, const char *source,
+    struct article **a, struct err *e);
+
+/* Fetch the uncached responses of v[] at once, into the cache; failures are left for load_article. */
+void load_prefetch(struct session *r, const struct input *v, size_t n);
+/*
+ * Download the pictures of v[] (n articles, keys[i] the key of v[i]) that are
+ * not in the cache, all at once (failures are left for their article's own
+ * pass), and with them the uncached responses of next[] (the following
+ * articles), so that the connections stay busy across the two.
+ */
+void load_prefetch_pictures(struct session *r, struct article *const *v, const char *const *keys,
+    size_t n, const struct input *next, size_t nnext);
+
+#endif

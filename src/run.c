@@ -1,0 +1,75 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "archive.h"
+#include "batch.h"
+#include "file.h"
+#include "input.h"
+#include "load.h"
+#include "run.h"
+#include "session.h"
+#include "xalloc.h"
+
+/* The one article named by arg (an id or a URL), into its book. */
+static enum archive_result
+one_id(struct session *r, const char *arg, struct err *e)
+{
+	struct input in;
+	struct article *a = NULL;
+	char *output = NULL, *key;
+	enum archive_result res = ARCHIVE_FAILED;
+
+	if (load_resolve(r, arg, &in, e) < 0)
+		return ARCHIVE_FAILED;
+	key = load_key(&in);
+	if (load_article(r, &in, &a, e) == 0) {
+		/* cvN.epub: a cv number and an opus id may be the same digits */
+		output = opts_output_for(r->o, in.kind == INPUT_CV ? a->id : in.id);
+		res = archive_write(r, a, key, output, NULL, NULL, e);
+	}
+	capture_done(&r->capture, key, &res);
+	article_free(a);
+	input_release(&in);
+	free(output);
+	free(key);
+	return res;
+}
+
+/* The saved response in o->from_json, into its book. */
+static enum archive_result
+from_json(struct session *r, struct err *e)
+{
+	const struct archive_opts *o = r->o;
+	const char *src = strcmp(o->from_json, "-") == 0 ? "standard input" : o->from_json;
+	char *buf = NULL, *quoted = xasprintf("'%s'", src);
+	struct article *a = NULL;
+	enum archive_result res = ARCHIVE_FAILED;
+	size_t len;
+
+	if (file_read(o->from_json, RUN_MAX_RESPONSE, &buf, &len, e) == 0 &&
+	    load_parse(r, buf, len, quoted, &a, e) == 0)
+		res = archive_write(r, a, NULL, o->output, NULL, NULL, e);
+	article_free(a);
+	free(buf);
+	free(quoted);
+	return res;
+}
+
+enum archive_result
+run_archive(const struct archive_opts *o, struct err *e)
+{
+	struct session *r;
+	enum archive_result res;
+
+	if (batch_wanted(o))
+		return batch_run(o, e);
+	r = session_new(o, e);
+	if (r == NULL)
+		return ARCHIVE_FAILED;
+	res = o->from_json ? from_json(r, e) : one_id(r, o->ids[0], e);
+	session_finish(r, &res);
+	session_free(r);
+	return res;
+}

@@ -10,25 +10,12 @@
 #include "buf.h"
 #include "epub.h"
 #include "file.h"
-#include "input.h"
 #include "sha256.h"
 #include "site.h"
 #include "xalloc.h"
 
 /* Where --css FILE goes in a book or site; the pages link it after style.css. */
 #define USER_CSS "user.css"
-
-void
-assemble_link_article(struct links *l, const char *id, const char *cv_id, const char *page)
-{
-	/* a 专栏 article read from article/view is known by "cvN" */
-	if (strncmp(id, "cv", 2) == 0)
-		links_add(l, INPUT_CV, id + 2, page);
-	else
-		links_add(l, INPUT_OPUS, id, page);
-	if (cv_id)
-		links_add(l, INPUT_CV, cv_id, page);
-}
 
 const struct asset *
 assemble_cover(const struct article *a, const struct assets *t)
@@ -235,7 +222,7 @@ assemble_epub(struct article *const *v, size_t n, const struct assets *t,
 	for (size_t i = 0; i < n; i++) {
 		/* links between the book's articles stay in the book */
 		docs[i] = xasprintf("opus-%s.xhtml", v[i]->id);
-		assemble_link_article(&links, v[i]->id, v[i]->cv_id, docs[i]);
+		links_add_article(&links, v[i]->id, v[i]->cv_id, docs[i]);
 	}
 	for (size_t i = 0; i < n && cover == NULL; i++)
 		cover = assemble_cover(v[i], t);
@@ -320,9 +307,9 @@ assemble_site(const struct article *a, const struct assets *t, const struct arch
 
 	book_init(&site);
 	links_init(&links);
-	assemble_link_article(&links, a->id, a->cv_id, page);
-	for (size_t i = 0; library && i < library->n; i++)
-		links_add(&links, library->v[i].kind, library->v[i].id, library->v[i].href);
+	links_add_article(&links, a->id, a->cv_id, page);
+	/* the library's other pages: asked after this page's own addresses, not copied */
+	links.next = library;
 	add_pictures(&site, t, NULL);
 	if (add_stylesheets(&site, o, e) < 0)
 		goto out;

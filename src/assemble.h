@@ -17,9 +17,6 @@
 #include "opts.h"
 #include "render.h"
 
-/* Map the article id ("N" for an opus, "cvN" for a 专栏) and its cv_id (or NULL) to page. */
-void assemble_link_article(struct links *l, const char *id, const char *cv_id, const char *page);
-
 /* Return the cover of a: its first usable TOP album picture, else its first usable content picture, or NULL. */
 const struct asset *assemble_cover(const struct article *a, const struct assets *t);
 

@@ -13,11 +13,13 @@
 #include "buf.h"
 #include "file.h"
 #include "input.h"
+#include "library.h"
 #include "links.h"
 #include "load.h"
 #include "log.h"
 #include "manifest.h"
 #include "model.h"
+#include "name.h"
 #include "render.h"
 #include "session.h"
 #include "xalloc.h"
@@ -26,9 +28,6 @@
 #define WINDOW_MIN 8
 /* The most ids one run takes (a writer with more is split into several runs). */
 #define MAX_ITEMS 100000
-/* How long a field may make a name (bytes), and the whole name. */
-#define FIELD_MAX 80
-#define NAME_MAX_BYTES 160
 
 enum item_state { ITEM_PENDING, ITEM_DONE, ITEM_SKIPPED, ITEM_FAILED, ITEM_INCOMPLETE };
 
@@ -217,129 +216,6 @@ read_users(struct batch *b, struct err *e)
 
 /* --- names --------------------------------------------------------------------- */
 
-/* Length of the UTF-8 sequence starting with byte c (1 for a stray byte). */
-static size_t
-seq_len(unsigned char c)
-{
-	return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-}
-
-/* Append field s to out, cleaned: one harmless path component, at most FIELD_MAX bytes. */
-static void
-add_field(struct buf *out, const char *s)
-{
-	size_t start = out->len;
-	bool space = false;
-
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; ) {
-		size_t k = seq_len(*p);
-
-		if (*p < 0x20 || *p == 0x7f || *p == ' ' || (*p == 0xc2 && p[1] == 0xa0)) {
-			/* control characters and runs of white space become one space */
-			space = out->len > start;
-			p += (*p == 0xc2) ? 2 : 1;
-			continue;
-		}
-		if (strnlen((const char *)p, k) < k)
-			break;
-		if (out->len - start + (space ? 1 : 0) + k > FIELD_MAX)
-			break;
-		if (space)
-			buf_addc(out, ' ');
-		space = false;
-		if (k == 1 && strchr("/\\:*?\"<>|", *p))
-			buf_addc(out, '_');
-		else
-			buf_add(out, p, k);
-		p += k;
-	}
-}
-
-char *
-batch_name(const char *tmpl, const char *id, const char *title, const char *author,
-    long long date, const char *mid)
-{
-	struct buf out;
-	char day[16] = "";
-	char *name;
-	size_t n;
-
-	if (date > 0) {
-		/* the day as the writer saw it: Bilibili's dates are China Standard Time */
-		time_t t = (time_t)(date + 8 * 3600);
-		struct tm tm;
-
-		gmtime_r(&t, &tm);
-		strftime(day, sizeof day, "%Y-%m-%d", &tm);
-	}
-	buf_init(&out, 0);
-	for (const char *p = tmpl; *p; ) {
-		const char *val = NULL;
-		size_t skip = 0;
-
-		if (strncmp(p, "{id}", 4) == 0)
-			val = id, skip = 4;
-		else if (strncmp(p, "{title}", 7) == 0)
-			val = title, skip = 7;
-		else if (strncmp(p, "{author}", 8) == 0)
-			val = author, skip = 8;
-		else if (strncmp(p, "{date}", 6) == 0)
-			val = day, skip = 6;
-		else if (strncmp(p, "{mid}", 5) == 0)
-			val = mid, skip = 5;
-		if (skip) {
-			add_field(&out, val && *val ? val : "");
-			p += skip;
-		} else {
-			/* the template's own text: kept, but for what cannot be in a file name */
-			size_t k = seq_len((unsigned char)*p);
-
-			if (strnlen(p, k) < k)
-				break;
-			if (k == 1 && ((unsigned char)*p < 0x20 || *p == 0x7f))
-				;
-			else if (k == 1 && strchr("/\\:*?\"<>|", *p))
-				buf_addc(&out, '_');
-			else
-				buf_add(&out, p, k);
-			p += k;
-		}
-	}
-	name = buf_detach(&out, &n);
-	/* trim spaces, then no hidden files, no "." or "..": a leading dot becomes '_' */
-	while (n > 0 && name[n - 1] == ' ')
-		name[--n] = '\0';
-	while (*name == ' ')
-		memmove(name, name + 1, n--);
-	for (char *p = name; *p == '.'; p++)
-		*p = '_';
-	if (n > NAME_MAX_BYTES) {
-		/* cut at a character boundary */
-		size_t cut = NAME_MAX_BYTES;
-
-		while (cut > 0 && ((unsigned char)name[cut] & 0xc0) == 0x80)
-			cut--;
-		name[cut] = '\0';
-	}
-	if (*name == '\0') {
-		free(name);
-		name = xstrdup(id);
-	}
-	return name;
-}
-
-/* Names a library site keeps for itself. */
-static bool
-reserved(const char *name)
-{
-	static const char *const words[] = { "index", "style", "images", "raw" };
-
-	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-		if (strcasecmp(name, words[i]) == 0)
-			return true;
-	return false;
-}
-
 static char *
 output_path(const struct batch *b, const char *name)
 {
@@ -372,12 +248,12 @@ unique_name(struct batch *b, const struct item *self, const struct article *a)
 
 	if (old)
 		return xstrdup(old->name);
-	base = batch_name(b->o->name_template ? b->o->name_template : "{id}", a->id, a->title,
+	base = name_expand(b->o->name_template ? b->o->name_template : "{id}", a->id, a->title,
 	    a->author_name, a->pub_ts, a->author_mid);
 	name = xstrdup(base);
 	for (int k = 2; ; k++) {
 		char *path = output_path(b, name);
-		bool taken = manifest_name_taken(&b->m, name, a->id) || (b->site && reserved(name)) ||
+		bool taken = manifest_name_taken(&b->m, name, a->id) || (b->site && name_reserved(name)) ||
 		    planned(b, self, name) || file_exists(path);
 
 		free(path);
@@ -560,40 +436,16 @@ out:
 }
 
 /*
- * Add to l every page of the library that is there (in the manifest and on
- * disk), under its article's id and under the opus id it was asked by.
- */
-static void
-link_manifest(const struct batch *b, struct links *l)
-{
-	for (size_t i = 0; i < b->m.n; i++) {
-		const struct manifest_entry *en = &b->m.v[i];
-		char *path = output_path(b, en->name);
-
-		if (file_exists(path)) {
-			char *page = xasprintf("%s.html", en->name);
-
-			assemble_link_article(l, en->id, NULL, page);
-			if (en->alias && *en->alias)
-				assemble_link_article(l, en->alias, NULL, page);
-			free(page);
-		}
-		free(path);
-	}
-}
-
-/*
  * A library site: name the window's pages before any is written, and tell the
- * writer where every page of the library is (those already there and those of
- * this window), so that links between them stay in the library.  Pages written
- * earlier (in earlier runs or windows) are not rendered again: relink_library
- * points their links to later articles at the local pages at the end.
+ * writer where every page of the library is (those already there and those
+ * planned so far), so that links between them stay in the library.  Pages
+ * written earlier (in earlier runs or windows) are not rendered again:
+ * library_relink() points their links to later articles at the local pages
+ * at the end.
  */
 static void
-plan_library(struct batch *b, size_t from, size_t to, struct links *l)
+plan_window(struct batch *b, size_t from, size_t to, struct library *l)
 {
-	links_release(l);
-	links_init(l);
 	for (size_t i = from; i < to; i++) {
 		struct item *it = &b->v[i];
 
@@ -603,156 +455,10 @@ plan_library(struct batch *b, size_t from, size_t to, struct links *l)
 	for (size_t i = from; i < to; i++) {
 		struct item *it = &b->v[i];
 
-		if (it->state == ITEM_PENDING && it->a && it->name) {
-			char *page = xasprintf("%s.html", it->name);
-
-			assemble_link_article(l, it->a->id, it->a->cv_id, page);
-			free(page);
-		}
+		if (it->state == ITEM_PENDING && it->a && it->name)
+			library_plan(l, it->a->id, it->a->cv_id, it->name);
 	}
-	link_manifest(b, l);
-	session_set_library(b->r, l);
-}
-
-/*
- * Point the links of one page at the library's pages.  A page only knows the
- * articles that were in the library when it was written, so its links to
- * later ones lead to the web; this rewrites the href="..." values that are
- * the address of a library article, and nothing else of the page (which is
- * not rendered again).  The values are as libxml2's serialiser writes them:
- * '&' as "&amp;", '"' as "&quot;".  Links to the page's own article (self,
- * its file name: the "original on the web" links) stay as they are.  Returns
- * the new page (caller frees), or NULL when nothing changed.
- */
-static char *
-relink_page(const char *page, size_t len, const struct links *l, const char *self)
-{
-	static const char key[] = " href=\"";
-	struct buf out, url;
-	const char *p = page, *end = page + len, *at;
-	bool changed = false;
-
-	buf_init(&out, 0);
-	buf_init(&url, 0);
-	while ((at = memmem(p, (size_t)(end - p), key, sizeof key - 1)) != NULL) {
-		const char *v = at + sizeof key - 1;
-		const char *q = memchr(v, '"', (size_t)(end - v));
-		const char *local;
-
-		if (q == NULL)
-			break;
-		buf_reset(&url);
-		for (const char *c = v; c < q; c++) {
-			if (*c == '&' && (size_t)(q - c) >= 5 && memcmp(c, "&amp;", 5) == 0) {
-				buf_add(&url, "&", 1);
-				c += 4;
-			} else {
-				buf_add(&url, c, 1);
-			}
-		}
-		buf_add(&out, p, (size_t)(v - p));
-		local = url.len ? links_local(l, buf_str(&url)) : NULL;
-		if (local && strcmp(local, self) != 0 && strcmp(local, buf_str(&url)) != 0) {
-			for (const char *c = local; *c; c++) {
-				if (*c == '&')
-					buf_add(&out, "&amp;", 5);
-				else if (*c == '"')
-					buf_add(&out, "&quot;", 6);
-				else
-					buf_add(&out, c, 1);
-			}
-			changed = true;
-		} else {
-			buf_add(&out, v, (size_t)(q - v));
-		}
-		p = q;
-	}
-	buf_release(&url);
-	if (!changed) {
-		buf_release(&out);
-		return NULL;
-	}
-	buf_add(&out, p, (size_t)(end - p));
-	return buf_detach(&out, NULL);
-}
-
-/*
- * After a library run: the pages of earlier runs and earlier windows, written
- * before some of the library's articles were there, get their links to those
- * articles pointed at the local pages.  Each page is rewritten atomically,
- * and only when a link changed.
- */
-static void
-relink_library(struct batch *b)
-{
-	struct links l;
-	int n = 0;
-
-	links_init(&l);
-	link_manifest(b, &l);
-	for (size_t i = 0; i < b->m.n; i++) {
-		char *path = output_path(b, b->m.v[i].name), *page = NULL, *fixed;
-		char *self = xasprintf("%s.html", b->m.v[i].name);
-		size_t len;
-		struct err e;
-
-		err_init(&e);
-		if (file_read(path, 64u << 20, &page, &len, &e) == 0 &&
-		    (fixed = relink_page(page, len, &l, self)) != NULL) {
-			if (file_write_atomic(path, fixed, strlen(fixed), false, &e) < 0)
-				log_warn("library: cannot update the links of '%s': %s", path, e.msg);
-			else
-				n++;
-			free(fixed);
-		}
-		free(self);
-		free(page);
-		free(path);
-	}
-	if (n > 0)
-		log_info("library: %d earlier pages now link to articles added since", n);
-	links_release(&l);
-}
-
-static int
-by_date_desc(const void *x, const void *y)
-{
-	const struct index_entry *a = x, *b = y;
-
-	return a->date < b->date ? 1 : a->date > b->date ? -1 : strcmp(a->href, b->href);
-}
-
-static int
-write_index(struct batch *b, struct err *e)
-{
-	struct index_entry *v = xcalloc(b->m.n ? b->m.n : 1, sizeof *v);
-	char **hrefs = xcalloc(b->m.n ? b->m.n : 1, sizeof *hrefs);
-	size_t n = 0;
-	int rc;
-
-	for (size_t i = 0; i < b->m.n; i++) {
-		const struct manifest_entry *en = &b->m.v[i];
-		char *page = output_path(b, en->name);
-		bool have = file_exists(page);
-
-		free(page);
-		if (!have)
-			continue;       /* removed by hand since: not listed */
-		hrefs[n] = xasprintf("%s.html", en->name);
-		v[n].title = en->title;
-		v[n].author = en->author && *en->author ? en->author : NULL;
-		v[n].date = en->date;
-		v[n].href = hrefs[n];
-		v[n].thumb = en->cover && *en->cover ? en->cover : NULL;
-		n++;
-	}
-	qsort(v, n, sizeof *v, by_date_desc);
-	rc = assemble_index(b->o, b->dir, v, n, e);
-	for (size_t i = 0; i < n; i++)
-		free(hrefs[i]);
-	free(hrefs);
-	free(v);
-	return rc;
+	session_set_library(b->r, library_pages(l));
 }
 
 static int
@@ -828,11 +534,11 @@ enum archive_result
 batch_run(const struct archive_opts *o, struct err *e)
 {
 	struct batch b;
-	struct links library;   /* a library site's pages, for links between them */
+	struct library library; /* a library site: its pages, for links between them */
+	bool have_library = false;
 	enum archive_result res = ARCHIVE_FAILED, combined = ARCHIVE_OK;
 	size_t window;
 
-	links_init(&library);
 	memset(&b, 0, sizeof b);
 	b.o = o;
 	b.started = now_s();
@@ -860,6 +566,10 @@ batch_run(const struct archive_opts *o, struct err *e)
 			goto out;
 		/* even when every book is there already: clear what a killed run left */
 		file_sweep_temps(b.dir);
+		if (b.site) {
+			library_init(&library, o, b.dir, &b.m);
+			have_library = true;
+		}
 	}
 	window = o->net.jobs > WINDOW_MIN ? (size_t)o->net.jobs : WINDOW_MIN;
 	/*
@@ -917,7 +627,7 @@ batch_run(const struct archive_opts *o, struct err *e)
 		}
 		free(want);
 		if (b.site)
-			plan_library(&b, from, to, &library);
+			plan_window(&b, from, to, &library);
 		for (size_t i = from; i < to; i++)
 			if (b.v[i].state == ITEM_PENDING && b.v[i].a)
 				write_item(&b, &b.v[i]);
@@ -935,9 +645,9 @@ batch_run(const struct archive_opts *o, struct err *e)
 	} else if (b.site) {
 		struct err ie;
 
-		relink_library(&b);
+		library_relink(&library);
 		err_init(&ie);
-		if (write_index(&b, &ie) < 0) {
+		if (library_write_index(&library, &ie) < 0) {
 			log_error("library index: %s", ie.msg);
 			combined = ARCHIVE_FAILED;
 		}
@@ -962,6 +672,7 @@ out:
 	manifest_release(&b.m);
 	session_finish(b.r, &res);
 	session_free(b.r);
-	links_release(&library);
+	if (have_library)
+		library_release(&library);
 	return res;
 }

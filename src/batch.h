@@ -24,13 +24,4 @@ bool batch_wanted(const struct archive_opts *o);
  */
 enum archive_result batch_run(const struct archive_opts *o, struct err *e);
 
-/*
- * Expand a --name template for one article into a file name (no extension)
- * the caller frees.  Fields: {id} {title} {author} {date} {mid}.  Every
- * field is cleaned so that the name is one harmless path component: no
- * separators, no control characters, not hidden, not too long.
- */
-char *batch_name(const char *tmpl, const char *id, const char *title, const char *author,
-    long long date, const char *mid);
-
 #endif

@@ -7,6 +7,9 @@
  * relative to the pages that link to it.  The renderer asks it about every
  * link it writes.  Plain data: nothing here knows markup.
  *
+ * Adding and finding take constant time (a hash index), so a library of
+ * thousands of pages costs no more per link than a book of one.
+ *
  * Ownership: the map owns copies of every string given to links_add().
  */
 #ifndef OA_LINKS_H
@@ -25,6 +28,9 @@ struct local_link {
 struct links {
 	struct local_link *v;
 	size_t n, cap;
+	size_t *slots;          /* open-addressing index into v, SIZE_MAX = empty */
+	size_t nslots;          /* a power of two, at least twice n; 0 before the first add */
+	const struct links *next;       /* asked when this map does not know an article, or NULL */
 };
 
 void links_init(struct links *l);
@@ -32,6 +38,14 @@ void links_release(struct links *l);
 
 /* Say that the article kind/id is at href (an id given twice keeps its first href). */
 void links_add(struct links *l, enum input_kind kind, const char *id, const char *href);
+/*
+ * Say that the article with model id id ("N" for an opus, "cvN" for a 专栏)
+ * and its cv_id (or NULL) is at href.
+ */
+void links_add_article(struct links *l, const char *id, const char *cv_id, const char *href);
+
+/* Return the entry for kind/id in l or the maps after it (l->next ...), or NULL. */
+const struct local_link *links_find(const struct links *l, enum input_kind kind, const char *id);
 
 /*
  * Return the local href for url when it is the address of an opus or cv

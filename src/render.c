@@ -1,10 +1,12 @@
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -1782,4 +1784,64 @@ render_cover_svg(const struct article *a, const struct render_opts *o, char **ou
 	rc = serialise(doc, RENDER_EPUB, out, len, e);
 	xmlFreeDoc(doc);
 	return rc;
+}
+
+/* --- relinking a library page ------------------------------------------------------ */
+
+/* Set every <a href> under n that leads to a library page; return how many changed. */
+static int
+relink_tree(xmlNodePtr n, const struct links *l, const char *self)
+{
+	int changed = 0;
+
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (xmlStrcasecmp(n->name, BAD_CAST "a") == 0) {
+			xmlChar *href = xmlGetProp(n, BAD_CAST "href");
+			const char *local = href ? links_local(l, (const char *)href) : NULL;
+
+			if (local && strcmp(local, self) != 0 && strcmp(local, (const char *)href) != 0) {
+				xmlSetProp(n, BAD_CAST "href", BAD_CAST local);
+				changed++;
+			}
+			xmlFree(href);
+		}
+		changed += relink_tree(n->children, l, self);
+	}
+	return changed;
+}
+
+int
+render_relink(const char *page, size_t len, const struct links *l, const char *self,
+    char **out, size_t *out_len, struct err *e)
+{
+	htmlDocPtr doc;
+	xmlOutputBufferPtr ob;
+	int changed;
+
+	if (len > INT_MAX)
+		return err_set(e, "the page is too large");
+	doc = htmlReadMemory(page, (int)len, NULL, "UTF-8",
+	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
+	if (doc == NULL)
+		return err_set(e, "not an HTML page");
+	changed = relink_tree(xmlDocGetRootElement(doc), l, self);
+	if (changed == 0) {
+		xmlFreeDoc(doc);
+		return 0;
+	}
+	/* the same serialiser as the page was written with (serialise()), so the rest stays */
+	ob = xmlAllocOutputBuffer(NULL);
+	if (ob == NULL) {
+		xmlFreeDoc(doc);
+		return err_set(e, "cannot serialise a page (out of memory)");
+	}
+	htmlDocContentDumpFormatOutput(ob, doc, "UTF-8", 0);
+	xmlOutputBufferFlush(ob);
+	*out_len = xmlOutputBufferGetSize(ob);
+	*out = xstrndup((const char *)xmlOutputBufferGetContent(ob), *out_len);
+	xmlOutputBufferClose(ob);
+	xmlFreeDoc(doc);
+	return 1;
 }

@@ -136,4 +136,16 @@ char *render_template_path(const char *dir, const char *name);
 void render_global_init(void);
 void render_global_cleanup(void);
 
+/*
+ * Point the links of a site page (page, len bytes, as render_article wrote
+ * it) at the library's pages: every <a href> that is the address of an
+ * article l knows is set to its local page, unless that is the page itself
+ * (self: its file name; the "original on the web" link stays).  Used for
+ * pages written before the article they link to joined the library; nothing
+ * else of the page changes.  Returns 1 with the new page in *out (caller
+ * frees), 0 when no link changed, -1 with e set when the page cannot be read.
+ */
+int render_relink(const char *page, size_t len, const struct links *l, const char *self,
+    char **out, size_t *out_len, struct err *e);
+
 #endif

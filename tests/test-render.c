@@ -157,6 +157,36 @@ main(void)
 		    "HTML syntax for void elements");
 		ok(strstr(out, "&lt;script&gt;") != NULL && strstr(out, "<script>") == NULL, "escaped in HTML too");
 	}
+	if (out) {
+		/*
+		 * Relinking a library page: opus 43 joins the library after the page
+		 * was written.  Only its link changes; every other byte stays (the
+		 * tree is serialised as the page was), and the page's own addresses
+		 * are left alone.
+		 */
+		struct links later;
+		char *fixed = NULL, *want;
+		size_t flen = 0;
+		const char *web = "https://www.bilibili.com/opus/43";
+		const char *at = strstr(out, web);
+
+		links_init(&later);
+		links_add(&later, INPUT_OPUS, "43", "43-&-more.html");
+		links_add(&later, INPUT_OPUS, "42", "42.html");
+		want = at ? xasprintf("%.*s43-&amp;-more.html%s", (int)(at - out), out, at + strlen(web)) : NULL;
+		ok(render_relink(out, len, &later, "42.html", &fixed, &flen, &e) == 1 && want &&
+		    strcmp(fixed, want) == 0 && flen == strlen(want),
+		    "relinking changes the link to the article that joined, and no other byte");
+		free(fixed);
+		fixed = NULL;
+		links_release(&later);
+		links_init(&later);
+		links_add(&later, INPUT_OPUS, "44", "44.html");
+		ok(render_relink(out, len, &later, "42.html", &fixed, &flen, &e) == 0 && fixed == NULL,
+		    "relinking a page with no link to a new article changes nothing");
+		links_release(&later);
+		free(want);
+	}
 	free(out);
 	out = NULL;
 	o.lang = "en";

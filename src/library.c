@@ -1,0 +1,142 @@
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assemble.h"
+#include "file.h"
+#include "library.h"
+#include "log.h"
+#include "render.h"
+#include "xalloc.h"
+
+/* The path of page name in the library (caller frees). */
+static char *
+page_path(const struct library *l, const char *name)
+{
+	char *file = xasprintf("%s.html", name);
+	char *path = file_join(l->dir, file);
+
+	free(file);
+	return path;
+}
+
+void
+library_init(struct library *l, const struct archive_opts *o, const char *dir,
+    const struct manifest *m)
+{
+	l->o = o;
+	l->dir = dir;
+	l->m = m;
+	links_init(&l->pages);
+	/* the pages there, under their article's id and the opus id each was asked by */
+	for (size_t i = 0; i < m->n; i++) {
+		const struct manifest_entry *en = &m->v[i];
+		char *path = page_path(l, en->name);
+
+		if (file_exists(path)) {
+			char *page = xasprintf("%s.html", en->name);
+
+			links_add_article(&l->pages, en->id, NULL, page);
+			if (en->alias && *en->alias)
+				links_add_article(&l->pages, en->alias, NULL, page);
+			free(page);
+		}
+		free(path);
+	}
+}
+
+void
+library_release(struct library *l)
+{
+	links_release(&l->pages);
+}
+
+void
+library_plan(struct library *l, const char *id, const char *cv_id, const char *name)
+{
+	char *page = xasprintf("%s.html", name);
+
+	links_add_article(&l->pages, id, cv_id, page);
+	free(page);
+}
+
+const struct links *
+library_pages(const struct library *l)
+{
+	return &l->pages;
+}
+
+void
+library_relink(struct library *l)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < l->m->n; i++) {
+		char *path = page_path(l, l->m->v[i].name), *page = NULL, *fixed = NULL;
+		char *self = xasprintf("%s.html", l->m->v[i].name);
+		size_t len, flen;
+		struct err e;
+		int rc;
+
+		err_init(&e);
+		if (file_read(path, 64u << 20, &page, &len, &e) == 0) {
+			rc = render_relink(page, len, &l->pages, self, &fixed, &flen, &e);
+			if (rc < 0)
+				log_warn("library: cannot read the links of '%s': %s", path, e.msg);
+			else if (rc > 0 && file_write_atomic(path, fixed, flen, false, &e) < 0)
+				log_warn("library: cannot update the links of '%s': %s", path, e.msg);
+			else if (rc > 0)
+				n++;
+		}
+		free(fixed);
+		free(self);
+		free(page);
+		free(path);
+	}
+	if (n > 0)
+		log_info("library: %d earlier pages now link to articles added since", n);
+}
+
+static int
+by_date_desc(const void *x, const void *y)
+{
+	const struct index_entry *a = x, *b = y;
+
+	return a->date < b->date ? 1 : a->date > b->date ? -1 : strcmp(a->href, b->href);
+}
+
+int
+library_write_index(const struct library *l, struct err *e)
+{
+	const struct manifest *m = l->m;
+	struct index_entry *v = xcalloc(m->n ? m->n : 1, sizeof *v);
+	char **hrefs = xcalloc(m->n ? m->n : 1, sizeof *hrefs);
+	size_t n = 0;
+	int rc;
+
+	for (size_t i = 0; i < m->n; i++) {
+		const struct manifest_entry *en = &m->v[i];
+		char *page = page_path(l, en->name);
+		bool have = file_exists(page);
+
+		free(page);
+		if (!have)
+			continue;       /* removed by hand since: not listed */
+		hrefs[n] = xasprintf("%s.html", en->name);
+		v[n].title = en->title;
+		v[n].author = en->author && *en->author ? en->author : NULL;
+		v[n].date = en->date;
+		v[n].href = hrefs[n];
+		v[n].thumb = en->cover && *en->cover ? en->cover : NULL;
+		n++;
+	}
+	qsort(v, n, sizeof *v, by_date_desc);
+	rc = assemble_index(l->o, l->dir, v, n, e);
+	for (size_t i = 0; i < n; i++)
+		free(hrefs[i]);
+	free(hrefs);
+	free(v);
+	return rc;
+}

@@ -1,0 +1,45 @@
+/*
+ * library: a library site, a directory of article pages written over many
+ * runs, as a batch grows it: the map of its pages that the writer links
+ * through (pages already there, and those planned in this run), the index
+ * page, and at the end of a run the pages written before an article they link
+ * to joined, pointed at its local page.
+ *
+ * The directory's manifest (manifest.c) says which page is which article.
+ */
+#ifndef OA_LIBRARY_H
+#define OA_LIBRARY_H
+
+#include "err.h"
+#include "links.h"
+#include "manifest.h"
+#include "opts.h"
+
+struct library {
+	const struct archive_opts *o;   /* borrowed */
+	const char *dir;                /* borrowed: the site's directory */
+	const struct manifest *m;       /* borrowed: the directory's manifest, as the run updates it */
+	struct links pages;             /* every page known: there already, or planned */
+};
+
+/* Set l up for the site in dir and map every page of m that is on disk. */
+void library_init(struct library *l, const struct archive_opts *o, const char *dir,
+    const struct manifest *m);
+void library_release(struct library *l);
+
+/* Say that the article id (and its cv_id, or NULL) will have the page NAME.html. */
+void library_plan(struct library *l, const char *id, const char *cv_id, const char *name);
+/* The map of the library's pages, for the writer (valid until library_release). */
+const struct links *library_pages(const struct library *l);
+
+/*
+ * Point the links of every page of the manifest at the library's pages: a
+ * page only knows the articles there when it was written.  Each page is read
+ * once, and rewritten (atomically) only when a link changed.
+ */
+void library_relink(struct library *l);
+
+/* Write index.html (and the stylesheets) listing every page there, the newest first. */
+int library_write_index(const struct library *l, struct err *e);
+
+#endif

@@ -1,0 +1,138 @@
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "buf.h"
+#include "name.h"
+#include "xalloc.h"
+
+/* How long a field may make a name (bytes), and the whole name. */
+#define FIELD_MAX 80
+#define NAME_MAX_BYTES 160
+
+/* Length of the UTF-8 sequence starting with byte c (1 for a stray byte). */
+static size_t
+seq_len(unsigned char c)
+{
+	return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+}
+
+/* Append field s to out, cleaned: one harmless path component, at most FIELD_MAX bytes. */
+static void
+add_field(struct buf *out, const char *s)
+{
+	size_t start = out->len;
+	bool space = false;
+
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; ) {
+		size_t k = seq_len(*p);
+
+		if (*p < 0x20 || *p == 0x7f || *p == ' ' || (*p == 0xc2 && p[1] == 0xa0)) {
+			/* control characters and runs of white space become one space */
+			space = out->len > start;
+			p += (*p == 0xc2) ? 2 : 1;
+			continue;
+		}
+		if (strnlen((const char *)p, k) < k)
+			break;
+		if (out->len - start + (space ? 1 : 0) + k > FIELD_MAX)
+			break;
+		if (space)
+			buf_addc(out, ' ');
+		space = false;
+		if (k == 1 && strchr("/\\:*?\"<>|", *p))
+			buf_addc(out, '_');
+		else
+			buf_add(out, p, k);
+		p += k;
+	}
+}
+
+char *
+name_expand(const char *tmpl, const char *id, const char *title, const char *author,
+    long long date, const char *mid)
+{
+	struct buf out;
+	char day[16] = "";
+	char *name;
+	size_t n;
+
+	if (date > 0) {
+		/* the day as the writer saw it: Bilibili's dates are China Standard Time */
+		time_t t = (time_t)(date + 8 * 3600);
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	}
+	buf_init(&out, 0);
+	for (const char *p = tmpl; *p; ) {
+		const char *val = NULL;
+		size_t skip = 0;
+
+		if (strncmp(p, "{id}", 4) == 0)
+			val = id, skip = 4;
+		else if (strncmp(p, "{title}", 7) == 0)
+			val = title, skip = 7;
+		else if (strncmp(p, "{author}", 8) == 0)
+			val = author, skip = 8;
+		else if (strncmp(p, "{date}", 6) == 0)
+			val = day, skip = 6;
+		else if (strncmp(p, "{mid}", 5) == 0)
+			val = mid, skip = 5;
+		if (skip) {
+			add_field(&out, val && *val ? val : "");
+			p += skip;
+		} else {
+			/* the template's own text: kept, but for what cannot be in a file name */
+			size_t k = seq_len((unsigned char)*p);
+
+			if (strnlen(p, k) < k)
+				break;
+			if (k == 1 && ((unsigned char)*p < 0x20 || *p == 0x7f))
+				;
+			else if (k == 1 && strchr("/\\:*?\"<>|", *p))
+				buf_addc(&out, '_');
+			else
+				buf_add(&out, p, k);
+			p += k;
+		}
+	}
+	name = buf_detach(&out, &n);
+	/* trim spaces, then no hidden files, no "." or "..": a leading dot becomes '_' */
+	while (n > 0 && name[n - 1] == ' ')
+		name[--n] = '\0';
+	while (*name == ' ')
+		memmove(name, name + 1, n--);
+	for (char *p = name; *p == '.'; p++)
+		*p = '_';
+	if (n > NAME_MAX_BYTES) {
+		/* cut at a character boundary */
+		size_t cut = NAME_MAX_BYTES;
+
+		while (cut > 0 && ((unsigned char)name[cut] & 0xc0) == 0x80)
+			cut--;
+		name[cut] = '\0';
+	}
+	if (*name == '\0') {
+		free(name);
+		name = xstrdup(id);
+	}
+	return name;
+}
+
+bool
+name_reserved(const char *name)
+{
+	static const char *const words[] = { "index", "style", "images", "raw" };
+
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (strcasecmp(name, words[i]) == 0)
+			return true;
+	return false;
+}
+

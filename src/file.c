@@ -380,12 +380,18 @@ temp_owner(const char *name)
 	return 0;
 }
 
-/* Remove what dead runs left in dir. */
+/*
+ * Remove what dead runs left in dir: regular files only (a directory or a
+ * symbolic link under such a name is none of ours), named relative to the
+ * directory opened, so that a path component renamed or replaced during the
+ * sweep cannot send the unlink to another directory.
+ */
 static void
 sweep_dir(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
+	struct stat st;
 
 	if (d == NULL)
 		return;
@@ -395,12 +401,8 @@ sweep_dir(const char *dir)
 		/* a live owner (or one we may not signal) is still writing it */
 		if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
-		{
-			char *path = file_join(dir, de->d_name);
-
-			unlink(path);
-			free(path);
-		}
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+			unlinkat(dirfd(d), de->d_name, 0);
 	}
 	closedir(d);
 }

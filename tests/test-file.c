@@ -367,10 +367,48 @@ test_fork(void)
 	free(dir);
 }
 
+/*
+ * The sweep of what dead runs left (its policy is issue 18's): a regular
+ * file of a dead pid goes; a live pid's file, and a directory or a symbolic
+ * link under a dead pid's name, stay.
+ */
+static void
+test_sweep(void)
+{
+	char *dir = subdir("sweep"), *dead_file, *dead_dir, *dead_link, *live_file;
+	int st;
+	pid_t dead = fork();
+
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, &st, 0);
+	dead_file = xasprintf("%s/.a.epub.tmp-%ld-Ab12Cd", dir, (long)dead);
+	dead_dir = xasprintf("%s/.b.epub.tmp-%ld-Ab12Cd", dir, (long)dead);
+	dead_link = xasprintf("%s/.c.epub.tmp-%ld-zip", dir, (long)dead);
+	live_file = xasprintf("%s/.d.epub.tmp-%ld-site", dir, (long)getppid());
+	touch(dead_file);
+	mkdir(dead_dir, 0777);
+	touch(live_file);
+	if (symlink(strrchr(live_file, '/') + 1, dead_link) < 0)
+		diag("cannot make a symbolic link");
+	file_sweep_temps(dir);
+	ok(!file_exists(dead_file) && file_exists(live_file),
+	    "the sweep removes a dead run's file and leaves a live one's");
+	ok(file_is_dir(dead_dir) && file_exists(dead_link),
+	    "and leaves a directory and a symbolic link under a dead run's names");
+	rmdir(dead_dir);
+	remove_dir(dir);
+	free(dead_file);
+	free(dead_dir);
+	free(dead_link);
+	free(live_file);
+	free(dir);
+}
+
 int
 main(void)
 {
-	plan(14);
+	plan(16);
 	mkdir("tests", 0777);
 	mkdir("tests/tmp", 0777);
 	if (mkdtemp(root) == NULL) {
@@ -381,6 +419,7 @@ main(void)
 	test_open_commit();
 	test_signals();
 	test_fork();
+	test_sweep();
 	remove_dir(root);
 	return done_testing();
 }

@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,40 +85,135 @@ file_mkdirs(const char *dir, struct err *e)
 	return rc;
 }
 
-/* Paths of temporary files in flight; a small fixed list is enough (one job at a time writes). */
-#define MAX_TEMPS 256
-static char *temps[MAX_TEMPS];
+/*
+ * The registry of temporary files in flight, after git's tempfile.c: a list
+ * of records that a signal handler may walk at any moment.  The program's
+ * handler (below) walks it on the main thread, but a signal may land on any
+ * thread that does not block it (libcurl's threaded resolver runs threads),
+ * and file_cleanup_temps() stays safe there too.  So:
+ *
+ * - only the main thread changes the list; a handler only reads it and
+ *   calls unlink();
+ * - a record is built whole (path copied, owner set) before the one store
+ *   that links it in at the head;
+ * - a record is marked inactive, then taken out with one store (into the
+ *   head or the previous record's next), and only then freed, and not even
+ *   then while a handler is walking (cleaners > 0): a walk that began
+ *   before the record was taken out may still be reading it;
+ * - the links, flags and the count are lock-free atomics, which are both
+ *   async-signal-safe and safe between threads (volatile alone is only the
+ *   former).
+ *
+ * A record belongs to the process that made it (owner): a forked child
+ * inherits the list but never removes its parent's files.
+ */
+struct temp {
+	struct temp *_Atomic next;
+	atomic_int active;              /* 0 once forgotten */
+	pid_t owner;                    /* set before linking in; never changes */
+	char *path;                     /* set before linking in; freed after taking out */
+};
+
+_Static_assert(ATOMIC_POINTER_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2,
+    "the temporary-file registry needs lock-free atomics to be read in a signal handler");
+
+static struct temp *_Atomic temps;
+/* Signal handlers walking the list right now. */
+static atomic_int cleaners;
 
 void
 file_temp_register(const char *path)
 {
-	for (size_t i = 0; i < MAX_TEMPS; i++) {
-		if (temps[i] == NULL) {
-			temps[i] = xstrdup(path);
-			return;
-		}
-	}
+	struct temp *t = xmalloc(sizeof *t);
+
+	t->path = xstrdup(path);
+	t->owner = getpid();
+	atomic_init(&t->active, 1);
+	atomic_init(&t->next, atomic_load(&temps));
+	/* published whole: a handler sees the old head or this complete record */
+	atomic_store(&temps, t);
 }
 
 void
 file_temp_forget(const char *path)
 {
-	for (size_t i = 0; i < MAX_TEMPS; i++) {
-		if (temps[i] && strcmp(temps[i], path) == 0) {
-			free(temps[i]);
-			temps[i] = NULL;
-			return;
-		}
+	struct temp *_Atomic *link = &temps;
+	struct temp *t;
+	pid_t me = getpid();
+
+	for (t = atomic_load(link); t != NULL; link = &t->next, t = atomic_load(link)) {
+		if (t->owner == me && atomic_load(&t->active) && strcmp(t->path, path) == 0)
+			break;
 	}
+	if (t == NULL)
+		return;
+	atomic_store(&t->active, 0);
+	atomic_store(link, atomic_load(&t->next));
+	/*
+	 * Out of the list: a walk that starts from now on cannot reach t.  One
+	 * that started before has counted itself in cleaners first, and then t
+	 * is left to the process's end, which that handler is bringing on.
+	 */
+	if (atomic_load(&cleaners) > 0)
+		return;
+	free(t->path);
+	free(t);
 }
 
 void
 file_cleanup_temps(void)
 {
-	/* async-signal-safe: unlink only */
-	for (size_t i = 0; i < MAX_TEMPS; i++)
-		if (temps[i])
-			unlink(temps[i]);
+	pid_t me = getpid();
+
+	/* async-signal-safe: lock-free atomics, getpid() and unlink() only */
+	atomic_fetch_add(&cleaners, 1);
+	for (struct temp *t = atomic_load(&temps); t != NULL; t = atomic_load(&t->next)) {
+		if (t->owner == me && atomic_load(&t->active))
+			unlink(t->path);
+	}
+	atomic_fetch_sub(&cleaners, 1);
+}
+
+/* The thread that installed the handler: the one that changes the registry. */
+static pthread_t main_thread;
+
+static void
+on_stop_signal(int sig)
+{
+	/*
+	 * A signal taken on another thread (a libcurl resolver thread) goes on
+	 * to the main thread: there it waits while epub.c holds the stop
+	 * signals back, and the cleanup cannot race with the main thread
+	 * making a new temporary file.  pthread_self() and pthread_kill() are
+	 * async-signal-safe (pthread_equal() only compares).
+	 */
+	if (!pthread_equal(pthread_self(), main_thread)) {
+		int saved = errno;
+
+		pthread_kill(main_thread, sig);
+		errno = saved;
+		return;
+	}
+	file_cleanup_temps();
+	_exit(128 + sig);
+}
+
+void
+file_temp_catch_signals(void)
+{
+	struct sigaction sa;
+
+	main_thread = pthread_self();
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	/* a second stop signal waits: the first one ends the process */
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 int
@@ -283,12 +380,18 @@ temp_owner(const char *name)
 	return 0;
 }
 
-/* Remove what dead runs left in dir. */
+/*
+ * Remove what dead runs left in dir: regular files only (a directory or a
+ * symbolic link under such a name is none of ours), named relative to the
+ * directory opened, so that a path component renamed or replaced during the
+ * sweep cannot send the unlink to another directory.
+ */
 static void
 sweep_dir(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
+	struct stat st;
 
 	if (d == NULL)
 		return;
@@ -298,12 +401,8 @@ sweep_dir(const char *dir)
 		/* a live owner (or one we may not signal) is still writing it */
 		if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
-		{
-			char *path = file_join(dir, de->d_name);
-
-			unlink(path);
-			free(path);
-		}
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+			unlinkat(dirfd(d), de->d_name, 0);
 	}
 	closedir(d);
 }

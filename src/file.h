@@ -46,13 +46,41 @@ int file_temp_commit(int fd, char *tmp, const char *path, int rc, struct err *e)
 int file_write_all(int fd, const void *p, size_t n);
 
 /*
- * Temporary files in flight, removed by file_cleanup_temps() when a signal
- * ends the run (main installs the handler).  Registered by the functions above
- * and by the packers around their own temporary files.
+ * Temporary files in flight, removed by file_cleanup_temps() when a stop
+ * signal ends the run (file_temp_catch_signals() installs the handler).
+ * file_temp_open() registers its file, file_temp_commit() forgets it; the
+ * packers register their own temporary files around their work.  The
+ * registry grows without limit, and each record belongs to the process that
+ * made it: a forked child never removes its parent's files.  Only one
+ * thread (the main one) may register and forget; a handler on any thread
+ * may walk it.
+ */
+/*
+ * Record path (copied: the caller keeps its string) as a temporary file of
+ * this process, to be removed at a stop signal until file_temp_forget(path).
  */
 void file_temp_register(const char *path);
+/*
+ * Stop recording path, registered by this process (the one registered last,
+ * if it was registered more than once); the file itself is not touched.
+ * Call it after renaming or removing the file.  An unknown path is ignored.
+ */
 void file_temp_forget(const char *path);
+/*
+ * Remove (unlink) every file this process registered and has not forgotten.
+ * Async-signal-safe and safe against the main thread changing the registry;
+ * the registry itself is left as it is.
+ */
 void file_cleanup_temps(void);
+/*
+ * Install the handler of the stop signals (SIGINT, SIGTERM, SIGHUP; epub.c
+ * holds back the same set around zip_close), from the main thread before any
+ * other thread starts: it calls file_cleanup_temps() and ends the process
+ * with _exit(128 + the signal number).  A stop signal taken on another
+ * thread is passed on to the main thread and handled there (or held back
+ * there, as epub.c does).
+ */
+void file_temp_catch_signals(void);
 /*
  * Return the temporary name to write path under: ".NAME.tmp-PID-tag" beside
  * it, so that what a killed run leaves behind can be told from what a live

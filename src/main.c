@@ -7,8 +7,6 @@
 #include "config.h"
 
 #include <signal.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "run.h"
 #include "cli.h"
@@ -18,21 +16,12 @@
 #include "log.h"
 #include "render.h"
 
-static void
-on_signal(int sig)
-{
-	/* Remove what is half-written, then die with the conventional status. */
-	file_cleanup_temps();
-	_exit(128 + sig);
-}
-
 int
 main(int argc, char **argv)
 {
 	struct cli c;
 	struct err e;
 	enum archive_result res;
-	struct sigaction sa;
 
 	err_init(&e);
 	switch (cli_parse(&c, argc, argv, &e)) {
@@ -47,12 +36,8 @@ main(int argc, char **argv)
 	case CLI_RUN:
 		break;
 	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	/* a stop signal removes what is half-written, then ends the run */
+	file_temp_catch_signals();
 	/* Past a file size limit (ulimit -f), a write should fail with EFBIG and be reported, not kill us. */
 	signal(SIGXFSZ, SIG_IGN);
 

@@ -1,0 +1,425 @@
+/*
+ * Unit tests for file.c's registry of temporary files: it grows past any
+ * fixed size, forgotten files stay, a stop signal removes the rest through
+ * the program's own handler (file_temp_catch_signals), also while the
+ * registry is changing and when the signal lands on another thread, and a
+ * forked child never removes its parent's files.  Everything is written
+ * under tests/tmp in the build tree.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "tap.h"
+#include "xalloc.h"
+
+#define MANY 1000
+
+static char root[] = "tests/tmp/file-XXXXXX";
+
+/* Make the directory root/name and return its path; the caller frees it. */
+static char *
+subdir(const char *name)
+{
+	char *d = file_join(root, name);
+
+	if (mkdir(d, 0777) < 0) {
+		printf("Bail out! cannot create %s: %s\n", d, strerror(errno));
+		exit(1);
+	}
+	return d;
+}
+
+/* Create an empty file at path. */
+static void
+touch(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Return the number of entries in dir, "." and ".." left out. */
+static int
+count_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* Remove the files in dir, then dir. */
+static void
+remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+			char *p = file_join(dir, de->d_name);
+
+			unlink(p);
+			free(p);
+		}
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static char *
+nth(const char *dir, int i)
+{
+	return xasprintf("%s/f%04d", dir, i);
+}
+
+/*
+ * 1,000 files (far past the old fixed 256): every tenth forgotten, the rest
+ * removed by file_cleanup_temps(); once forgotten, a name is left alone.
+ */
+static void
+test_many(void)
+{
+	char *dir = subdir("many");
+	int gone = 0, kept = 0;
+
+	for (int i = 0; i < MANY; i++) {
+		char *p = nth(dir, i);
+
+		touch(p);
+		file_temp_register(p);
+		free(p);
+	}
+	for (int i = 0; i < MANY; i += 10) {
+		char *p = nth(dir, i);
+
+		file_temp_forget(p);
+		free(p);
+	}
+	file_cleanup_temps();
+	for (int i = 0; i < MANY; i++) {
+		char *p = nth(dir, i);
+		bool there = file_exists(p);
+
+		if (i % 10 == 0)
+			kept += there;
+		else
+			gone += !there;
+		free(p);
+	}
+	ok(gone == MANY - MANY / 10, "file_cleanup_temps removes all %d registered files (%d gone)",
+	    MANY - MANY / 10, gone);
+	ok(kept == MANY / 10, "the %d forgotten ones stay (%d there)", MANY / 10, kept);
+
+	/* forget the rest (in the order registered: the far end of the list) */
+	for (int i = 0; i < MANY; i++) {
+		char *p = nth(dir, i);
+
+		if (i % 10 != 0)
+			file_temp_forget(p);
+		free(p);
+	}
+	for (int i = 1; i < MANY; i += 10) {
+		char *p = nth(dir, i);
+
+		touch(p);
+		free(p);
+	}
+	file_cleanup_temps();
+	ok(count_files(dir) == MANY / 10 + MANY / 10,
+	    "after file_temp_forget the registry is empty: a new file under a forgotten name stays");
+	remove_dir(dir);
+	free(dir);
+}
+
+/* file_temp_open registers its file; file_temp_commit forgets it. */
+static void
+test_open_commit(void)
+{
+	char *dir = subdir("open"), *dst = file_join(dir, "book"), *tmp;
+	struct err e;
+	int fd, rc;
+
+	err_init(&e);
+	fd = file_temp_open(dst, &tmp, &e);
+	ok(fd >= 0 && count_files(dir) == 1, "file_temp_open makes one file: %s",
+	    e.set ? e.msg : "ok");
+	file_cleanup_temps();
+	ok(count_files(dir) == 0, "and registers it");
+	if (fd >= 0)
+		file_temp_commit(fd, tmp, dst, -1, &e);
+	fd = file_temp_open(dst, &tmp, &e);
+	rc = fd >= 0 ? file_write_all(fd, "x", 1) : -1;
+	rc = fd >= 0 ? file_temp_commit(fd, tmp, dst, rc, &e) : -1;
+	file_cleanup_temps();
+	ok(rc == 0 && file_exists(dst) && count_files(dir) == 1,
+	    "file_temp_commit renames it into place and forgets it");
+	remove_dir(dir);
+	free(dst);
+	free(dir);
+}
+
+struct child_cfg {
+	const char *dir;
+	int ready;              /* pipe: one byte once the files are in place */
+	int churn;              /* then register and forget for ever */
+	int other_thread;       /* the signal is taken on a second thread */
+	int sig;                /* which, there */
+	long delay_us;          /* and when */
+};
+
+/* The second thread: take the signal itself after a while. */
+static void *
+signal_self_later(void *arg)
+{
+	const struct child_cfg *c = arg;
+	struct timespec ts = { c->delay_us / 1000000, (c->delay_us % 1000000) * 1000 };
+
+	nanosleep(&ts, NULL);
+	pthread_kill(pthread_self(), c->sig);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/*
+ * The child: the program's handler, 100 registered files, then either
+ * pause() or files registered and forgotten without end (each exists only
+ * while registered), until the signal comes.  With other_thread a second
+ * thread takes the signal while the main thread goes on, holding the stop
+ * signals back now and then as epub.c does around zip_close.
+ */
+static void
+child_run(struct child_cfg *c)
+{
+	sigset_t stop;
+	pthread_t th;
+	char *p;
+
+	alarm(20);      /* a child the signal did not end fails, not hangs */
+	file_temp_catch_signals();
+	for (int i = 0; i < 100; i++) {
+		p = nth(c->dir, i);
+		file_temp_register(p);
+		touch(p);
+		free(p);
+	}
+	if (write(c->ready, "x", 1) != 1)
+		_exit(3);
+	if (c->other_thread && pthread_create(&th, NULL, signal_self_later, c) != 0)
+		_exit(3);
+	while (!c->churn)
+		pause();
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	for (unsigned long n = 0; ; n++) {
+		if (c->other_thread && n % 200 == 0)
+			pthread_sigmask(n % 400 == 0 ? SIG_BLOCK : SIG_UNBLOCK, &stop, NULL);
+		p = xasprintf("%s/churn-%lu", c->dir, n % 5000);
+		file_temp_register(p);
+		touch(p);
+		unlink(p);
+		file_temp_forget(p);
+		free(p);
+	}
+}
+
+/*
+ * Fork a child writing into dir, wait until its files are there (and then
+ * up to delay_us more), send sig; return true when it ended through the
+ * handler (status 128 + sig) and left nothing in dir.
+ */
+static bool
+killed_child_leaves_none(const char *dir, int sig, int churn, int other_thread, long delay_us,
+    int *left)
+{
+	struct child_cfg c = { dir, -1, churn, other_thread, sig, delay_us };
+	int fds[2], st = 0;
+	char x;
+	pid_t pid;
+
+	if (pipe(fds) < 0)
+		return false;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return false;
+	if (pid == 0) {
+		close(fds[0]);
+		c.ready = fds[1];
+		child_run(&c);
+		_exit(3);
+	}
+	close(fds[1]);
+	if (read(fds[0], &x, 1) != 1)
+		x = 0;
+	close(fds[0]);
+	/* (with other_thread the child signals itself) */
+	if (!other_thread) {
+		struct timespec ts = { delay_us / 1000000, (delay_us % 1000000) * 1000 };
+
+		nanosleep(&ts, NULL);
+		kill(pid, sig);
+	}
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	*left = count_files(dir);
+	return x == 'x' && WIFEXITED(st) && WEXITSTATUS(st) == 128 + sig && *left == 0;
+}
+
+static void
+test_signals(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	char *dir = subdir("signal");
+	int left = 0, bad = 0, runs = 0;
+
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+		ok(killed_child_leaves_none(dir, sigs[i], 0, 0, 0, &left),
+		    "a child killed by %s ends through the handler and leaves none (%d left)",
+		    strsignal(sigs[i]), left);
+		remove_dir(dir);
+		mkdir(dir, 0777);
+	}
+	/* signals landing anywhere in register/create/remove/forget */
+	srand((unsigned)getpid());
+	for (int i = 0; i < 20; i++, runs++) {
+		if (!killed_child_leaves_none(dir, i % 2 ? SIGINT : SIGTERM, 1, 0,
+		    rand() % 20000, &left))
+			bad++;
+		remove_dir(dir);
+		mkdir(dir, 0777);
+	}
+	ok(bad == 0, "children killed while registering and forgetting leave none (%d of %d did not)",
+	    bad, runs);
+	bad = 0;
+	runs = 0;
+	for (int i = 0; i < 20; i++, runs++) {
+		if (!killed_child_leaves_none(dir, SIGTERM, 1, 1, rand() % 20000, &left))
+			bad++;
+		remove_dir(dir);
+		mkdir(dir, 0777);
+	}
+	ok(bad == 0, "likewise when the signal lands on another thread, as on libcurl's resolver "
+	    "threads, also while the main thread holds it back (%d of %d did not)", bad, runs);
+	remove_dir(dir);
+	free(dir);
+}
+
+/* A forked child's cleanup, called or by signal, leaves the parent's files. */
+static void
+test_fork(void)
+{
+	char *dir = subdir("fork"), *mine = file_join(dir, "parent"), *sub = subdir("fork-child");
+	int st = 0, left = 0;
+	pid_t pid;
+
+	touch(mine);
+	file_temp_register(mine);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		file_cleanup_temps();
+		/* (what the parent frees, so that valgrind finds no leak here) */
+		free(sub);
+		free(mine);
+		free(dir);
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	ok(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 && file_exists(mine),
+	    "file_cleanup_temps in a forked child leaves the parent's file");
+	ok(killed_child_leaves_none(sub, SIGTERM, 0, 0, 0, &left) && file_exists(mine),
+	    "a forked child killed by a signal removes its own files, not the parent's");
+	file_cleanup_temps();
+	ok(!file_exists(mine), "the parent's cleanup still removes it");
+	file_temp_forget(mine);
+	remove_dir(sub);
+	remove_dir(dir);
+	free(sub);
+	free(mine);
+	free(dir);
+}
+
+/*
+ * The sweep of what dead runs left (its policy is issue 18's): a regular
+ * file of a dead pid goes; a live pid's file, and a directory or a symbolic
+ * link under a dead pid's name, stay.
+ */
+static void
+test_sweep(void)
+{
+	char *dir = subdir("sweep"), *dead_file, *dead_dir, *dead_link, *live_file;
+	int st;
+	pid_t dead = fork();
+
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, &st, 0);
+	dead_file = xasprintf("%s/.a.epub.tmp-%ld-Ab12Cd", dir, (long)dead);
+	dead_dir = xasprintf("%s/.b.epub.tmp-%ld-Ab12Cd", dir, (long)dead);
+	dead_link = xasprintf("%s/.c.epub.tmp-%ld-zip", dir, (long)dead);
+	live_file = xasprintf("%s/.d.epub.tmp-%ld-site", dir, (long)getppid());
+	touch(dead_file);
+	mkdir(dead_dir, 0777);
+	touch(live_file);
+	if (symlink(strrchr(live_file, '/') + 1, dead_link) < 0)
+		diag("cannot make a symbolic link");
+	file_sweep_temps(dir);
+	ok(!file_exists(dead_file) && file_exists(live_file),
+	    "the sweep removes a dead run's file and leaves a live one's");
+	ok(file_is_dir(dead_dir) && file_exists(dead_link),
+	    "and leaves a directory and a symbolic link under a dead run's names");
+	rmdir(dead_dir);
+	remove_dir(dir);
+	free(dead_file);
+	free(dead_dir);
+	free(dead_link);
+	free(live_file);
+	free(dir);
+}
+
+int
+main(void)
+{
+	plan(16);
+	mkdir("tests", 0777);
+	mkdir("tests/tmp", 0777);
+	if (mkdtemp(root) == NULL) {
+		printf("Bail out! cannot create %s: %s\n", root, strerror(errno));
+		return 1;
+	}
+	test_many();
+	test_open_commit();
+	test_signals();
+	test_fork();
+	test_sweep();
+	remove_dir(root);
+	return done_testing();
+}

@@ -154,7 +154,8 @@ media_type(enum media m)
 	}
 }
 
-const char *
+/* The file extension of m: "png", or NULL. */
+static const char *
 media_ext(enum media m)
 {
 	switch (m) {

@@ -63,7 +63,6 @@ const struct asset *assets_find(const struct assets *t, const char *url);
 /* Return the media type of the bytes at p (n bytes, the first 32 are enough). */
 enum media media_sniff(const unsigned char *p, size_t n);
 const char *media_type(enum media m);          /* "image/png", or NULL */
-const char *media_ext(enum media m);           /* "png", or NULL */
 /* Return true for the formats every reading system shows: JPEG, PNG, GIF. */
 bool media_book_safe(enum media m);
 

@@ -65,7 +65,8 @@ reindex(struct links *l, size_t nslots)
 		*slot_of(l, l->v[i].kind, l->v[i].id) = i;
 }
 
-const struct local_link *
+/* Return the entry for kind/id in l or the maps after it (l->next ...), or NULL. */
+static const struct local_link *
 links_find(const struct links *l, enum input_kind kind, const char *id)
 {
 	for (; l; l = l->next) {

@@ -44,9 +44,6 @@ void links_add(struct links *l, enum input_kind kind, const char *id, const char
  */
 void links_add_article(struct links *l, const char *id, const char *cv_id, const char *href);
 
-/* Return the entry for kind/id in l or the maps after it (l->next ...), or NULL. */
-const struct local_link *links_find(const struct links *l, enum input_kind kind, const char *id);
-
 /*
  * Return the local href for url when it is the address of an opus or cv
  * article in the map (any of the URL forms input_parse() knows), else NULL.

@@ -159,7 +159,8 @@ load_article(struct session *r, const struct input *in, struct article **a, stru
 	return rc;
 }
 
-bool
+/* Return true when the API response for in is in the cache (and will be used). */
+static bool
 load_cached(struct session *r, const struct input *in)
 {
 	char *path;

@@ -24,8 +24,6 @@ char *load_key(const struct input *in);
 
 /* Parse arg into *in, following a short link (the caller releases in). */
 int load_resolve(struct session *r, const char *arg, struct input *in, struct err *e);
-/* Return true when the API response for in is in the cache (and will be used). */
-bool load_cached(struct session *r, const struct input *in);
 /* Fetch (or read from the cache) and parse the article in; *a is the caller's. */
 int load_article(struct session *r, const struct input *in, struct article **a, struct err *e);
 /*

@@ -15,12 +15,6 @@ log_set_level(enum log_level l)
 	level = l;
 }
 
-enum log_level
-log_get_level(void)
-{
-	return level;
-}
-
 /* A progress line (no newline yet) is on the terminal. */
 static bool progress_shown;
 

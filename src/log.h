@@ -13,7 +13,6 @@
 enum log_level { LOG_QUIET = 0, LOG_NORMAL = 1, LOG_VERBOSE = 2 };
 
 void log_set_level(enum log_level l);
-enum log_level log_get_level(void);
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A line of a batch's running account (an article done, the summary): shown unless -q. */

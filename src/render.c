@@ -136,20 +136,6 @@ epub_attr(xmlNodePtr n, const char *name, const char *value)
 
 /* --- templates and slots ---------------------------------------------------------- */
 
-char *
-render_template_path(const char *dir, const char *name)
-{
-	char *p = xasprintf("%s/%s", dir, name);
-	FILE *f = fopen(p, "rb");
-
-	if (f == NULL) {
-		free(p);
-		return NULL;
-	}
-	fclose(f);
-	return p;
-}
-
 static xmlDocPtr
 load_template(const struct render_opts *o, const char *name, struct err *e)
 {

@@ -129,8 +129,6 @@ struct index_entry {
 int render_index(const struct index_entry *v, size_t n, const struct render_opts *o,
     char **out, size_t *len, struct err *e);
 
-/* Return the path of template name in dir when it is a readable file (caller frees), else NULL. */
-char *render_template_path(const char *dir, const char *name);
 
 /* Set up and tear down libxml2 (once per process). */
 void render_global_init(void);

@@ -68,10 +68,7 @@ add_item(struct batch *b, const char *arg, const char *where)
 {
 	struct item *it;
 
-	if (b->n == b->cap) {
-		b->cap = b->cap ? 2 * b->cap : 64;
-		b->v = xreallocarray(b->v, b->cap, sizeof *b->v);
-	}
+	XGROW(b->v, b->cap, b->n + 1);
 	it = &b->v[b->n++];
 	memset(it, 0, sizeof *it);
 	it->arg = xstrdup(arg);

@@ -418,8 +418,7 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 				err_set(e, "--connect-to '%s' is not HOST1:PORT1:HOST2:PORT2", optarg);
 				return CLI_USAGE;
 			}
-			c->connect_to = xreallocarray(c->connect_to, c->archive.net.nconnect_to + 1,
-			    sizeof *c->connect_to);
+			XGROW(c->connect_to, c->connect_to_cap, c->archive.net.nconnect_to + 1);
 			c->connect_to[c->archive.net.nconnect_to++] = optarg;
 			c->archive.net.connect_to = c->connect_to;
 			break;
@@ -490,7 +489,7 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 				    "https://space.bilibili.com/MID", optarg);
 				return CLI_USAGE;
 			}
-			c->users = xreallocarray(c->users, c->archive.nusers + 1, sizeof *c->users);
+			XGROW(c->users, c->users_cap, c->archive.nusers + 1);
 			c->users[c->archive.nusers++] = optarg;
 			c->archive.users = c->users;
 			break;

@@ -55,8 +55,9 @@ add_item(zip_t *z, const char *name, const struct book_item *it, time_t mtime, s
 /*
  * libzip writes the book to its own temporary file (NAME.XXXXXX beside it)
  * and renames it at the end of zip_close.  (NAME is our temporary name, so
- * after a SIGKILL file_sweep_temps() recognises both.)  That file is not in the registry
- * file_cleanup_temps() empties on Ctrl-C, so the stop signals are held back
+ * after a SIGKILL file_sweep_temps() recognises both.)  That file is not in
+ * the registry whose files file_cleanup_temps() removes on Ctrl-C, so the
+ * stop signals are held back
  * while zip_close runs, and this callback cancels the write as soon as one
  * is pending: libzip then removes its temporary file itself, and the signal
  * is delivered when the mask is restored.

@@ -25,7 +25,7 @@ struct fetcher {
 	struct curl_slist *connect_to;
 	double next_api;                /* monotonic time the next API request may start */
 	char **cookie_names;            /* names of cookies held for bilibili.com */
-	size_t ncookies;
+	size_t ncookies, cookie_cap;
 	CURL *cookie_holder;            /* an easy handle the cookie engine lives on */
 	unsigned seed;
 };
@@ -198,7 +198,7 @@ remember_cookie(struct fetcher *f, const char *name)
 {
 	if (fetch_has_cookie(f, name))
 		return;
-	f->cookie_names = xreallocarray(f->cookie_names, f->ncookies + 1, sizeof *f->cookie_names);
+	XGROW(f->cookie_names, f->cookie_cap, f->ncookies + 1);
 	f->cookie_names[f->ncookies++] = xstrdup(name);
 }
 

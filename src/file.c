@@ -414,7 +414,7 @@ sweep_dir(const char *dir)
  * program is single-threaded).
  */
 static char **swept;
-static size_t nswept;
+static size_t nswept, swept_cap;
 
 void
 file_sweep_temps(const char *dir)
@@ -423,7 +423,7 @@ file_sweep_temps(const char *dir)
 		if (strcmp(swept[i], dir) == 0)
 			return;
 	sweep_dir(dir);
-	swept = xreallocarray(swept, nswept + 1, sizeof *swept);
+	XGROW(swept, swept_cap, nswept + 1);
 	swept[nswept++] = xstrdup(dir);
 }
 

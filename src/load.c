@@ -296,7 +296,7 @@ load_prefetch_pictures(struct session *r, struct article *const *v, const char *
 	struct assets t;
 	struct wanted w;
 	const char **tags = NULL;
-	size_t k;
+	size_t k, tags_cap = 0;
 	struct err e;
 
 	if (r->o->offline)
@@ -314,7 +314,7 @@ load_prefetch_pictures(struct session *r, struct article *const *v, const char *
 
 		pictures_of(v[i], &t);
 		/* each new picture is recorded as its article's (a shared one: the first's) */
-		tags = xreallocarray(tags, t.n ? t.n : 1, sizeof *tags);
+		XGROW(tags, tags_cap, t.n ? t.n : 1);
 		for (size_t j = before; j < t.n; j++)
 			tags[j] = keys[i];
 	}

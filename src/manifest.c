@@ -96,10 +96,7 @@ remember(struct manifest *m, const struct manifest_entry *en)
 		entry_copy(old, en);
 		return;
 	}
-	if (m->n == m->cap) {
-		m->cap = m->cap ? 2 * m->cap : 64;
-		m->v = xreallocarray(m->v, m->cap, sizeof *m->v);
-	}
+	XGROW(m->v, m->cap, m->n + 1);
 	entry_copy(&m->v[m->n++], en);
 }
 

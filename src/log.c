@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "log.h"
 
@@ -18,6 +19,39 @@ log_set_level(enum log_level l)
 /* A progress line (no newline yet) is on the terminal. */
 static bool progress_shown;
 
+/*
+ * Make line one line of harmless text, in place: messages quote the
+ * response's own words (titles, type names, the API's messages), and a
+ * newline or an escape sequence in them would start a line of its own (one
+ * that could pass for "opus-archive: error: ...") or drive the terminal.
+ * Control characters become '?' (a tab a space); a UTF-8 sequence cut by
+ * the line's size limit at its end is dropped.
+ */
+static void
+one_line(char *line)
+{
+	size_t n = strlen(line), k = n;
+
+	for (char *p = line; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '\t')
+			*p = ' ';
+		else if (c < 0x20 || c == 0x7f)
+			*p = '?';
+	}
+	/* back to the start of the last sequence, and drop it when it is short */
+	while (k > 0 && ((unsigned char)line[k - 1] & 0xc0) == 0x80)
+		k--;
+	if (k > 0 && (unsigned char)line[k - 1] >= 0xc0) {
+		unsigned char c = (unsigned char)line[k - 1];
+		size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+
+		if (n - (k - 1) < want)
+			line[k - 1] = '\0';
+	}
+}
+
 static void
 emit(const char *tag, const char *fmt, va_list ap)
 {
@@ -25,6 +59,7 @@ emit(const char *tag, const char *fmt, va_list ap)
 	char line[2048];
 
 	vsnprintf(line, sizeof line, fmt, ap);
+	one_line(line);
 	if (progress_shown) {
 		/* the message takes the progress line's place; the next update redraws it */
 		fputs("\r\033[K", stderr);
@@ -42,6 +77,7 @@ log_progress(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
+	one_line(line);
 	fprintf(stderr, "\r\033[K%s", line);
 	fflush(stderr);
 	progress_shown = true;

@@ -299,8 +299,9 @@ parse_word(struct pctx *c, const struct jsv *node, struct runs *r)
 	size_t old;
 
 	if (w == NULL) {
+		/* a broken node costs that node, not the article */
 		if (!c->failed)
-			fail_at(c, "word", "missing");
+			warn(c, "a word node without 'word'; skipped");
 		return;
 	}
 	old = path_push(c, ".word");
@@ -351,7 +352,7 @@ parse_rich(struct pctx *c, const struct jsv *node, struct runs *r)
 
 	if (rich == NULL) {
 		if (!c->failed)
-			fail_at(c, "rich", "missing");
+			warn(c, "a rich text node without 'rich'; skipped");
 		return;
 	}
 	old = path_push(c, ".rich");
@@ -493,6 +494,36 @@ parse_formula(struct pctx *c, const struct jsv *node, struct runs *r)
 	path_pop(c, old);
 }
 
+/*
+ * A user node (spec §3.1, TEXT_NODE_TYPE_USER: user{name, mid}): a mention,
+ * like a rich AT node, linked to the writer's space when mid is digits.
+ */
+static void
+parse_user(struct pctx *c, const struct jsv *node, struct runs *r)
+{
+	struct jsv *u = get_obj(c, node, "user");
+	size_t old = path_push(c, ".user");
+	char *name = get_str(c, u, "name");
+	char *mid = get_str_or_num(c, u, "mid");
+	char *href = NULL;
+
+	if (mid && *mid && strspn(mid, "0123456789") == strlen(mid))
+		href = xasprintf("https://space.bilibili.com/%s", mid);
+	if (c->failed || name == NULL || *name == '\0') {
+		if (!c->failed)
+			warn(c, "a user node without a name; skipped");
+		free(name);
+		free(href);
+	} else {
+		char *at = name[0] == '@' ? xstrdup(name) : xasprintf("@%s", name);
+
+		free(name);
+		add_link(r, RUN_MENTION, at, href, mid);
+	}
+	free(mid);
+	path_pop(c, old);
+}
+
 /* Collect every string under keys that carry visible text, for things we do not know. */
 static bool
 collect_text_member(const char *key, struct jsv *v, void *ctx);
@@ -506,7 +537,8 @@ collect_text(const struct jsv *v, struct buf *out, int depth)
 		struct {
 			struct buf *out;
 			int depth;
-		} st = { out, depth };
+			const char *last;       /* the string this object gave last, or NULL */
+		} st = { out, depth, NULL };
 
 		jsv_each(v, collect_text_member, &st);
 	} else if (jsv_type(v) == JSV_ARRAY) {
@@ -521,6 +553,7 @@ collect_text_member(const char *key, struct jsv *v, void *ctx)
 	struct {
 		struct buf *out;
 		int depth;
+		const char *last;
 	} *st = ctx;
 	static const char *const keys[] = {
 		"words", "text", "title", "content", "desc", "orig_text", "latex_content", NULL,
@@ -530,9 +563,13 @@ collect_text_member(const char *key, struct jsv *v, void *ctx)
 	if (s) {
 		for (size_t i = 0; keys[i]; i++) {
 			if (strcmp(key, keys[i]) == 0 && *s) {
+				/* text and orig_text of one node are usually the same words: once */
+				if (st->last && strcmp(st->last, s) == 0)
+					break;
 				if (st->out->len)
 					buf_addc(st->out, ' ');
 				buf_adds(st->out, s);
+				st->last = s;
 				break;
 			}
 		}
@@ -553,6 +590,11 @@ parse_nodes(struct pctx *c, const struct jsv *holder, const char *key, struct ru
 		size_t o2 = path_push(c, "[%zu]", i);
 		char *type;
 
+		if (jsv_type(node) == JSV_NULL) {
+			warn(c, "a null text node; skipped");
+			path_pop(c, o2);
+			continue;
+		}
 		if (jsv_type(node) != JSV_OBJECT) {
 			fail_at(c, NULL, "expected an object, got %s", jsv_type_name(node));
 			break;
@@ -568,6 +610,8 @@ parse_nodes(struct pctx *c, const struct jsv *holder, const char *key, struct ru
 			parse_rich(c, node, r);
 		else if (type && strcmp(type, "TEXT_NODE_TYPE_FORMULA") == 0)
 			parse_formula(c, node, r);
+		else if (type && strcmp(type, "TEXT_NODE_TYPE_USER") == 0)
+			parse_user(c, node, r);
 		else {
 			struct buf b;
 			char *t;
@@ -679,6 +723,11 @@ parse_pictures(struct pctx *c, const struct jsv *p, struct block *b)
 		long long w = 0, h = 0;
 		double size = 0;
 
+		if (jsv_type(q) == JSV_NULL) {
+			warn(c, "a null picture; skipped");
+			path_pop(c, o2);
+			continue;
+		}
 		if (jsv_type(q) != JSV_OBJECT) {
 			fail_at(c, NULL, "expected an object, got %s", jsv_type_name(q));
 			break;
@@ -719,6 +768,11 @@ parse_list(struct pctx *c, const struct jsv *p, struct block *b)
 		struct list_item *li;
 		long long level = 1, order = 0;
 
+		if (jsv_type(it) == JSV_NULL) {
+			warn(c, "a null list item; skipped");
+			path_pop(c, o2);
+			continue;
+		}
 		if (jsv_type(it) != JSV_OBJECT) {
 			fail_at(c, NULL, "expected an object, got %s", jsv_type_name(it));
 			break;
@@ -931,6 +985,11 @@ parse_card(struct pctx *c, const struct jsv *p, struct block *b)
 		}
 		if (spec == NULL || *kind)
 			warn(c, "unknown link card type '%s'; kept its text", *kind ? kind : "(none)");
+		/* no type given but a known card's member: that card, with all it shows (goods, teams) */
+		if (spec && *kind == '\0') {
+			free(b->card.kind);
+			b->card.kind = xstrdup(spec->type);
+		}
 	}
 	if (!c->failed && sub) {
 		const char *title_key = spec ? spec->title : "title";
@@ -1020,14 +1079,19 @@ parse_paragraph(struct pctx *c, const struct jsv *p)
 	long long type = -1;
 	struct block *b;
 
+	if (jsv_type(p) == JSV_NULL) {
+		warn(c, "a null paragraph; skipped");
+		return;
+	}
 	if (jsv_type(p) != JSV_OBJECT) {
 		fail_at(c, NULL, "expected an object, got %s", jsv_type_name(p));
 		return;
 	}
 	if (!get_num(c, p, "para_type", &type)) {
-		if (!c->failed)
-			fail_at(c, "para_type", "missing");
-		return;
+		if (c->failed)
+			return;
+		/* no type: an unknown paragraph, whose text is kept below */
+		type = -1;
 	}
 	switch (type) {
 	case 1: {
@@ -1112,7 +1176,7 @@ parse_paragraph(struct pctx *c, const struct jsv *p)
 		struct jsv *text = jsv_get(p, "text");
 
 		b = article_push_block(c->a, BLOCK_UNKNOWN);
-		b->type_name = xasprintf("para_type %lld", type);
+		b->type_name = type == -1 ? xstrdup("para_type (none)") : xasprintf("para_type %lld", type);
 		if (jsv_type(text) == JSV_OBJECT && jsv_get(text, "nodes")) {
 			parse_text(c, p, &b->runs);
 		} else {
@@ -1126,7 +1190,10 @@ parse_paragraph(struct pctx *c, const struct jsv *p)
 			free(s);
 			buf_release(&t);
 		}
-		warn(c, "unknown para_type %lld; kept its text", type);
+		if (type == -1)
+			warn(c, "a paragraph without para_type; kept its text");
+		else
+			warn(c, "unknown para_type %lld; kept its text", type);
 		break;
 	}
 	}

@@ -401,7 +401,11 @@ site_date(long long ts, bool with_time, char *out, size_t n)
 	time_t t = (time_t)(ts + SITE_UTC_OFFSET);
 	struct tm tm;
 
-	gmtime_r(&t, &tm);
+	/* the parsers keep times within model_time_ok(); never format an unset tm */
+	if (gmtime_r(&t, &tm) == NULL) {
+		snprintf(out, n, "?");
+		return;
+	}
 	if (with_time)
 		strftime(out, n, "%Y-%m-%d %H:%M", &tm);
 	else
@@ -414,7 +418,10 @@ iso_datetime(long long ts, int offset, char *out, size_t n)
 	time_t t = (time_t)(ts + offset);
 	struct tm tm;
 
-	gmtime_r(&t, &tm);
+	if (gmtime_r(&t, &tm) == NULL) {
+		snprintf(out, n, "1970-01-01T00:00:00Z");
+		return;
+	}
 	if (offset == 0)
 		strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	else
@@ -628,16 +635,17 @@ static void
 render_picture(struct actx *c, xmlNodePtr parent, const struct picture *p)
 {
 	const struct asset *as = ready(c, p->url);
-	char alt[256];
+	char *alt;
 	xmlNodePtr n;
 
 	c->picture_no++;
+	/* whole: a fixed buffer cut long captions inside a UTF-8 sequence (not well-formed) */
 	if (p->alt && *p->alt)
-		snprintf(alt, sizeof alt, "%s", p->alt);
+		alt = xstrdup(p->alt);
 	else if (p->caption && *p->caption)
-		snprintf(alt, sizeof alt, "%s", p->caption);
+		alt = xstrdup(p->caption);
 	else
-		snprintf(alt, sizeof alt, "%s %d", c->l->picture, c->picture_no);
+		alt = xasprintf("%s %d", c->l->picture, c->picture_no);
 	if (as) {
 		xmlNodePtr fig = el(parent, "figure");
 
@@ -656,6 +664,11 @@ render_picture(struct actx *c, xmlNodePtr parent, const struct picture *p)
 		txt(box, ": ");
 		txt(box, alt);
 		txt(box, "]");
+		/* the caption stays with the placeholder too, when the alt text was not it */
+		if (p->caption && *p->caption && strcmp(p->caption, alt) != 0) {
+			txt(box, " ");
+			txt(box, p->caption);
+		}
 		if (any && any->problem) {
 			txt(box, " (");
 			txt(box, any->problem);
@@ -668,6 +681,7 @@ render_picture(struct actx *c, xmlNodePtr parent, const struct picture *p)
 		txt(n, c->l->original);
 	}
 	newline(parent);
+	free(alt);
 }
 
 static void

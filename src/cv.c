@@ -1854,6 +1854,7 @@ cv_parse(const char *buf, size_t n, struct err *e)
 	drop_empty(&box);
 	c.a->blocks = box.children;
 	c.a->nblocks = box.nchildren;
+	c.a->blocks_cap = box.children_cap;
 	memset(&box, 0, sizeof box);
 	if (c.a->nblocks == 0)
 		warn(&c, "the article has no content");

@@ -114,33 +114,6 @@ article_free(struct article *a)
 	free(a);
 }
 
-/*
- * The push functions below grow arrays by one zeroed element.  Exact-size
- * growth would be quadratic; the capacity is kept in a hidden header-free way
- * by rounding the allocation up to a power of two, so n alone decides.
- */
-static size_t
-round_cap(size_t n)
-{
-	size_t c = 4;
-
-	while (c < n)
-		c *= 2;
-	return c;
-}
-
-static void *
-push(void *v, size_t *n, size_t sz)
-{
-	size_t old = *n, need = old + 1;
-
-	if (old == 0 || round_cap(old) < need)
-		v = xreallocarray(v, round_cap(need), sz);
-	memset((char *)v + old * sz, 0, sz);
-	*n = need;
-	return v;
-}
-
 struct run *
 runs_push(struct runs *r, enum run_kind kind)
 {
@@ -158,8 +131,9 @@ article_push_block(struct article *a, enum block_kind kind)
 {
 	struct block *b;
 
-	a->blocks = push(a->blocks, &a->nblocks, sizeof *a->blocks);
-	b = &a->blocks[a->nblocks - 1];
+	XGROW(a->blocks, a->blocks_cap, a->nblocks + 1);
+	b = &a->blocks[a->nblocks++];
+	memset(b, 0, sizeof *b);
 	b->kind = kind;
 	return b;
 }
@@ -169,8 +143,9 @@ block_push_child(struct block *p, enum block_kind kind)
 {
 	struct block *b;
 
-	p->children = push(p->children, &p->nchildren, sizeof *p->children);
-	b = &p->children[p->nchildren - 1];
+	XGROW(p->children, p->children_cap, p->nchildren + 1);
+	b = &p->children[p->nchildren++];
+	memset(b, 0, sizeof *b);
 	b->kind = kind;
 	return b;
 }
@@ -178,15 +153,23 @@ block_push_child(struct block *p, enum block_kind kind)
 struct picture *
 block_push_picture(struct block *b)
 {
-	b->pics = push(b->pics, &b->npics, sizeof *b->pics);
-	return &b->pics[b->npics - 1];
+	struct picture *p;
+
+	XGROW(b->pics, b->pics_cap, b->npics + 1);
+	p = &b->pics[b->npics++];
+	memset(p, 0, sizeof *p);
+	return p;
 }
 
 struct list_item *
 block_push_item(struct block *b)
 {
-	b->items = push(b->items, &b->nitems, sizeof *b->items);
-	return &b->items[b->nitems - 1];
+	struct list_item *it;
+
+	XGROW(b->items, b->items_cap, b->nitems + 1);
+	it = &b->items[b->nitems++];
+	memset(it, 0, sizeof *it);
+	return it;
 }
 
 char *

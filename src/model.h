@@ -99,12 +99,12 @@ struct block {
 	int level;
 	struct runs runs;
 	struct block *children;
-	size_t nchildren;
+	size_t nchildren, children_cap;
 	struct picture *pics;
-	size_t npics;
+	size_t npics, pics_cap;
 	int pic_style;          /* the API's pic.style (1 album, 2 scroll) */
 	struct list_item *items;
-	size_t nitems;
+	size_t nitems, items_cap;
 	bool ordered;
 	char *lang;             /* CODE: "bash", "python", ... or NULL */
 	char *code;             /* CODE: the decoded text, whitespace kept */
@@ -143,7 +143,7 @@ struct article {
 	struct picture *top;    /* MODULE_TYPE_TOP album pictures, or the 专栏 banner */
 	size_t ntop;
 	struct block *blocks;
-	size_t nblocks;
+	size_t nblocks, blocks_cap;
 	struct stat_count like, coin, favorite, comment, forward, view;
 	char *raw;              /* the response exactly as read, kept for the archive */
 	size_t raw_len;

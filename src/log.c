@@ -30,16 +30,32 @@ static bool progress_shown;
 static void
 one_line(char *line)
 {
-	size_t n = strlen(line), k = n;
+	size_t n, k;
+	char *w = line;
 
-	for (char *p = line; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c == '\t')
-			*p = ' ';
-		else if (c < 0x20 || c == 0x7f)
-			*p = '?';
+	/*
+	 * C0 and C1 controls and U+2028/U+2029 (which editors and most line
+	 * readers take for line ends) become '?'.
+	 */
+	for (const unsigned char *p = (const unsigned char *)line; *p; ) {
+		if (*p == '\t') {
+			*w++ = ' ';
+			p++;
+		} else if (*p < 0x20 || *p == 0x7f) {
+			*w++ = '?';
+			p++;
+		} else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			*w++ = '?';
+			p += 2;
+		} else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+			*w++ = '?';
+			p += 3;
+		} else {
+			*w++ = (char)*p++;
+		}
 	}
+	*w = '\0';
+	n = k = (size_t)(w - line);
 	/* back to the start of the last sequence, and drop it when it is short */
 	while (k > 0 && ((unsigned char)line[k - 1] & 0xc0) == 0x80)
 		k--;

@@ -524,59 +524,68 @@ parse_user(struct pctx *c, const struct jsv *node, struct runs *r)
 	path_pop(c, old);
 }
 
-/* Collect every string under keys that carry visible text, for things we do not know. */
-static bool
-collect_text_member(const char *key, struct jsv *v, void *ctx);
+/*
+ * Collect every string under keys that carry visible text, for things we do
+ * not know.  A string equal to the one collected just before is left out:
+ * a node's text and orig_text, or a rich emoji's text and its emoji's text,
+ * are usually the same words.
+ */
+struct collect {
+	struct buf *out;
+	const char *last;       /* the string collected last, or NULL */
+	int depth;
+};
 
-static void
-collect_text(const struct jsv *v, struct buf *out, int depth)
-{
-	if (depth > 16)
-		return;
-	if (jsv_type(v) == JSV_OBJECT) {
-		struct {
-			struct buf *out;
-			int depth;
-			const char *last;       /* the string this object gave last, or NULL */
-		} st = { out, depth, NULL };
-
-		jsv_each(v, collect_text_member, &st);
-	} else if (jsv_type(v) == JSV_ARRAY) {
-		for (size_t i = 0; i < jsv_len(v); i++)
-			collect_text(jsv_at(v, i), out, depth + 1);
-	}
-}
+static void collect_in(const struct jsv *v, struct collect *k);
 
 static bool
 collect_text_member(const char *key, struct jsv *v, void *ctx)
 {
-	struct {
-		struct buf *out;
-		int depth;
-		const char *last;
-	} *st = ctx;
 	static const char *const keys[] = {
 		"words", "text", "title", "content", "desc", "orig_text", "latex_content", NULL,
 	};
+	struct collect *k = ctx;
 	const char *s = jsv_str(v, NULL);
 
-	if (s) {
-		for (size_t i = 0; keys[i]; i++) {
-			if (strcmp(key, keys[i]) == 0 && *s) {
-				/* text and orig_text of one node are usually the same words: once */
-				if (st->last && strcmp(st->last, s) == 0)
-					break;
-				if (st->out->len)
-					buf_addc(st->out, ' ');
-				buf_adds(st->out, s);
-				st->last = s;
-				break;
-			}
+	if (s == NULL) {
+		collect_in(v, k);
+		return true;
+	}
+	for (size_t i = 0; keys[i]; i++) {
+		if (strcmp(key, keys[i]) != 0 || *s == '\0')
+			continue;
+		if (k->last == NULL || strcmp(k->last, s) != 0) {
+			if (k->out->len)
+				buf_addc(k->out, ' ');
+			buf_adds(k->out, s);
+			k->last = s;
 		}
-	} else {
-		collect_text(v, st->out, st->depth + 1);
+		break;
 	}
 	return true;
+}
+
+static void
+collect_in(const struct jsv *v, struct collect *k)
+{
+	if (k->depth > 16)
+		return;
+	k->depth++;
+	if (jsv_type(v) == JSV_OBJECT) {
+		jsv_each(v, collect_text_member, k);
+	} else if (jsv_type(v) == JSV_ARRAY) {
+		for (size_t i = 0; i < jsv_len(v); i++)
+			collect_in(jsv_at(v, i), k);
+	}
+	k->depth--;
+}
+
+static void
+collect_text(const struct jsv *v, struct buf *out, int depth)
+{
+	struct collect k = { out, NULL, depth };
+
+	collect_in(v, &k);
 }
 
 static void
@@ -1088,10 +1097,31 @@ parse_paragraph(struct pctx *c, const struct jsv *p)
 		return;
 	}
 	if (!get_num(c, p, "para_type", &type)) {
+		/*
+		 * No type: the member that carries the content says it (as for a
+		 * link card without one); with none of them, an unknown paragraph
+		 * whose text is kept below.
+		 */
+		static const struct {
+			const char *key;
+			long long type;
+		} by_member[] = {
+			{ "heading", 8 }, { "pic", 2 }, { "line", 3 }, { "list", 5 },
+			{ "link_card", 6 }, { "code", 7 }, { "text", 1 },
+		};
+
 		if (c->failed)
 			return;
-		/* no type: an unknown paragraph, whose text is kept below */
 		type = -1;
+		for (size_t i = 0; i < sizeof by_member / sizeof by_member[0] && type == -1; i++)
+			if (jsv_type(jsv_get(p, by_member[i].key)) == JSV_OBJECT)
+				type = by_member[i].type;
+		if (type == -1)
+			warn(c, "a paragraph without para_type; kept its text");
+		else
+			warn(c, "a paragraph without para_type; read as para_type %lld by its '%s'",
+			    type, type == 8 ? "heading" : type == 2 ? "pic" : type == 3 ? "line" :
+			    type == 5 ? "list" : type == 6 ? "link_card" : type == 7 ? "code" : "text");
 	}
 	switch (type) {
 	case 1: {
@@ -1190,9 +1220,7 @@ parse_paragraph(struct pctx *c, const struct jsv *p)
 			free(s);
 			buf_release(&t);
 		}
-		if (type == -1)
-			warn(c, "a paragraph without para_type; kept its text");
-		else
+		if (type != -1)
 			warn(c, "unknown para_type %lld; kept its text", type);
 		break;
 	}

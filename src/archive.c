@@ -16,13 +16,13 @@
 #include "epub.h"
 #include "fetch.h"
 #include "file.h"
+#include "hash.h"
 #include "input.h"
 #include "links.h"
 #include "log.h"
 #include "model.h"
 #include "opus.h"
 #include "render.h"
-#include "sha256.h"
 #include "site.h"
 #include "warc.h"
 #include "xalloc.h"
@@ -153,7 +153,7 @@ book_identifier(const char *id)
 	char *seed = xasprintf("opus-archive:bilibili-opus:%s", id);
 	char hex[65];
 
-	sha256_hex(seed, strlen(seed), hex);
+	hash_name_hex(seed, strlen(seed), hex);
 	free(seed);
 	hex[12] = '8';
 	hex[16] = "89ab"[hex[16] % 4];
@@ -1253,7 +1253,7 @@ archive_write_combined(struct session *r, struct article *const *v, size_t n, co
 	for (size_t i = 0; i < n && cover == NULL; i++)
 		cover = pick_cover(v[i], &t);
 	/* the same articles make the same identifier, whatever the run */
-	sha256_hex(buf_str(&seed), seed.len, hex);
+	hash_name_hex(buf_str(&seed), seed.len, hex);
 	identifier = book_identifier(hex);
 	front->title = combined_title(v, n, o->lang);
 	front->author_name = v[0]->author_name ? xstrdup(v[0]->author_name) : NULL;

@@ -79,7 +79,10 @@ hash_init(struct hash *h, enum hash_algo a)
 
 	h->algo = a;
 	h->failure[0] = '\0';
-	/* errors left in the queue by others (libcurl's TLS) are not ours to report */
+	/*
+	 * errors left in this thread's queue by others are not ours to report;
+	 * libcurl's TLS code clears it before each call too, so it loses nothing
+	 */
 	ERR_clear_error();
 	h->ctx = EVP_MD_CTX_new();
 	if (h->ctx == NULL || md == NULL || EVP_DigestInit_ex(h->ctx, md, NULL) != 1)

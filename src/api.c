@@ -477,7 +477,9 @@ api_user_articles(struct api *a, const char *mid, struct api_ids *out, struct er
 
 		snprintf(pns, sizeof pns, "%d", pn);
 		snprintf(pss, sizeof pss, "%d", ps);
-		query = wbi_sign(names, values, 5, mixin, (long long)time(NULL));
+		query = wbi_sign(names, values, 5, mixin, (long long)time(NULL), e);
+		if (query == NULL)
+			return -1;
 		url = xasprintf(API_BASE "/x/space/wbi/article?%s", query);
 		referer = xasprintf("https://space.bilibili.com/%s/article", mid);
 		what = xasprintf("user %s, page %d of the 专栏 list", mid, pn);

@@ -10,7 +10,7 @@
 #include "buf.h"
 #include "epub.h"
 #include "file.h"
-#include "sha256.h"
+#include "hash.h"
 #include "site.h"
 #include "xalloc.h"
 
@@ -63,7 +63,7 @@ book_identifier(const char *id)
 	char *seed = xasprintf("opus-archive:bilibili-opus:%s", id);
 	char hex[65];
 
-	sha256_hex(seed, strlen(seed), hex);
+	hash_name_hex(seed, strlen(seed), hex);
 	free(seed);
 	hex[12] = '8';
 	hex[16] = "89ab"[hex[16] % 4];
@@ -86,7 +86,7 @@ books_identifier(struct article *const *v, size_t n)
 	buf_init(&seed, 0);
 	for (size_t i = 0; i < n; i++)
 		buf_addf(&seed, "%s,", v[i]->id);
-	sha256_hex(buf_str(&seed), seed.len, hex);
+	hash_name_hex(buf_str(&seed), seed.len, hex);
 	buf_release(&seed);
 	return book_identifier(hex);
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "assets.h"
-#include "sha256.h"
+#include "hash.h"
 #include "url.h"
 #include "xalloc.h"
 
@@ -222,7 +222,7 @@ asset_settle(struct asset *a, const char *path, struct err *e)
 {
 	unsigned char head[64], chunk[65536], digest[32];
 	char hex[65];
-	struct sha256 h;
+	struct hash h;
 	size_t n, got;
 	FILE *f = fopen(path, "rb");
 
@@ -249,20 +249,24 @@ asset_settle(struct asset *a, const char *path, struct err *e)
 		return 0;
 	}
 	read_dimensions(a, head, n, f);
-	sha256_init(&h);
+	hash_init(&h, HASH_SHA256);
 	rewind(f);
 	a->size = 0;
 	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		sha256_update(&h, chunk, got);
+		hash_update(&h, chunk, got);
 		a->size += got;
 	}
 	if (ferror(f)) {
+		hash_release(&h);
 		fclose(f);
 		return err_set(e, "cannot read '%s': %s", path, strerror(errno));
 	}
 	fclose(f);
-	sha256_final(&h, digest);
-	sha256_tohex(digest, hex);
+	if (hash_final(&h, digest, e) < 0) {
+		err_prefix(e, "'%s'", path);
+		return -1;
+	}
+	hash_tohex(digest, sizeof digest, hex);
 	/* 32 hex digits (128 bits) keep names short and collisions out of reach */
 	hex[32] = '\0';
 	free(a->href);

@@ -68,7 +68,8 @@ bool media_book_safe(enum media m);
 
 /*
  * Settle the entry a from the file at path: sniff it, hash it, name it.  Sets
- * READY or UNUSABLE (with problem).  Returns -1 only for I/O errors (e set).
+ * READY or UNUSABLE (with problem).  Returns -1 only for I/O errors, or when
+ * libcrypto cannot hash (e set).
  */
 int asset_settle(struct asset *a, const char *path, struct err *e);
 

@@ -5,7 +5,7 @@
 
 #include "cache.h"
 #include "file.h"
-#include "sha256.h"
+#include "hash.h"
 #include "xalloc.h"
 
 int
@@ -38,7 +38,7 @@ cache_picture_path(const struct cache *c, const char *key)
 {
 	char hex[65];
 
-	sha256_hex(key, strlen(key), hex);
+	hash_name_hex(key, strlen(key), hex);
 	return xasprintf("%s/pictures/%.2s/%s", c->dir, hex, hex);
 }
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 
 #include "buf.h"
 #include "file.h"
-#include "sha1.h"
+#include "hash.h"
 #include "warc.h"
 #include "xalloc.h"
 
@@ -41,27 +42,31 @@ struct record {
 	const char *error;              /* why the exchange failed, or NULL */
 };
 
-/* Fill id with a new "<urn:uuid:...>" (a random, version 4 UUID). */
+/*
+ * Fill id with a new "<urn:uuid:...>" (a random, version 4 UUID).  Sets
+ * w->err only when there is no entropy and libcrypto cannot hash either.
+ */
 static void
-new_id(char id[64])
+new_id(struct warc *w, char id[64])
 {
 	static unsigned long counter;
 	unsigned char u[16];
 
 	if (getentropy(u, sizeof u) < 0) {
 		/* no entropy source: a digest of time, pid and a counter stays unique enough */
-		struct sha1 c;
+		struct hash c;
 		struct timespec ts;
 		unsigned char d[20];
 		pid_t pid = getpid();
 
 		clock_gettime(CLOCK_REALTIME, &ts);
 		counter++;
-		sha1_init(&c);
-		sha1_update(&c, &ts, sizeof ts);
-		sha1_update(&c, &pid, sizeof pid);
-		sha1_update(&c, &counter, sizeof counter);
-		sha1_final(&c, d);
+		hash_init(&c, HASH_SHA1);
+		hash_update(&c, &ts, sizeof ts);
+		hash_update(&c, &pid, sizeof pid);
+		hash_update(&c, &counter, sizeof counter);
+		if (hash_final(&c, d, &w->err) < 0)
+			memset(d, 0, sizeof d);
 		memcpy(u, d, sizeof u);
 	}
 	u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);
@@ -84,7 +89,7 @@ add_digest(struct buf *b, const char *field, const unsigned char d[20])
 {
 	char b32[33];
 
-	sha1_tobase32(d, b32);
+	hash_tobase32(d, b32);
 	buf_addf(b, "%s: sha1:%s\r\n", field, b32);
 }
 
@@ -121,7 +126,7 @@ write_record(struct warc *w, const struct record *r, const char *p1, size_t n1,
     const char *p2, size_t n2)
 {
 	struct buf h;
-	struct sha1 c;
+	struct hash c;
 	unsigned char d[20];
 	char date[32];
 	struct tm tm;
@@ -129,10 +134,11 @@ write_record(struct warc *w, const struct record *r, const char *p1, size_t n1,
 
 	if (w->err.set)
 		return;
-	sha1_init(&c);
-	sha1_update(&c, p1, n1);
-	sha1_update(&c, p2, n2);
-	sha1_final(&c, d);
+	hash_init(&c, HASH_SHA1);
+	hash_update(&c, p1, n1);
+	hash_update(&c, p2, n2);
+	if (hash_final(&c, d, &w->err) < 0)
+		return;
 	gmtime_r(&r->date, &tm);
 	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	buf_init(&h, 0);
@@ -215,17 +221,15 @@ header_value(const char *h, size_t n, const char *name, size_t *len)
 }
 
 /*
- * Digest the payload of a chunked body: the chunks' data without their
+ * Feed the payload of a chunked body into c: the chunks' data without their
  * framing (RFC 9112 §7.1).  Return 0, or -1 when the body is cut short or
  * malformed.
  */
 static int
-dechunk_digest(const char *p, size_t n, unsigned char d[20])
+dechunk_payload(const char *p, size_t n, struct hash *c)
 {
 	const char *end = p + n;
-	struct sha1 c;
 
-	sha1_init(&c);
 	for (;;) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		unsigned long long size = 0;
@@ -246,7 +250,7 @@ dechunk_digest(const char *p, size_t n, unsigned char d[20])
 			break;          /* trailers may follow; they are not payload */
 		if ((unsigned long long)(end - p) < size + 2)
 			return -1;
-		sha1_update(&c, p, (size_t)size);
+		hash_update(c, p, (size_t)size);
 		p += size;
 		if (*p == '\r')
 			p++;
@@ -254,7 +258,6 @@ dechunk_digest(const char *p, size_t n, unsigned char d[20])
 			return -1;
 		p++;
 	}
-	sha1_final(&c, d);
 	return 0;
 }
 
@@ -290,8 +293,8 @@ warc_exchange(void *ctx, const struct fetch_exchange *x)
 
 	if (x->request_headers_len == 0 || w->err.set)
 		return;
-	new_id(req_id);
-	new_id(resp_id);
+	new_id(w, req_id);
+	new_id(w, resp_id);
 	memset(&req, 0, sizeof req);
 	req.type = "request";
 	req.id = req_id;
@@ -308,6 +311,7 @@ warc_exchange(void *ctx, const struct fetch_exchange *x)
 		    "Transfer-Encoding", &vlen);
 		bool chunked = te && vlen >= 7 && strncasecmp(te + vlen - 7, "chunked", 7) == 0;
 		bool chunks_ok = false;
+		struct hash c;
 
 		memset(&resp, 0, sizeof resp);
 		resp.type = "response";
@@ -317,17 +321,16 @@ warc_exchange(void *ctx, const struct fetch_exchange *x)
 		resp.ip = x->ip;
 		resp.concurrent = req_id;
 		resp.content_type = "application/http;msgtype=response";
+		hash_init(&c, HASH_SHA1);
 		if (chunked) {
-			chunks_ok = dechunk_digest(x->body, x->body_len, resp.payload_digest) == 0;
+			chunks_ok = dechunk_payload(x->body, x->body_len, &c) == 0;
 			resp.payload = chunks_ok;
 		} else {
-			struct sha1 c;
-
-			sha1_init(&c);
-			sha1_update(&c, x->body, x->body_len);
-			sha1_final(&c, resp.payload_digest);
+			hash_update(&c, x->body, x->body_len);
 			resp.payload = true;
 		}
+		if (hash_final(&c, resp.payload_digest, &w->err) < 0)
+			return;
 		resp.truncated = truncation(x, chunked, chunks_ok);
 		resp.error = x->error;
 		write_record(w, &resp, x->response_headers, x->response_headers_len,
@@ -380,7 +383,7 @@ warc_open(const char *near, char *const *args, size_t nargs, struct err *e)
 		free(w);
 		return NULL;
 	}
-	new_id(w->info_id);
+	new_id(w, w->info_id);
 	buf_init(&info, 0);
 	buf_addf(&info, "software: opus-archive/%s (%s)\r\n", PACKAGE_VERSION, fetch_version());
 	buf_adds(&info, "format: WARC File Format 1.1\r\n");

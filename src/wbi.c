@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "md5.h"
+#include "hash.h"
 #include "wbi.h"
 #include "xalloc.h"
 
@@ -80,7 +80,7 @@ by_name(const void *x, const void *y)
 
 char *
 wbi_sign(const char *const *names, const char *const *values, size_t n, const char *mixin,
-    long long wts)
+    long long wts, struct err *e)
 {
 	struct pair *v = xcalloc(n + 1, sizeof *v);
 	char ts[32], rid[33];
@@ -106,11 +106,16 @@ wbi_sign(const char *const *names, const char *const *values, size_t n, const ch
 	/* the hash is over the query followed by the mixin key, which is not sent */
 	{
 		char *text = xasprintf("%s%s", buf_str(&q), mixin);
+		int rc = hash_hex(HASH_MD5, text, strlen(text), rid, e);
 
-		md5_hex(text, strlen(text), rid);
 		free(text);
+		free(v);
+		if (rc < 0) {
+			err_prefix(e, "cannot sign the request (WBI)");
+			buf_release(&q);
+			return NULL;
+		}
 	}
 	buf_addf(&q, "&w_rid=%s", rid);
-	free(v);
 	return buf_detach(&q, &len);
 }

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "err.h"
+
 /* The key in a nav wbi_img URL: its file name without the extension (caller frees), or NULL. */
 char *wbi_key_from_url(const char *url);
 
@@ -17,9 +19,10 @@ int wbi_mixin(const char *img_key, const char *sub_key, char mixin[33]);
 
 /*
  * The signed query for the n parameters names[i]=values[i] (any order) at
- * time wts: sorted, with wts and w_rid added.  The caller frees it.
+ * time wts: sorted, with wts and w_rid added.  The caller frees it.  NULL,
+ * with e filled, when libcrypto cannot compute MD5 (OpenSSL in FIPS mode).
  */
 char *wbi_sign(const char *const *names, const char *const *values, size_t n, const char *mixin,
-    long long wts);
+    long long wts, struct err *e);
 
 #endif

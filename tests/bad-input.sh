@@ -16,14 +16,31 @@
 # Every run starts in a scratch directory and writes to an output path in it;
 # afterwards nothing but the output path may have changed there, in $HOME,
 # in $XDG_CACHE_HOME or in the picture cache the runs read.
+#
+# make check runs the cases in parts, in parallel: tests/bad-input-cases-K.sh
+# and tests/bad-input-fields-K.sh set BAD_PART (cases: tests/bad/ and the
+# generated cases but the field-* ones; fields: the field-* cases) and
+# BAD_SHARD=K/N (every Nth case of the part, from the Kth), then source this
+# script.  Run alone, it runs every case.
 . "$(dirname "$0")/lib.sh"
+
+part=${BAD_PART:-all}
+shard=${BAD_SHARD:-1/1}
+shard_k=${shard%/*}
+shard_n=${shard#*/}
+case $part in
+cases) gen=others ;;
+fields) gen=fields ;;
+*) gen=all ;;
+esac
 
 if ! have_python; then
 	echo "1..0 # SKIP python3 is needed to generate cases"
 	exit 0
 fi
 mkdir -p "$TMP/gen"
-"$PYTHON3" "$top_srcdir/tests/gen-bad.py" "$TMP/gen" "$SAMPLES" || { echo "Bail out! gen-bad.py failed"; exit 1; }
+"$PYTHON3" "$top_srcdir/tests/gen-bad.py" "$TMP/gen" "$SAMPLES" "$gen" ||
+	{ echo "Bail out! gen-bad.py failed"; exit 1; }
 
 RUN=$TMP/run
 listing() {  # everything a run could touch, but the output path
@@ -42,37 +59,61 @@ status_ok() {  # status_ok GOT WANT: WANT is N or N|M|...
 	return 1
 }
 
+if [ "$part" = fields ]; then
+	set -- "$TMP"/gen/*.json
+else
+	set -- "$top_srcdir"/tests/bad/*.json "$TMP"/gen/*.json
+fi
 n_field=0
-for input in "$top_srcdir"/tests/bad/*.json "$TMP"/gen/*.json; do
-	name=$(basename "$input" .json)
+i=0
+mkdir -p "$RUN/out"
+for input in "$@"; do
+	i=$((i + 1))
+	[ $(((i - 1) % shard_n)) -eq $((shard_k - 1)) ] || continue
+	name=${input##*/}
+	name=${name%.json}
 	expect=${input%.json}.expect
-	want_status=$(sed -n 's/^status //p' "$expect")
-	want_output=$(sed -n 's/^output //p' "$expect")
-	rm -rf "$RUN/out"
-	mkdir -p "$RUN/out"
 	out=$RUN/out/book.epub
 
 	case $name in field-*)
-		# one line per generated field case, checked with few processes
+		# one line per generated field case, checked with as few processes
+		# as the shell allows: the expect file is read by the shell itself
 		n_field=$((n_field + 1))
 		if [ "${OA_VALGRIND:-}" = yes ] && [ $((n_field % 25)) -ne 1 ]; then
 			continue
 		fi
+		want_status= msg= field=
+		while IFS= read -r line; do
+			case $line in
+			"status "*) want_status=${line#status } ;;
+			"message-if-1 "*) msg=${line#message-if-1 } ;;
+			"field "*) field=${line#field } ;;
+			esac
+		done <"$expect"
+		[ ! -e "$out" ] || rm -f "$out"
 		run "$input" "$out"
 		st=$?
 		why=
 		status_ok "$st" "$want_status" || why="exit status $st"
 		if [ "$st" = 1 ]; then
-			msg=$(sed -n 's/^message-if-1 //p' "$expect")
 			[ -z "$msg" ] || grep -qF -- "$msg" "$TMP/stderr" || why="$why; the message does not name $msg"
-			[ -e "$out" ] && why="$why; a book was written"
+			[ ! -e "$out" ] || why="$why; a book was written"
 		else
 			[ -f "$out" ] || why="$why; no book"
 		fi
-		ok $([ -z "$why" ]; echo $?) "$name: $(sed -n 's/^field //p' "$expect") exit $st${why:+ ($why)}"
-		[ -z "$why" ] || diag "$TMP/stderr"
+		if [ -z "$why" ]; then
+			ok 0 "$name: $field exit $st"
+		else
+			ok 1 "$name: $field exit $st ($why)"
+			diag "$TMP/stderr"
+		fi
 		continue
 	esac
+
+	want_status=$(sed -n 's/^status //p' "$expect")
+	want_output=$(sed -n 's/^output //p' "$expect")
+	rm -rf "$RUN/out"
+	mkdir -p "$RUN/out"
 
 	before=$(listing)
 	run "$input" "$out"
@@ -126,5 +167,8 @@ for input in "$top_srcdir"/tests/bad/*.json "$TMP"/gen/*.json; do
 	done
 	ok $? "$name: no file at the paths the response names"
 done
-ok $([ "$n_field" -gt 100 ]; echo $?) "$n_field generated wrong-type and null field cases"
+if [ "$part" != cases ]; then
+	# samples/opus-full.json makes about 800: a sudden drop means gen-bad.py lost them
+	ok $([ "$n_field" -gt $((100 / shard_n)) ]; echo $?) "$n_field generated wrong-type and null field cases"
+fi
 finish

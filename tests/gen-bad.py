@@ -2,13 +2,20 @@
 """Write the hostile-input cases that are too large or too binary to keep in
 the tree, in the form tests/bad-input.sh reads: NAME.json plus NAME.expect.
 
-usage: gen-bad.py DIR
+usage: gen-bad.py DIR [SAMPLES [all|fields|others]]
+
+With SAMPLES (the samples/ directory), also one case per field of
+opus-full.json (field-*).  The third argument keeps only the field cases or
+only the others, for the test scripts that each run a part of them.
 """
 import json
 import os
 import sys
 
 out = sys.argv[1]
+what = sys.argv[3] if len(sys.argv) > 3 else "all"
+if what not in ("all", "fields", "others"):
+    raise SystemExit("gen-bad.py: the third argument is all, fields or others")
 ID = "1000000000000000002"
 
 
@@ -28,6 +35,8 @@ def para(words):
 
 
 def case(name, data, *expect):
+    if (what == "fields") != name.startswith("field-") and what != "all":
+        return
     with open(os.path.join(out, name + ".json"), "wb") as f:
         f.write(data if isinstance(data, bytes) else json.dumps(data, ensure_ascii=False).encode("utf-8"))
     with open(os.path.join(out, name + ".expect"), "w") as f:
@@ -73,7 +82,7 @@ for field, value, msg in [
 # place).  The parser may ignore a field it does not use or refuse one it
 # needs; either way it must not crash, and a refusal names the field.
 samples = sys.argv[2] if len(sys.argv) > 2 else None
-if samples and os.path.exists(os.path.join(samples, "opus-full.json")):
+if what != "others" and samples and os.path.exists(os.path.join(samples, "opus-full.json")):
     with open(os.path.join(samples, "opus-full.json"), encoding="utf-8") as f:
         full = json.load(f)
 

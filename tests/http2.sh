@@ -24,23 +24,37 @@ mkdir -p "$TMP/data/opus"
 cp "$SAMPLES/opus-full.json" "$TMP/data/opus/$ID.json"
 server_start "$TMP/data"
 
-# nghttpx on a free port, HTTP/2 (and HTTP/1.1) with TLS in front, TLS to the server behind
-H2PORT=$("$PYTHON3" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$NGHTTPX" --conf=/dev/null -f"127.0.0.1,$H2PORT" -b"127.0.0.1,$PORT;;tls" --insecure --no-ocsp \
-	--workers=1 --errorlog-file="$TMP/nghttpx.err" --accesslog-file="$TMP/nghttpx.access" \
-	"$S/server.key" "$S/server.pem" >/dev/null 2>&1 &
-NPID=$!
-trap 'kill $SPID $NPID 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
-i=0
-until "$PYTHON3" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' \
-	"$H2PORT" 2>/dev/null; do
-	i=$((i + 1))
-	if [ $i -ge 100 ] || ! kill -0 $NPID 2>/dev/null; then
+# nghttpx on a free port, HTTP/2 (and HTTP/1.1) with TLS in front, TLS to the server behind.
+# nghttpx cannot bind port 0 and say which it got: a free port is picked and
+# handed to it, and another is tried when a test running beside this one took
+# it in between.
+h2_start() {  # h2_start: 0 once nghttpx accepts connections, 1 if it exited
+	H2PORT=$("$PYTHON3" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	"$NGHTTPX" --conf=/dev/null -f"127.0.0.1,$H2PORT" -b"127.0.0.1,$PORT;;tls" --insecure --no-ocsp \
+		--workers=1 --errorlog-file="$TMP/nghttpx.err" --accesslog-file="$TMP/nghttpx.access" \
+		"$S/server.key" "$S/server.pem" >/dev/null 2>&1 &
+	NPID=$!
+	i=0
+	until "$PYTHON3" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' \
+		"$H2PORT" 2>/dev/null; do
+		i=$((i + 1))
+		kill -0 $NPID 2>/dev/null || return 1
+		if [ $i -ge 100 ]; then
+			kill $NPID 2>/dev/null
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+trap 'kill $SPID ${NPID:-} 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
+tries=0
+until h2_start; do
+	tries=$((tries + 1))
+	if [ $tries -ge 5 ]; then
 		echo "Bail out! nghttpx did not start"
 		cat "$TMP/nghttpx.err"
 		exit 1
 	fi
-	sleep 0.1
 done
 PORT=$H2PORT  # oa() now goes through nghttpx
 

@@ -69,6 +69,7 @@ struct out {
 	const char *path;
 	FILE *f;
 	zip_error_t error;
+	char buf[64 * 1024];    /* the stream's buffer (glibc ignores a size without one) */
 };
 
 static zip_int64_t
@@ -95,7 +96,7 @@ out_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 		if (o->f == NULL)
 			return out_fail(o, ZIP_ER_TMPOPEN);
 		/* libzip writes in 8 KB pieces and small headers: fewer, larger write(2)s */
-		setvbuf(o->f, NULL, _IOFBF, 64 * 1024);
+		setvbuf(o->f, o->buf, _IOFBF, sizeof o->buf);
 		return 0;
 	case ZIP_SOURCE_WRITE:
 		if (fwrite(data, 1, (size_t)len, o->f) != (size_t)len)

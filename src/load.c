@@ -3,9 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include "api.h"
 #include "assets.h"
@@ -66,16 +63,6 @@ load_parse(struct session *r, const char *raw, size_t len, const char *source,
 			break;
 		}
 	}
-#ifdef __GLIBC__
-	/*
-	 * The JSON tree just freed was the largest thing this run holds (about
-	 * 19 bytes for every byte of a long response), and glibc keeps its pages
-	 * once it is scattered with the article's own allocations.  Giving them
-	 * back here keeps the rendering and packing that follow from stacking
-	 * their memory on top of a dead tree (bench/RESULTS.md, issue 15).
-	 */
-	malloc_trim(0);
-#endif
 	if (*out)
 		rc = 0;
 	else

@@ -233,10 +233,12 @@ write_zip(const char *tmp, const char *path, const struct book *root, const stru
 	if (src == NULL) {
 		zip_error_fini(&o->error);
 		free(o);
-	} else if ((z = zip_open_from_source(src, ZIP_CREATE | ZIP_TRUNCATE, &ze)) == NULL) {
-		zip_source_free(src);   /* frees o */
+	} else {
+		z = zip_open_from_source(src, ZIP_CREATE | ZIP_TRUNCATE, &ze);
+		if (z == NULL)
+			zip_source_free(src);   /* frees o */
 	}
-	if (src == NULL || z == NULL) {
+	if (z == NULL) {
 		err_set(e, "cannot create '%s': %s", path, zip_error_strerror(&ze));
 		zip_error_fini(&ze);
 		return -1;

@@ -13,6 +13,11 @@
       OUT/opus/<id>.json      N small articles for tests/bili-server.py, each
                               with its own N pictures (the server makes them)
       OUT/ids.txt             their ids, one a line
+  gen.py textlong OUT [--paragraphs N] [--chars N] [--pictures N]
+      OUT/textlong.json       a text-heavy long article (issue 15): N short
+                              paragraphs holding about --chars characters
+                              in all, and small (640x400, 20-40 KB) JPEGs
+      OUT/cache/, OUT/html/   as for "long"
   gen.py bigpic OUT SAMPLE.json
       OUT/opus/<id>.json      one article whose only picture the server sends
       OUT/ids.txt             as 50 MB (an "oversize" fault; see bench/run)
@@ -225,6 +230,94 @@ def cmd_bigpic(a):
                    [("9500000000000000001", ["https://i0.hdslb.com/bfs/new_dyn/big50mb.jpg"])])
 
 
+# --- textlong: the text-heavy long article (issue 15) ----------------------------
+
+def text_para_sized(rng, budget):
+    """A paragraph of about budget characters: 1-3 runs cut from SENTENCES."""
+    nodes = []
+    n = rng.randint(1, 3)
+    left = budget
+    for k in range(n):
+        take = left if k == n - 1 else max(1, left // (n - k) + rng.randint(-5, 5))
+        words = ""
+        while len(words) < take:
+            words += rng.choice(SENTENCES)
+        words = words[:max(1, take)]
+        left -= len(words)
+        style = {}
+        if k % 3 == 1:
+            style = {"bold": True}
+        elif k % 5 == 4:
+            style = {"italic": True}
+        nodes.append({"type": "TEXT_NODE_TYPE_WORD",
+                      "word": {"font_size": 17, "style": style, "words": words}})
+    return {"align": 0, "para_type": 1, "text": {"nodes": nodes}}
+
+
+def cmd_textlong(a):
+    """Like cmd_long, with short paragraphs (a.chars in all) and small pictures."""
+    out = a.out
+    rng = random.Random(15)
+    base = json.load(open(os.path.join(TOP, "samples", "opus-full.json"), encoding="utf-8"))
+    item = base["data"]["item"]
+    item["id_str"] = "9300000000000000015"
+    keep = ("MODULE_TYPE_TITLE", "MODULE_TYPE_AUTHOR", "MODULE_TYPE_CONTENT", "MODULE_TYPE_STAT")
+    item["modules"] = [m for m in item["modules"] if m["module_type"] in keep]
+    title = "文字长文基准：%d 段文字和 %d 张小图" % (a.paragraphs, a.pictures)
+    cache = os.path.join(out, "cache")
+    html_dir = os.path.join(out, "html")
+    os.makedirs(os.path.join(html_dir, "pics"), exist_ok=True)
+    shutil.copytree(os.path.join(TOP, "samples", "cache"), cache, dirs_exist_ok=True)
+    for m in item["modules"]:
+        if m["module_type"] == "MODULE_TYPE_TITLE":
+            m["module_title"]["text"] = title
+    paras = []
+    html = ['<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"/>'
+            '<title>%s</title></head><body>\n<h1>%s</h1>\n' % (title, title)]
+    per = max(1, a.chars // a.paragraphs) if a.paragraphs else 0
+    every = a.paragraphs // a.pictures if a.pictures else 0
+    npic = nchars = 0
+    for i in range(a.paragraphs):
+        if i % 50 == 0:
+            paras.append(heading_para(i // 50 + 1))
+            html.append("<h2>第 %d 节</h2>\n" % (i // 50 + 1))
+        p = text_para_sized(rng, rng.randint(per // 2, per * 3 // 2))
+        paras.append(p)
+        parts = []
+        for n in p["text"]["nodes"]:
+            w, st = n["word"]["words"], n["word"]["style"]
+            nchars += len(w)
+            if st.get("bold"):
+                w = "<strong>%s</strong>" % w
+            elif st.get("italic"):
+                w = "<em>%s</em>" % w
+            parts.append(w)
+        html.append("<p>%s</p>\n" % "".join(parts))
+        if every and i % every == every - 1 and npic < a.pictures:
+            w, h = 640, 400
+            url = "https://i0.hdslb.com/bfs/new_dyn/text%04d.jpg" % npic
+            data = jpeg(100000 + npic, w, h)
+            path = picture_key_path(cache, url)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(data)
+            os.link(path, os.path.join(html_dir, "pics", "%04d.jpg" % npic))
+            paras.append(pic_para(url + "@1192w.webp", w, h, len(data)))
+            html.append('<figure><img src="pics/%04d.jpg" alt="" width="%d" height="%d"/>'
+                        '</figure>\n' % (npic, w, h))
+            npic += 1
+    html.append("</body></html>\n")
+    for m in item["modules"]:
+        if m["module_type"] == "MODULE_TYPE_CONTENT":
+            m["module_content"]["paragraphs"] = paras
+    with open(os.path.join(out, "textlong.json"), "w", encoding="utf-8") as f:
+        json.dump(base, f, ensure_ascii=False)
+    with open(os.path.join(html_dir, "textlong.html"), "w", encoding="utf-8") as f:
+        f.write("".join(html))
+    print("text-heavy article: %d paragraphs, %d characters, %d pictures"
+          % (a.paragraphs, nchars, npic))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -240,7 +333,14 @@ def main():
     p = sub.add_parser("bigpic")
     p.add_argument("out")
     p.add_argument("sample")
+    p = sub.add_parser("textlong")
+    p.add_argument("out")
+    p.add_argument("--paragraphs", type=int, default=2000)
+    p.add_argument("--chars", type=int, default=120000)
+    p.add_argument("--pictures", type=int, default=240)
     a = ap.parse_args()
+    if a.cmd == "textlong":
+        return cmd_textlong(a)
     {"long": cmd_long, "batch": cmd_batch, "bigpic": cmd_bigpic}[a.cmd](a)
 
 

@@ -20,7 +20,7 @@ book_release(struct book *b)
 		free(b->v[i].media_type);
 		free(b->v[i].id);
 		free(b->v[i].properties);
-		free(b->v[i].data);
+		free(b->v[i].owned);
 		free(b->v[i].src);
 	}
 	free(b->v);
@@ -44,6 +44,18 @@ add(struct book *b, const char *path, const char *media_type, const char *id)
 struct book_item *
 book_add_data(struct book *b, const char *path, const char *media_type, const char *id,
     char *data, size_t len)
+{
+	struct book_item *it = add(b, path, media_type, id);
+
+	it->data = data;
+	it->owned = data;
+	it->len = len;
+	return it;
+}
+
+struct book_item *
+book_add_ref(struct book *b, const char *path, const char *media_type, const char *id,
+    const char *data, size_t len)
 {
 	struct book_item *it = add(b, path, media_type, id);
 

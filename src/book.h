@@ -4,7 +4,8 @@
  * renderer fills documents in, the pipeline adds pictures, the packers write.
  *
  * Ownership: the book owns its items and their strings; an item's bytes are
- * either in data (owned) or in the file at src (not owned, read at write time).
+ * in data (owned when added with book_add_data, borrowed with book_add_ref)
+ * or in the file at src (not owned, read at write time).
  */
 #ifndef OA_BOOK_H
 #define OA_BOOK_H
@@ -18,8 +19,9 @@ struct book_item {
 	char *id;               /* manifest id, unique, an XML name */
 	char *properties;       /* "nav", "cover-image", or NULL */
 	bool spine;             /* a document read in order */
-	char *data;
+	const char *data;
 	size_t len;
+	char *owned;            /* data when the book frees it, else NULL */
 	char *src;              /* a file to copy instead of data */
 };
 
@@ -33,6 +35,9 @@ void book_release(struct book *b);
 /* Add an item holding data (taken over: the book frees it). */
 struct book_item *book_add_data(struct book *b, const char *path, const char *media_type,
     const char *id, char *data, size_t len);
+/* Add an item holding len bytes at data, borrowed: they must outlive the book. */
+struct book_item *book_add_ref(struct book *b, const char *path, const char *media_type,
+    const char *id, const char *data, size_t len);
 /* Add an item whose bytes are in the file src (copied as a string). */
 struct book_item *book_add_file(struct book *b, const char *path, const char *media_type,
     const char *id, const char *src);

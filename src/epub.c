@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include <zip.h>
 
@@ -53,14 +54,105 @@ add_item(zip_t *z, const char *name, const struct book_item *it, time_t mtime, s
 }
 
 /*
- * libzip writes the book to its own temporary file (NAME.XXXXXX beside it)
- * and renames it at the end of zip_close.  (NAME is our temporary name, so
- * after a SIGKILL file_sweep_temps() recognises both.)  That file is not in
- * the registry whose files file_cleanup_temps() removes on Ctrl-C, so the
- * stop signals are held back
- * while zip_close runs, and this callback cancels the write as soon as one
- * is pending: libzip then removes its temporary file itself, and the signal
- * is delivered when the mask is restored.
+ * Where libzip writes the book: straight into our temporary file, through a
+ * source of our own.  libzip's own file source would write to a second
+ * temporary file (NAME.XXXXXX) whose name it draws from OpenSSL's RAND_bytes:
+ * that one call set up OpenSSL's random generator in every render from the
+ * cache, 1.9 MB of libcrypto paged in and a few milliseconds of CPU (bench/
+ * RESULTS.md).  Our file is already registered for cleanup and renamed over
+ * the book by epub_write, so a second temporary name bought nothing.
+ *
+ * The archive is always new (ZIP_TRUNCATE): reading is never asked for, and
+ * stat answers "no such file" so that libzip starts an empty archive.
+ */
+struct out {
+	const char *path;
+	FILE *f;
+	zip_error_t error;
+	char buf[64 * 1024];    /* the stream's buffer (glibc ignores a size without one) */
+};
+
+static zip_int64_t
+out_fail(struct out *o, int ze)
+{
+	zip_error_set(&o->error, ze, errno);
+	return -1;
+}
+
+static zip_int64_t
+out_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+	struct out *o = ud;
+
+	switch (cmd) {
+	case ZIP_SOURCE_SUPPORTS:
+		return ZIP_SOURCE_SUPPORTS_WRITABLE;
+	case ZIP_SOURCE_STAT:
+		/* not there yet: libzip makes a new archive */
+		zip_error_set(&o->error, ZIP_ER_READ, ENOENT);
+		return -1;
+	case ZIP_SOURCE_BEGIN_WRITE:
+		o->f = fopen(o->path, "wb");
+		if (o->f == NULL)
+			return out_fail(o, ZIP_ER_TMPOPEN);
+		/* libzip writes in 8 KB pieces and small headers: fewer, larger write(2)s */
+		setvbuf(o->f, o->buf, _IOFBF, sizeof o->buf);
+		return 0;
+	case ZIP_SOURCE_WRITE:
+		if (fwrite(data, 1, (size_t)len, o->f) != (size_t)len)
+			return out_fail(o, ZIP_ER_WRITE);
+		return (zip_int64_t)len;
+	case ZIP_SOURCE_SEEK_WRITE: {
+		zip_source_args_seek_t *a = ZIP_SOURCE_GET_ARGS(zip_source_args_seek_t, data, len,
+		    &o->error);
+
+		if (a == NULL)
+			return -1;
+		if (fseeko(o->f, (off_t)a->offset, a->whence) < 0)
+			return out_fail(o, ZIP_ER_SEEK);
+		return 0;
+	}
+	case ZIP_SOURCE_TELL_WRITE: {
+		off_t at = ftello(o->f);
+
+		if (at < 0)
+			return out_fail(o, ZIP_ER_TELL);
+		return (zip_int64_t)at;
+	}
+	case ZIP_SOURCE_COMMIT_WRITE: {
+		int rc = fclose(o->f);
+
+		o->f = NULL;
+		if (rc != 0)
+			return out_fail(o, ZIP_ER_WRITE);
+		return 0;
+	}
+	case ZIP_SOURCE_ROLLBACK_WRITE:
+	case ZIP_SOURCE_REMOVE:
+		/* epub_write removes the file */
+		if (o->f)
+			fclose(o->f);
+		o->f = NULL;
+		return 0;
+	case ZIP_SOURCE_ERROR:
+		return zip_error_to_data(&o->error, data, len);
+	case ZIP_SOURCE_FREE:
+		if (o->f)
+			fclose(o->f);
+		zip_error_fini(&o->error);
+		free(o);
+		return 0;
+	default:
+		zip_error_set(&o->error, ZIP_ER_OPNOTSUPP, 0);
+		return -1;
+	}
+}
+
+/*
+ * The stop signals are held back while zip_close runs, and this callback
+ * cancels the write as soon as one is pending; the signal is delivered when
+ * the mask is restored, and the file (registered) is removed by the handler
+ * or by epub_write.
  */
 static int
 cancel_on_signal(zip_t *z, void *ud)
@@ -128,20 +220,30 @@ static int
 write_zip(const char *tmp, const char *path, const struct book *root, const struct book *content,
     const char *content_dir, time_t mtime, struct err *e)
 {
-	zip_t *z;
+	zip_t *z = NULL;
 	zip_source_t *src;
 	zip_int64_t idx;
-	int zerr = 0;
+	zip_error_t ze;
+	struct out *o = xcalloc(1, sizeof *o);
 
-	z = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	o->path = tmp;
+	zip_error_init(&o->error);
+	zip_error_init(&ze);
+	src = zip_source_function_create(out_cb, o, &ze);
+	if (src == NULL) {
+		zip_error_fini(&o->error);
+		free(o);
+	} else {
+		z = zip_open_from_source(src, ZIP_CREATE | ZIP_TRUNCATE, &ze);
+		if (z == NULL)
+			zip_source_free(src);   /* frees o */
+	}
 	if (z == NULL) {
-		zip_error_t ze;
-
-		zip_error_init_with_code(&ze, zerr);
 		err_set(e, "cannot create '%s': %s", path, zip_error_strerror(&ze));
 		zip_error_fini(&ze);
 		return -1;
 	}
+	zip_error_fini(&ze);
 	/* mimetype: first, stored, no extra fields (OCF 3.3 §4.3) */
 	src = zip_source_buffer(z, mimetype, sizeof mimetype - 1, 0);
 	if (src == NULL)

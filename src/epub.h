@@ -2,9 +2,10 @@
  * epub: the EPUB container (OCF zip), written with libzip.  The only module
  * that includes libzip.
  *
- * The book appears whole or not at all: libzip writes a temporary file next
- * to the target and renames it over the target in zip_close(); on any error
- * the archive is discarded and the target is left as it was.
+ * The book appears whole or not at all: libzip writes it (through a source of
+ * this module's) to a registered temporary file next to the target, which is
+ * renamed over the target once zip_close() succeeded; on any error the
+ * archive is discarded, the file removed and the target left as it was.
  */
 #ifndef OA_EPUB_H
 #define OA_EPUB_H

@@ -221,3 +221,10 @@ jsv_each(const struct jsv *v, bool (*fn)(const char *key, struct jsv *val, void 
 			break;
 	}
 }
+
+void
+jsv_drop(struct jsv *v, size_t i)
+{
+	if (json_object_is_type(J(v), json_type_array) && i < json_object_array_length(J(v)))
+		json_object_array_put_idx(J(v), i, NULL);
+}

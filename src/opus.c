@@ -1248,6 +1248,8 @@ parse_content(struct pctx *c, const struct jsv *m)
 		size_t o2 = path_push(c, "[%zu]", i);
 
 		parse_paragraph(c, jsv_at(paras, i));
+		/* the model holds copies now: the article grows into the memory the tree gives back */
+		jsv_drop(paras, i);
 		path_pop(c, o2);
 	}
 	path_pop(c, old);

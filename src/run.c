@@ -49,8 +49,12 @@ from_json(struct session *r, struct err *e)
 	size_t len;
 
 	if (file_read(o->from_json, RUN_MAX_RESPONSE, &buf, &len, e) == 0 &&
-	    load_parse(r, buf, len, quoted, &a, e) == 0)
+	    load_parse(r, buf, len, quoted, &a, e) == 0) {
+		/* the article holds its own copy of the response: do not carry two into the render */
+		free(buf);
+		buf = NULL;
 		res = archive_write(r, a, NULL, o->output, NULL, NULL, e);
+	}
 	article_free(a);
 	free(buf);
 	free(quoted);

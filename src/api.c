@@ -63,13 +63,14 @@ api_get(struct api *a, const char *url, const char *referer, const char *what,
 		job.max_bytes = API_MAX_RESPONSE;
 		fetch_run(a->f, &job, 1, NULL, NULL);
 		if (!job.ok && job.status != 412) {
-			err_set(e, "%s: '%s': %s", what, url, job.error);
+			err_set_kind(e, ERR_NETWORK, "%s: '%s': %s", what, url, job.error);
 			buf_release(&job.body);
 			free(job.effective_url);
 			return -1;
 		}
 		if (job.ok && !envelope(buf_str(&job.body), job.body.len, &code, &msg, NULL)) {
-			err_set(e, "%s: '%s': the answer is not an API response (HTTP %ld, %zu bytes)",
+			err_set_kind(e, ERR_API,
+			    "%s: '%s': the answer is not an API response (HTTP %ld, %zu bytes)",
 			    what, url, job.status, job.body.len);
 			buf_release(&job.body);
 			free(job.effective_url);
@@ -90,17 +91,17 @@ api_get(struct api *a, const char *url, const char *referer, const char *what,
 				fetch_backoff(a->f, attempt + 1, 0);
 				continue;
 			}
-			err_set(e, "%s: Bilibili's risk control refused the request %d times (%s); "
+			err_set_kind(e, ERR_RISK, "%s: Bilibili's risk control refused the request %d times (%s); "
 			    "try again later, with a lower --rate, or with your browser's cookies "
 			    "(--cookies FILE)", what, attempt + 1,
 			    job.status == 412 ? "HTTP 412" : msg);
 		} else if (code == -404) {
-			err_set(e, "%s: not found (API code -404: %s)", what, msg);
+			err_set_kind(e, ERR_NOT_FOUND, "%s: not found (API code -404: %s)", what, msg);
 		} else if (code == -403 || code == -101) {
-			err_set(e, "%s: Bilibili wants a logged-in user for this (API code %lld: %s); "
+			err_set_kind(e, ERR_LOGIN, "%s: Bilibili wants a logged-in user for this (API code %lld: %s); "
 			    "export your browser's cookies and use --cookies FILE", what, code, msg);
 		} else {
-			err_set(e, "%s: API error %lld: %s", what, code, msg);
+			err_set_kind(e, ERR_API, "%s: API error %lld: %s", what, code, msg);
 		}
 		free(msg);
 		return -1;
@@ -234,8 +235,8 @@ api_item(struct api *a, const char *kind, const char *id, const char *what, cons
 			api_ids_add(&a->fresh, path);
 		*raw = buf_detach(&body, len);
 		rc = 0;
-	} else if (strstr(e->msg, "not found (API code -404")) {
-		err_set(e, "%s not found (the API answered -404: it was deleted, is private, "
+	} else if (e->kind == ERR_NOT_FOUND) {
+		err_set_kind(e, ERR_NOT_FOUND, "%s not found (the API answered -404: it was deleted, is private, "
 		    "or the id is wrong)", what);
 	}
 	free(path);
@@ -427,9 +428,10 @@ wbi_key(struct api *a, char mixin[33], struct err *e)
 	job.max_bytes = API_MAX_RESPONSE;
 	fetch_run(a->f, &job, 1, NULL, NULL);
 	if (!job.ok) {
-		err_set(e, "the WBI keys: '%s': %s", job.url, job.error);
+		err_set_kind(e, ERR_NETWORK, "the WBI keys: '%s': %s", job.url, job.error);
 	} else if (!envelope(buf_str(&job.body), job.body.len, &code, &msg, &root)) {
-		err_set(e, "the WBI keys: '%s' did not answer with an API response", job.url);
+		err_set_kind(e, ERR_API, "the WBI keys: '%s' did not answer with an API response",
+		    job.url);
 	} else if ((ik = wbi_key_from_url(jsv_str(jsv_path(root, "data.wbi_img.img_url"), NULL))) == NULL ||
 	    (sk = wbi_key_from_url(jsv_str(jsv_path(root, "data.wbi_img.sub_url"), NULL))) == NULL ||
 	    wbi_mixin(ik, sk, mixin) < 0) {
@@ -491,7 +493,7 @@ api_user_articles(struct api *a, const char *mid, struct api_ids *out, struct er
 		if (rc == 0) {
 			list = jsv_path(root, "data.articles");
 			if (list == NULL && jsv_path(root, "data.v_voucher"))
-				rc = err_set(e, "%s: refused (the answer holds only a v_voucher: the WBI "
+				rc = err_set_kind(e, ERR_RISK, "%s: refused (the answer holds only a v_voucher: the WBI "
 				    "signature was not accepted, or risk control wants a captcha); try "
 				    "--cookies FILE", what);
 			else if (list != NULL && jsv_type(list) != JSV_ARRAY)

@@ -10,7 +10,19 @@ void
 err_init(struct err *e)
 {
 	e->set = false;
+	e->kind = ERR_OTHER;
 	e->msg[0] = '\0';
+}
+
+static int
+err_vset(struct err *e, enum err_kind kind, const char *fmt, va_list ap)
+{
+	if (e == NULL)
+		return -1;
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	e->kind = kind;
+	e->set = true;
+	return -1;
 }
 
 int
@@ -18,12 +30,20 @@ err_set(struct err *e, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (e == NULL)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	err_vset(e, ERR_OTHER, fmt, ap);
 	va_end(ap);
-	e->set = true;
+	return -1;
+}
+
+int
+err_set_kind(struct err *e, enum err_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_vset(e, kind, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 

@@ -600,6 +600,18 @@ api_ids_release(struct api_ids *v)
 	memset(v, 0, sizeof *v);
 }
 
+char *
+api_feed_url(const char *mid, int page, const char *offset)
+{
+	char *m = fetch_escape(mid), *o = fetch_escape(offset ? offset : "");
+	char *url = xasprintf(API_BASE "/x/polymer/web-dynamic/v1/opus/feed/space?host_mid=%s"
+	    "&page=%d&offset=%s&type=all&web_location=333.1387", m, page, o);
+
+	free(m);
+	free(o);
+	return url;
+}
+
 int
 api_user_opus(struct api *a, const char *mid, struct api_ids *out, struct err *e)
 {
@@ -616,9 +628,7 @@ api_user_opus(struct api *a, const char *mid, struct api_ids *out, struct err *e
 		size_t before = out->n;
 		int rc;
 
-		url = xasprintf(API_BASE "/x/polymer/web-dynamic/v1/opus/feed/space?host_mid=%s"
-		    "&page=%d&offset=%s&type=all&web_location=333.1387", mid, page,
-		    offset ? offset : "");
+		url = api_feed_url(mid, page, offset);
 		referer = xasprintf("https://space.bilibili.com/%s/article", mid);
 		what = xasprintf("user %s, page %d of the opus list", mid, page);
 		rc = api_get(a, url, referer, what, &body, e);

@@ -80,6 +80,14 @@ void api_prefetch_end(struct api *a, const char *const *kinds, const char *const
 void api_ids_add(struct api_ids *v, const char *id);
 void api_ids_release(struct api_ids *v);
 
+/*
+ * Return the URL of page page of writer mid's opus feed, going on from offset
+ * (the previous page's data.offset; NULL or "" for the first page).  mid and
+ * offset are percent-encoded, so an odd offset cannot add parameters.  The
+ * caller frees the result.
+ */
+char *api_feed_url(const char *mid, int page, const char *offset);
+
 /* Append every opus id of writer mid (the feed, page after page; spec §1.3) to out. */
 int api_user_opus(struct api *a, const char *mid, struct api_ids *out, struct err *e);
 

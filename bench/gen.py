@@ -13,6 +13,14 @@
       OUT/opus/<id>.json      N small articles for tests/bili-server.py, each
                               with its own N pictures (the server makes them)
       OUT/ids.txt             their ids, one a line
+  gen.py text OUT --size N
+      OUT/spans-N.json        a 专栏 article/view: one paragraph of N <span>s of
+                              the same style (runs the parser merges)
+      OUT/entities-N.json     an opus detail: a code block of N "&amp;", then 4N
+                              "&" that no ";" follows (character references)
+      OUT/lists-N.json        a 专栏 article/view: N list items, nested 1 to 100
+                              deep and back, as <ul> in <li>
+      OUT/opuslists-N.json    an opus detail: N list items, levels 1 to 16 and back
   gen.py bigpic OUT SAMPLE.json
       OUT/opus/<id>.json      one article whose only picture the server sends
       OUT/ids.txt             as 50 MB (an "oversize" fault; see bench/run)
@@ -225,6 +233,52 @@ def cmd_bigpic(a):
                    [("9500000000000000001", ["https://i0.hdslb.com/bfs/new_dyn/big50mb.jpg"])])
 
 
+def cv_response(content):
+    return {"code": 0, "message": "0", "ttl": 1, "data": {
+        "id": 5005, "title": "text paths", "type": 0, "publish_time": 1700000000,
+        "author": {"mid": 1, "name": "bench"}, "content": content}}
+
+
+def opus_response(paragraphs):
+    return {"code": 0, "message": "0", "ttl": 1, "data": {"item": {
+        "id_str": "1000000000000000001", "type": 1, "modules": [
+            {"module_type": "MODULE_TYPE_TITLE", "module_title": {"text": "text paths"}},
+            {"module_type": "MODULE_TYPE_AUTHOR",
+             "module_author": {"name": "bench", "mid": 1, "pub_ts": 1700000000}},
+            {"module_type": "MODULE_TYPE_CONTENT",
+             "module_content": {"paragraphs": paragraphs}}]}}}
+
+
+def cmd_text(a):
+    n = a.size
+    os.makedirs(a.out, exist_ok=True)
+    spans = "<p>" + "".join('<span class="font-size-16">%s </span>' % SENTENCES[i % len(SENTENCES)]
+                            for i in range(n)) + "</p>"
+    # the references first, then a run of "&" that no ";" ever ends
+    code = "&amp;" * n + " if (a &lt; b) return;" * (n // 20) + "&" * (4 * n)
+    ents = opus_response([{"para_type": 7, "code": {"lang": "c", "content": code}}])
+    html, depth = [], 0
+    for i in range(n):
+        # down to 100 levels and back up, then again
+        want = 1 + (i % 200 if i % 200 < 100 else 199 - i % 200)
+        while depth < want:
+            html.append("<ul><li>" if depth == 0 else "<ul><li>")
+            depth += 1
+        while depth > want:
+            html.append("</li></ul>")
+            depth -= 1
+        html.append("%s</li><li>" % SENTENCES[i % len(SENTENCES)])
+    html.append("</li></ul>" * depth)
+    items = [{"level": 1 + (i % 30 if i % 30 < 16 else 30 - i % 30), "order": i + 1,
+              "nodes": [{"type": "TEXT_NODE_TYPE_WORD",
+                         "word": {"words": SENTENCES[i % len(SENTENCES)]}}]} for i in range(n)]
+    opl = opus_response([{"para_type": 5, "list": {"style": 1, "items": items}}])
+    for name, doc in (("spans", cv_response(spans)), ("entities", ents),
+                      ("lists", cv_response("".join(html))), ("opuslists", opl)):
+        with open(os.path.join(a.out, "%s-%d.json" % (name, n)), "w") as f:
+            json.dump(doc, f, ensure_ascii=False)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -237,11 +291,14 @@ def main():
     p.add_argument("sample")
     p.add_argument("--articles", type=int, default=200)
     p.add_argument("--pictures", type=int, default=10)
+    p = sub.add_parser("text")
+    p.add_argument("out")
+    p.add_argument("--size", type=int, default=20000)
     p = sub.add_parser("bigpic")
     p.add_argument("out")
     p.add_argument("sample")
     a = ap.parse_args()
-    {"long": cmd_long, "batch": cmd_batch, "bigpic": cmd_bigpic}[a.cmd](a)
+    {"long": cmd_long, "batch": cmd_batch, "bigpic": cmd_bigpic, "text": cmd_text}[a.cmd](a)
 
 
 if __name__ == "__main__":

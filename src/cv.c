@@ -249,7 +249,7 @@ runs_end_in_space(const struct runs *r)
 	if (r->n == 0 || r->v[r->n - 1].text == NULL)
 		return false;
 	t = r->v[r->n - 1].text;
-	n = strlen(t);
+	n = run_text_len(&r->v[r->n - 1]);
 	return n > 0 && t[n - 1] == ' ';
 }
 
@@ -259,10 +259,11 @@ runs_trim_end(struct runs *r)
 {
 	while (r->n > 0 && r->v[r->n - 1].kind != RUN_BREAK && r->v[r->n - 1].text) {
 		struct run *x = &r->v[r->n - 1];
-		size_t n = strlen(x->text);
+		size_t n = run_text_len(x);
 
 		while (n > 0 && x->text[n - 1] == ' ')
 			x->text[--n] = '\0';
+		x->text_len = n;
 		if (n > 0 || x->kind != RUN_TEXT)
 			break;
 		free(x->text);
@@ -292,10 +293,8 @@ add_text(struct runs *r, const char *s, const struct style *st)
 	if (x && (st->href ? x->kind == RUN_LINK && x->href && strcmp(x->href, st->href) == 0 :
 	    x->kind == RUN_TEXT && x->style == st->bits && strcmp(x->color, st->color) == 0 &&
 	    x->font_size == st->font_size)) {
-		char *t = xasprintf("%s%s", x->text, s);
-
-		free(x->text);
-		x->text = t;
+		/* one growing string: a paragraph of many same-style spans stays linear */
+		run_append_text(x, s, strlen(s));
 		return;
 	}
 	if (st->href) {
@@ -1223,6 +1222,7 @@ struct dstate {
 	struct block *box;
 	struct runs line;       /* the line being written, until its "\n" */
 	long list, quote, code; /* index in box->children of the block the next line may join, or -1 */
+	struct buf code_text;   /* the lines of the open code block (d->code), until it ends */
 	char where[64];         /* "data.content.ops[N]" */
 };
 
@@ -1284,9 +1284,16 @@ delta_align(const struct jsv *attrs)
 	return ALIGN_DEFAULT;
 }
 
+/* No block is open to the next line any more; an open code block gets its text. */
 static void
 delta_reset(struct dstate *d)
 {
+	if (d->code >= 0) {
+		struct block *b = &d->box->children[d->code];
+
+		free(b->code);
+		b->code = buf_detach(&d->code_text, NULL);
+	}
 	d->list = d->quote = d->code = -1;
 }
 
@@ -1311,21 +1318,17 @@ delta_end_line(struct dstate *d, const struct jsv *attrs)
 		char *plain = runs_plain_text(&d->line);
 		const char *lang = jsv_str(jsv_get(attrs, "code-block"), NULL);
 
+		/* a block of many lines is joined once, when it ends (delta_reset) */
 		if (d->code >= 0) {
-			char *joined;
-
-			b = &d->box->children[d->code];
-			joined = xasprintf("%s\n%s", b->code, plain);
-			free(b->code);
-			b->code = joined;
-			free(plain);
+			buf_addc(&d->code_text, '\n');
 		} else {
 			b = delta_push(d, BLOCK_CODE);
-			b->code = plain;
 			if (lang && *lang && strcmp(lang, "plain") != 0)
 				b->lang = clean(d->c, lang, strlen(lang));
 			d->code = (long)d->box->nchildren - 1;
 		}
+		buf_adds(&d->code_text, plain);
+		free(plain);
 		runs_release(&d->line);
 		return;
 	}
@@ -1539,6 +1542,8 @@ parse_delta(struct cctx *c, const char *content, size_t n, struct block *box)
 	memset(&d, 0, sizeof d);
 	d.c = c;
 	d.box = box;
+	d.code = -1;
+	buf_init(&d.code_text, 0);
 	delta_reset(&d);
 	err_init(&je);
 	root = jsv_parse(content, n, OPUS_MAX_DEPTH, &je);
@@ -1603,6 +1608,7 @@ parse_delta(struct cctx *c, const char *content, size_t n, struct block *box)
 	}
 	delta_flush(&d);
 	runs_release(&d.line);
+	buf_release(&d.code_text);
 	jsv_free(root);
 }
 

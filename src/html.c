@@ -90,7 +90,7 @@ push_text(struct html_node *out, char *text)
 {
 	struct html_node *k;
 
-	out->kids = xreallocarray(out->kids, out->nkids + 1, sizeof *out->kids);
+	XGROW(out->kids, out->kidcap, out->nkids + 1);
 	k = &out->kids[out->nkids++];
 	memset(k, 0, sizeof *k);
 	k->kind = HTML_TEXT;
@@ -111,7 +111,7 @@ convert_element(const xmlNode *x, struct html_node *out, int depth)
 			free(t);
 		return;
 	}
-	out->kids = xreallocarray(out->kids, out->nkids + 1, sizeof *out->kids);
+	XGROW(out->kids, out->kidcap, out->nkids + 1);
 	k = &out->kids[out->nkids++];
 	memset(k, 0, sizeof *k);
 	k->kind = HTML_ELEMENT;
@@ -119,7 +119,7 @@ convert_element(const xmlNode *x, struct html_node *out, int depth)
 	for (const xmlAttr *a = x->properties; a; a = a->next) {
 		xmlChar *v = xmlNodeListGetString(x->doc, a->children, 1);
 
-		k->attrs = xreallocarray(k->attrs, 2 * (k->nattrs + 1), sizeof *k->attrs);
+		XGROW(k->attrs, k->attrcap, 2 * (k->nattrs + 1));
 		k->attrs[2 * k->nattrs] = lower_dup(a->name);
 		k->attrs[2 * k->nattrs + 1] = xstrdup(v ? (const char *)v : "");
 		k->nattrs++;

@@ -29,9 +29,10 @@ struct html_node {
 	char *name;             /* ELEMENT: the tag name in lower case */
 	char **attrs;           /* ELEMENT: name, value, name, value, ... (names in lower case) */
 	size_t nattrs;          /* pairs */
+	size_t attrcap;         /* strings allocated in attrs */
 	char *text;             /* TEXT: the characters, never NULL */
 	struct html_node *kids;
-	size_t nkids;
+	size_t nkids, kidcap;
 };
 
 /*

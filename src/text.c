@@ -156,14 +156,22 @@ static const struct {
 	{ "lambda", 0x3BB }, { "Omega", 0x3A9 }, { "Delta", 0x394 },
 };
 
+/*
+ * The longest reference decode_ref reads, ';' excluded: longer than any name
+ * (HTML's longest is 31 letters) and any numeric form worth reading.  The
+ * search for ';' stops there, so a long run of '&' costs its length, not its
+ * square.
+ */
+#define REF_MAX 32
+
 /* Decode the reference starting at s (just after '&'); return its length up to ';' or 0. */
 static size_t
 decode_ref(const char *s, unsigned *cp)
 {
-	const char *semi = strchr(s, ';');
+	const char *semi = memchr(s, ';', strnlen(s, REF_MAX + 1));
 	size_t len;
 
-	if (semi == NULL || semi - s > 32 || semi == s)
+	if (semi == NULL || semi == s)
 		return 0;
 	len = (size_t)(semi - s);
 	if (s[0] == '#') {

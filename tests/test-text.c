@@ -55,6 +55,10 @@ main(void)
 	entity_case("&#99999999999999999999;", "\xEF\xBF\xBD");
 	entity_case("&amp;quot;", "&quot;");        /* decoded once, not twice */
 	entity_case("", "");
+	entity_case("&&&amp;&&", "&&&&&");
+	/* a ';' farther than any reference can be long ends nothing */
+	entity_case("&#0000000000000000000000000000000000000000034;", "&#0000000000000000000000000000000000000000034;");
+	entity_case("&#00000000000000000000000000034;", "\"");
 
 	ok(text_is_blank(" \t\n"), "blank: white space");
 	ok(!text_is_blank(" x "), "blank: text");

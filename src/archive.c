@@ -17,6 +17,7 @@
 #include "fetch.h"
 #include "file.h"
 #include "input.h"
+#include "jsonval.h"
 #include "links.h"
 #include "log.h"
 #include "model.h"
@@ -747,9 +748,13 @@ gather_pictures(struct session *r, const char *what, struct assets *t, struct er
 	return bad;
 }
 
-/* The article/view response of cvN: from the cache with --offline, else through the API. */
+/*
+ * The article/view response of cvN, its bytes and its tree: from the cache
+ * with --offline, else through the API.
+ */
 static int
-fetch_article_view(struct session *r, const char *cv, char **raw, size_t *len, struct err *e)
+fetch_article_view(struct session *r, const char *cv, char **raw, size_t *len,
+    struct jsv **root, struct err *e)
 {
 	if (r->o->offline) {
 		char *path = cache_api_path(&r->cache, "article", cv);
@@ -761,35 +766,37 @@ fetch_article_view(struct session *r, const char *cv, char **raw, size_t *len, s
 	} else if (net_up(r, e) < 0) {
 		return -1;
 	}
-	return api_article_view(&r->api, cv, raw, len, e);
+	return api_article_view(&r->api, cv, raw, len, root, e);
 }
 
 /*
- * Parse the response in raw (len bytes, named source in messages) into *out:
- * an opus detail, or a 专栏 article/view (told apart by the shape of data).
- * An opus detail that falls back to an old-style 专栏 article fetches the
- * article/view of its cv.  The article keeps its own copy of the response.
+ * Read the response root (parsed from raw, len bytes; named source in
+ * messages) into *out: an opus detail, or a 专栏 article/view (told apart by
+ * the shape of data).  An opus detail that falls back to an old-style 专栏
+ * article fetches the article/view of its cv.  The article keeps its own copy
+ * of the response.
  */
 static int
-parse_response(struct session *r, const char *raw, size_t len, const char *source,
-    struct article **out, struct err *e)
+parse_response(struct session *r, const char *raw, size_t len, const struct jsv *root,
+    const char *source, struct article **out, struct err *e)
 {
 	char *cv = NULL, *view = NULL;
+	struct jsv *view_root = NULL;
 	size_t view_len;
 	int rc = -1;
 
 	*out = NULL;
-	if (cv_is_article_view(raw, len)) {
-		*out = cv_parse(raw, len, e);
+	if (cv_is_article_view(root)) {
+		*out = cv_parse(root, raw, len, e);
 	} else {
-		switch (opus_parse(raw, len, out, &cv, e)) {
+		switch (opus_parse(root, raw, len, out, &cv, e)) {
 		case OPUS_OK:
 			break;
 		case OPUS_FALLBACK:
 			log_info("%s: an old-style 专栏 article: reading cv%s through article/view",
 			    source, cv);
-			if (fetch_article_view(r, cv, &view, &view_len, e) == 0)
-				*out = cv_parse(view, view_len, e);
+			if (fetch_article_view(r, cv, &view, &view_len, &view_root, e) == 0)
+				*out = cv_parse(view_root, view, view_len, e);
 			break;
 		case OPUS_ERROR:
 		default:
@@ -800,6 +807,7 @@ parse_response(struct session *r, const char *raw, size_t len, const char *sourc
 		rc = 0;
 	else
 		err_prefix(e, "%s", source);
+	jsv_free(view_root);
 	free(view);
 	free(cv);
 	return rc;
@@ -906,15 +914,17 @@ int
 archive_load(struct session *r, const struct input *in, struct article **a, struct err *e)
 {
 	char *raw = NULL, *source;
+	struct jsv *root = NULL;
 	size_t len;
 	int rc;
 
 	*a = NULL;
 	if (in->kind == INPUT_CV) {
-		if (fetch_article_view(r, in->id, &raw, &len, e) < 0)
+		if (fetch_article_view(r, in->id, &raw, &len, &root, e) < 0)
 			return -1;
 		/* cv_parse names the article in its own messages */
-		rc = parse_response(r, raw, len, "article/view", a, e);
+		rc = parse_response(r, raw, len, root, "article/view", a, e);
+		jsv_free(root);
 		free(raw);
 		return rc;
 	}
@@ -930,13 +940,14 @@ archive_load(struct session *r, const struct input *in, struct article **a, stru
 		return -1;
 	}
 	r->warc_id = in->id;
-	rc = api_opus_detail(&r->api, in->id, &raw, &len, e);
+	rc = api_opus_detail(&r->api, in->id, &raw, &len, &root, e);
 	r->warc_id = NULL;
 	if (rc < 0)
 		return -1;
 	source = xasprintf("opus %s", in->id);
-	rc = parse_response(r, raw, len, source, a, e);
+	rc = parse_response(r, raw, len, root, source, a, e);
 	free(source);
+	jsv_free(root);
 	free(raw);
 	return rc;
 }
@@ -1359,12 +1370,18 @@ archive_run(const struct archive_opts *o, struct err *e)
 		const char *src = strcmp(o->from_json, "-") == 0 ? "standard input" : o->from_json;
 		char *buf = NULL, *quoted = xasprintf("'%s'", src);
 		struct article *a = NULL;
+		struct jsv *root = NULL;
 		size_t len;
 
-		if (file_read(o->from_json, ARCHIVE_MAX_RESPONSE, &buf, &len, e) == 0 &&
-		    parse_response(r, buf, len, quoted, &a, e) == 0)
+		if (file_read(o->from_json, ARCHIVE_MAX_RESPONSE, &buf, &len, e) == 0) {
+			root = jsv_parse(buf, len, OPUS_MAX_DEPTH, e);
+			if (root == NULL)
+				err_prefix(e, "%s", quoted);
+		}
+		if (root && parse_response(r, buf, len, root, quoted, &a, e) == 0)
 			res = archive_write(r, a, o->output, NULL, NULL, e);
 		article_free(a);
+		jsv_free(root);
 		free(buf);
 		free(quoted);
 	} else {

@@ -8,6 +8,7 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include <libxml/uri.h>
 
 #include "html.h"
 #include "xalloc.h"
@@ -240,4 +241,17 @@ html_has_class(const struct html_node *n, const char *cls)
 		c += w;
 	}
 	return 0;
+}
+
+char *
+html_unescape_uri(const char *s)
+{
+	char *u = xmlURIUnescapeString(s, 0, NULL);
+	char *out;
+
+	if (u == NULL)          /* libxml2 fails only for memory */
+		return xstrdup(s);
+	out = xstrdup(u);
+	xmlFree(u);
+	return out;
 }

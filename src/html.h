@@ -50,4 +50,11 @@ const char *html_attr(const struct html_node *n, const char *name);
 /* Return true when the class attribute of n holds the word cls. */
 int html_has_class(const struct html_node *n, const char *cls);
 
+/*
+ * HTML's own rules, for modules that read HTML-ish strings without parsing a
+ * document (libxml2 knows them; its headers stay here): return s with its %XX
+ * escapes decoded (a bad escape stays as it is); the caller frees it.
+ */
+char *html_unescape_uri(const char *s);
+
 #endif

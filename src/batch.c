@@ -15,6 +15,7 @@
 #include "log.h"
 #include "manifest.h"
 #include "model.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* Articles asked of the API and downloaded together: enough to keep --jobs busy, few in memory. */
@@ -212,13 +213,6 @@ read_users(struct batch *b, struct err *e)
 
 /* --- names --------------------------------------------------------------------- */
 
-/* Length of the UTF-8 sequence starting with byte c (1 for a stray byte). */
-static size_t
-seq_len(unsigned char c)
-{
-	return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-}
-
 /* Append field s to out, cleaned: one harmless path component, at most FIELD_MAX bytes. */
 static void
 add_field(struct buf *out, const char *s)
@@ -227,7 +221,7 @@ add_field(struct buf *out, const char *s)
 	bool space = false;
 
 	for (const unsigned char *p = (const unsigned char *)s; p && *p; ) {
-		size_t k = seq_len(*p);
+		size_t k = text_utf8_len((const char *)p);
 
 		if (*p < 0x20 || *p == 0x7f || *p == ' ' || (*p == 0xc2 && p[1] == 0xa0)) {
 			/* control characters and runs of white space become one space */
@@ -287,7 +281,7 @@ batch_name(const char *tmpl, const char *id, const char *title, const char *auth
 			p += skip;
 		} else {
 			/* the template's own text: kept, but for what cannot be in a file name */
-			size_t k = seq_len((unsigned char)*p);
+			size_t k = text_utf8_len(p);
 
 			if (strnlen(p, k) < k)
 				break;

@@ -52,9 +52,15 @@ int html_has_class(const struct html_node *n, const char *cls);
 
 /*
  * HTML's own rules, for modules that read HTML-ish strings without parsing a
- * document (libxml2 knows them; its headers stay here): return s with its %XX
- * escapes decoded (a bad escape stays as it is); the caller frees it.
+ * document (libxml2 knows them; its headers stay here):
+ *
+ * Return the code point of the named character reference name (the len
+ * bytes at name, without '&' and ';', case-sensitive: "amp", "nbsp",
+ * "hellip"), or 0 when HTML 4 names no such character.
  */
+unsigned html_entity(const char *name, size_t len);
+
+/* Return s with its %XX escapes decoded (a bad escape stays as it is); the caller frees it. */
 char *html_unescape_uri(const char *s);
 
 #endif

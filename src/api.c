@@ -200,58 +200,6 @@ api_release(struct api *a)
 }
 
 /*
- * Fetch one API response for the item kind/id (from the cache when it is
- * there and refresh is off), and keep it in the cache.  what names the item
- * in messages ("opus 123", "cv45").  The response is parsed once, here: *raw
- * holds its bytes, *root the tree.
- */
-static int
-api_item(struct api *a, const char *kind, const char *id, const char *what, const char *url,
-    const char *referer, char **raw, size_t *len, struct jsv **root, struct err *e)
-{
-	char *path = cache_api_path(a->cache, kind, id);
-	struct buf body;
-	int rc = -1;
-
-	*raw = NULL;
-	*root = NULL;
-	if ((!a->refresh || was_fresh(a, path)) && file_exists(path) &&
-	    file_read(path, API_MAX_RESPONSE, raw, len, e) == 0) {
-		log_info("%s: using the response kept in '%s'", what, path);
-		free(path);
-		*root = jsv_parse(*raw, *len, API_MAX_DEPTH, e);
-		if (*root == NULL) {
-			err_prefix(e, "%s", what);
-			free(*raw);
-			*raw = NULL;
-			return -1;
-		}
-		return 0;
-	}
-	err_init(e);
-	if (api_prepare(a, e) < 0) {
-		free(path);
-		return -1;
-	}
-	if (api_get(a, url, referer, what, &body, root, e) == 0) {
-		struct err we;
-
-		err_init(&we);
-		if (cache_store(a->cache, path, buf_str(&body), body.len, &we) < 0)
-			log_warn("%s: cannot keep the response: %s", what, we.msg);
-		else if (a->refresh)
-			api_ids_add(&a->fresh, path);
-		*raw = buf_detach(&body, len);
-		rc = 0;
-	} else if (e->kind == ERR_NOT_FOUND) {
-		err_set_kind(e, ERR_NOT_FOUND, "%s not found (the API answered -404: it was deleted, "
-		    "is private, or the id is wrong)", what);
-	}
-	free(path);
-	return rc;
-}
-
-/*
  * The request for one item: kind "opus" (the opus detail) or "article" (a
  * 专栏's article/view); the caller frees both strings.
  */
@@ -274,34 +222,73 @@ item_what_fmt(const char *kind)
 	return strcmp(kind, "article") == 0 ? "cv%s" : "opus %s";
 }
 
+/*
+ * Fetch one API response for the item kind/id (from the cache when it is
+ * there and refresh is off), and keep it in the cache.  The response is
+ * parsed once, here: *raw holds its bytes, *root the tree.
+ */
+static int
+api_item(struct api *a, const char *kind, const char *id, char **raw, size_t *len,
+    struct jsv **root, struct err *e)
+{
+	char *path = cache_api_path(a->cache, kind, id);
+	char *what = xasprintf(item_what_fmt(kind), id), *url, *referer;
+	struct buf body;
+	int rc = -1;
+
+	item_request(kind, id, &url, &referer);
+	*raw = NULL;
+	*root = NULL;
+	if ((!a->refresh || was_fresh(a, path)) && file_exists(path) &&
+	    file_read(path, API_MAX_RESPONSE, raw, len, e) == 0) {
+		log_info("%s: using the response kept in '%s'", what, path);
+		*root = jsv_parse(*raw, *len, API_MAX_DEPTH, e);
+		if (*root != NULL) {
+			rc = 0;
+		} else {
+			err_prefix(e, "%s", what);
+			free(*raw);
+			*raw = NULL;
+		}
+		goto out;
+	}
+	err_init(e);
+	if (api_prepare(a, e) < 0)
+		goto out;
+	if (api_get(a, url, referer, what, &body, root, e) == 0) {
+		struct err we;
+
+		err_init(&we);
+		if (cache_store(a->cache, path, buf_str(&body), body.len, &we) < 0)
+			log_warn("%s: cannot keep the response: %s", what, we.msg);
+		else if (a->refresh)
+			api_ids_add(&a->fresh, path);
+		*raw = buf_detach(&body, len);
+		rc = 0;
+	} else if (e->kind == ERR_NOT_FOUND) {
+		err_set_kind(e, ERR_NOT_FOUND, "%s not found (the API answered -404: it was deleted, "
+		    "is private, or the id is wrong)", what);
+	}
+out:
+	free(url);
+	free(referer);
+	free(what);
+	free(path);
+	return rc;
+}
+
 int
 api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, struct jsv **root,
     struct err *e)
 {
-	char *url, *referer, *what = xasprintf("opus %s", id);
-	int rc;
-
-	item_request("opus", id, &url, &referer);
-	rc = api_item(a, "opus", id, what, url, referer, raw, len, root, e);
-	free(url);
-	free(referer);
-	free(what);
-	return rc;
+	return api_item(a, "opus", id, raw, len, root, e);
 }
 
 int
 api_article_view(struct api *a, const char *cv, char **raw, size_t *len, struct jsv **root,
     struct err *e)
 {
-	char *url, *referer, *what = xasprintf("cv%s", cv);
-	int rc;
-
-	item_request("article", cv, &url, &referer);
-	rc = api_item(a, "article", cv, what, url, referer, raw, len, root, e);
-	free(url);
-	free(referer);
-	free(what);
-	return rc;
+	return api_item(a, "article", cv, raw, len, root, e);
 }
 
 struct fetch_job *

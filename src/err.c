@@ -14,36 +14,18 @@ err_init(struct err *e)
 	e->msg[0] = '\0';
 }
 
-static int
-err_vset(struct err *e, enum err_kind kind, const char *fmt, va_list ap)
-{
-	if (e == NULL)
-		return -1;
-	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-	e->kind = kind;
-	e->set = true;
-	return -1;
-}
-
-int
-err_set(struct err *e, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	err_vset(e, ERR_OTHER, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 int
 err_set_kind(struct err *e, enum err_kind kind, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (e == NULL)
+		return -1;
 	va_start(ap, fmt);
-	err_vset(e, kind, fmt, ap);
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);
+	e->kind = kind;
+	e->set = true;
 	return -1;
 }
 

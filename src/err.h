@@ -36,11 +36,11 @@ struct err {
 
 /* Clear e (a struct err on the caller's stack needs no other set-up). */
 void err_init(struct err *e);
-/* Set the message; returns -1 so that "return err_set(e, ...)" reads well. */
-int err_set(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Set the message and its kind; returns -1 as err_set(). */
+/* Set the message and its kind; returns -1 so that "return err_set(e, ...)" reads well. */
 int err_set_kind(struct err *e, enum err_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Set the message of a failure of no particular kind (ERR_OTHER). */
+#define err_set(e, ...) err_set_kind((e), ERR_OTHER, __VA_ARGS__)
 /* Put "prefix: " in front of an existing message (for context on the way up). */
 void err_prefix(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

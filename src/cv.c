@@ -28,7 +28,11 @@ struct cctx {
 	char id[40];            /* "cv123" once known */
 	struct article *a;
 	struct buf warned;      /* " name " of every markup kind already reported */
+	bool warned_all;        /* warned is full: no more kinds are named */
 };
+
+/* How many bytes of kind names warn_once keeps (about a hundred kinds). */
+#define WARNED_MAX 4096
 
 /* --- errors and warnings ------------------------------------------------------------ */
 
@@ -67,6 +71,13 @@ warn_once(struct cctx *c, const char *kind, const char *fmt, ...)
 	snprintf(key, sizeof key, " %s ", kind);
 	if (strstr(buf_str(&c->warned), key))
 		return;
+	/* a page of thousands of made-up tag names: the list (and its search) stays small */
+	if (c->warned.len > WARNED_MAX) {
+		if (!c->warned_all)
+			warn(c, "more kinds of unknown markup than are worth reporting; not naming the rest");
+		c->warned_all = true;
+		return;
+	}
 	buf_adds(&c->warned, key);
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);

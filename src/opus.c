@@ -413,12 +413,15 @@ legacy_heading_level(const struct runs *r)
 static void
 trim_breaks(struct runs *r)
 {
+	size_t lead = 0;
+
 	while (r->n > 0 && r->v[r->n - 1].kind == RUN_BREAK)
 		r->n--;
-	while (r->n > 0 && r->v[0].kind == RUN_BREAK) {
-		memmove(r->v, r->v + 1, (r->n - 1) * sizeof *r->v);
-		r->n--;
-	}
+	/* one move for all leading breaks: a heading of many "\n"s stays linear */
+	while (lead < r->n && r->v[lead].kind == RUN_BREAK)
+		lead++;
+	memmove(r->v, r->v + lead, (r->n - lead) * sizeof *r->v);
+	r->n -= lead;
 }
 
 static void

@@ -449,6 +449,30 @@ test_shared(void)
 	free(path);
 }
 
+/* The numbers field.c reads: digits in strings, fractions cut, no cast out of range. */
+static void
+test_numbers(void)
+{
+	struct err e;
+	struct article *a;
+
+	a = parse_paras("{\"para_type\":2,\"pic\":{\"pics\":[{\"url\":\"https://i0.hdslb.com/a.png\","
+	    "\"width\":\"640\",\"height\":480.7}]}}", &e);
+	ok(a && a->blocks[0].pics[0].width == 640 && a->blocks[0].pics[0].height == 480,
+	    "a size as a string of digits, a size with a fraction (%s)", e.msg);
+	article_free(a);
+	a = parse_paras("{\"para_type\":2,\"pic\":{\"pics\":[{\"url\":\"https://i0.hdslb.com/a.png\","
+	    "\"width\":1e300}]}}", &e);
+	ok(a == NULL && strstr(e.msg, "pics[0].width: the number 1e+300 is out of range"),
+	    "a number beyond long long is an error naming it: %s", e.msg);
+	article_free(a);
+	a = parse_paras("{\"para_type\":2,\"pic\":{\"pics\":[{\"url\":\"https://i0.hdslb.com/a.png\","
+	    "\"width\":\" 12\"}]}}", &e);
+	ok(a == NULL && strstr(e.msg, "pics[0].width: expected a number, got string"),
+	    "a string that is not all digits is no number: %s", e.msg);
+	article_free(a);
+}
+
 int
 main(void)
 {
@@ -461,5 +485,6 @@ main(void)
 	test_rich();
 	test_modules();
 	test_shared();
+	test_numbers();
 	return done_testing();
 }

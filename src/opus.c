@@ -420,8 +420,10 @@ trim_breaks(struct runs *r)
 	/* one move for all leading breaks: a heading of many "\n"s stays linear */
 	while (lead < r->n && r->v[lead].kind == RUN_BREAK)
 		lead++;
-	memmove(r->v, r->v + lead, (r->n - lead) * sizeof *r->v);
-	r->n -= lead;
+	if (lead > 0) {
+		memmove(r->v, r->v + lead, (r->n - lead) * sizeof *r->v);
+		r->n -= lead;
+	}
 }
 
 static void

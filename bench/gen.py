@@ -18,6 +18,14 @@
                               paragraphs holding about --chars characters
                               in all, and small (640x400, 20-40 KB) JPEGs
       OUT/cache/, OUT/html/   as for "long"
+  gen.py text OUT --size N
+      OUT/spans-N.json        a 专栏 article/view: one paragraph of N <span>s of
+                              the same style (runs the parser merges)
+      OUT/entities-N.json     an opus detail: a code block of N "&amp;", then 4N
+                              "&" that no ";" follows (character references)
+      OUT/lists-N.json        a 专栏 article/view: N list items, nested 1 to 100
+                              deep and back, as <ul> in <li>
+      OUT/opuslists-N.json    an opus detail: N list items, levels 1 to 16 and back
   gen.py bigpic OUT SAMPLE.json
       OUT/opus/<id>.json      one article whose only picture the server sends
       OUT/ids.txt             as 50 MB (an "oversize" fault; see bench/run)
@@ -316,6 +324,50 @@ def cmd_textlong(a):
         f.write("".join(html))
     print("text-heavy article: %d paragraphs, %d characters, %d pictures"
           % (a.paragraphs, nchars, npic))
+def cv_response(content):
+    return {"code": 0, "message": "0", "ttl": 1, "data": {
+        "id": 5005, "title": "text paths", "type": 0, "publish_time": 1700000000,
+        "author": {"mid": 1, "name": "bench"}, "content": content}}
+
+
+def opus_response(paragraphs):
+    return {"code": 0, "message": "0", "ttl": 1, "data": {"item": {
+        "id_str": "1000000000000000001", "type": 1, "modules": [
+            {"module_type": "MODULE_TYPE_TITLE", "module_title": {"text": "text paths"}},
+            {"module_type": "MODULE_TYPE_AUTHOR",
+             "module_author": {"name": "bench", "mid": 1, "pub_ts": 1700000000}},
+            {"module_type": "MODULE_TYPE_CONTENT",
+             "module_content": {"paragraphs": paragraphs}}]}}}
+
+
+def cmd_text(a):
+    n = a.size
+    os.makedirs(a.out, exist_ok=True)
+    spans = "<p>" + "".join('<span class="font-size-16">%s </span>' % SENTENCES[i % len(SENTENCES)]
+                            for i in range(n)) + "</p>"
+    # the references first, then a run of "&" that no ";" ever ends
+    code = "&amp;" * n + " if (a &lt; b) return;" * (n // 20) + "&" * (4 * n)
+    ents = opus_response([{"para_type": 7, "code": {"lang": "c", "content": code}}])
+    html, depth = [], 0
+    for i in range(n):
+        # down to 100 levels and back up, then again
+        want = 1 + (i % 200 if i % 200 < 100 else 199 - i % 200)
+        while depth < want:
+            html.append("<ul><li>" if depth == 0 else "<ul><li>")
+            depth += 1
+        while depth > want:
+            html.append("</li></ul>")
+            depth -= 1
+        html.append("%s</li><li>" % SENTENCES[i % len(SENTENCES)])
+    html.append("</li></ul>" * depth)
+    items = [{"level": 1 + (i % 30 if i % 30 < 16 else 30 - i % 30), "order": i + 1,
+              "nodes": [{"type": "TEXT_NODE_TYPE_WORD",
+                         "word": {"words": SENTENCES[i % len(SENTENCES)]}}]} for i in range(n)]
+    opl = opus_response([{"para_type": 5, "list": {"style": 1, "items": items}}])
+    for name, doc in (("spans", cv_response(spans)), ("entities", ents),
+                      ("lists", cv_response("".join(html))), ("opuslists", opl)):
+        with open(os.path.join(a.out, "%s-%d.json" % (name, n)), "w") as f:
+            json.dump(doc, f, ensure_ascii=False)
 
 
 def main():
@@ -330,6 +382,9 @@ def main():
     p.add_argument("sample")
     p.add_argument("--articles", type=int, default=200)
     p.add_argument("--pictures", type=int, default=10)
+    p = sub.add_parser("text")
+    p.add_argument("out")
+    p.add_argument("--size", type=int, default=20000)
     p = sub.add_parser("bigpic")
     p.add_argument("out")
     p.add_argument("sample")
@@ -341,7 +396,7 @@ def main():
     a = ap.parse_args()
     if a.cmd == "textlong":
         return cmd_textlong(a)
-    {"long": cmd_long, "batch": cmd_batch, "bigpic": cmd_bigpic}[a.cmd](a)
+    {"long": cmd_long, "batch": cmd_batch, "bigpic": cmd_bigpic, "text": cmd_text}[a.cmd](a)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "field.h"
 #include "file.h"
 #include "jsonval.h"
 #include "log.h"
@@ -16,45 +17,47 @@ const char api_default_user_agent[] =
     "Mozilla/5.0 (X11; Linux x86_64; rv:145.0) Gecko/20100101 Firefox/145.0";
 
 #define API_BASE "https://api.bilibili.com"
+/* How deep a response may nest; real ones stay under 20 (as OPUS_MAX_DEPTH). */
+#define API_MAX_DEPTH 128
 /* The web page's own feature list; htmlNewStyle makes old 专栏 answer in full (spec §1.1). */
 #define DETAIL_FEATURES "onlyfansVote,onlyfansAssetsV2,decorationCard,htmlNewStyle,ugcDelete," \
 	"editable,opusPrivateVisible,tribeeEdit,avatarAutoTheme,avatarTypeOpus"
 
-/* Read the envelope's code and message; false when the body is not an envelope. */
-static bool
-envelope(const char *body, size_t len, long long *code, char **message, struct jsv **root_out)
+/*
+ * Parse body as an API response: return the tree (the caller frees it with
+ * jsv_free()) with its code and message (borrowed from the tree), or NULL
+ * when the body is not an envelope.
+ */
+static struct jsv *
+envelope(const char *body, size_t len, long long *code, const char **message)
 {
 	struct err e;
 	struct jsv *root;
-	const char *m;
 
 	err_init(&e);
-	root = jsv_parse(body, len, 128, &e);
-	if (root == NULL || !jsv_int(jsv_get(root, "code"), code)) {
+	root = jsv_parse(body, len, API_MAX_DEPTH, &e);
+	if (root != NULL && !field_envelope_code(root, code, message)) {
 		jsv_free(root);
-		return false;
+		root = NULL;
 	}
-	m = jsv_str(jsv_get(root, "message"), NULL);
-	*message = xstrdup(m && *m ? m : "(no message)");
-	if (root_out)
-		*root_out = root;
-	else
-		jsv_free(root);
-	return true;
+	return root;
 }
 
 /*
  * GET an API URL, retrying risk-control answers (-352, -412, HTTP 412) with
- * backoff.  On success *body holds a code-0 envelope.
+ * backoff.  On success *body holds a code-0 envelope and *root the tree
+ * parsed from it (the caller frees both).
  */
 static int
 api_get(struct api *a, const char *url, const char *referer, const char *what,
-    struct buf *body, struct err *e)
+    struct buf *body, struct jsv **root, struct err *e)
 {
+	*root = NULL;
 	for (int attempt = 0; ; attempt++) {
 		struct fetch_job job;
 		long long code = 0;
-		char *msg = NULL;
+		const char *msg = NULL;
+		struct jsv *tree = NULL;
 
 		memset(&job, 0, sizeof job);
 		job.url = url;
@@ -63,13 +66,15 @@ api_get(struct api *a, const char *url, const char *referer, const char *what,
 		job.max_bytes = API_MAX_RESPONSE;
 		fetch_run(a->f, &job, 1, NULL, NULL);
 		if (!job.ok && job.status != 412) {
-			err_set(e, "%s: '%s': %s", what, url, job.error);
+			err_set_kind(e, ERR_NETWORK, "%s: '%s': %s", what, url, job.error);
 			buf_release(&job.body);
 			free(job.effective_url);
 			return -1;
 		}
-		if (job.ok && !envelope(buf_str(&job.body), job.body.len, &code, &msg, NULL)) {
-			err_set(e, "%s: '%s': the answer is not an API response (HTTP %ld, %zu bytes)",
+		if (job.ok &&
+		    (tree = envelope(buf_str(&job.body), job.body.len, &code, &msg)) == NULL) {
+			err_set_kind(e, ERR_API,
+			    "%s: '%s': the answer is not an API response (HTTP %ld, %zu bytes)",
 			    what, url, job.status, job.body.len);
 			buf_release(&job.body);
 			free(job.effective_url);
@@ -78,7 +83,7 @@ api_get(struct api *a, const char *url, const char *referer, const char *what,
 		free(job.effective_url);
 		if (job.ok && code == 0) {
 			*body = job.body;
-			free(msg);
+			*root = tree;
 			return 0;
 		}
 		buf_release(&job.body);
@@ -86,23 +91,23 @@ api_get(struct api *a, const char *url, const char *referer, const char *what,
 			if (attempt < a->retries) {
 				log_info("%s: risk control (%s); waiting before trying again", what,
 				    job.status == 412 ? "HTTP 412" : msg);
-				free(msg);
+				jsv_free(tree);
 				fetch_backoff(a->f, attempt + 1, 0);
 				continue;
 			}
-			err_set(e, "%s: Bilibili's risk control refused the request %d times (%s); "
+			err_set_kind(e, ERR_RISK, "%s: Bilibili's risk control refused the request %d times (%s); "
 			    "try again later, with a lower --rate, or with your browser's cookies "
 			    "(--cookies FILE)", what, attempt + 1,
 			    job.status == 412 ? "HTTP 412" : msg);
 		} else if (code == -404) {
-			err_set(e, "%s: not found (API code -404: %s)", what, msg);
+			err_set_kind(e, ERR_NOT_FOUND, "%s: not found (API code -404: %s)", what, msg);
 		} else if (code == -403 || code == -101) {
-			err_set(e, "%s: Bilibili wants a logged-in user for this (API code %lld: %s); "
+			err_set_kind(e, ERR_LOGIN, "%s: Bilibili wants a logged-in user for this (API code %lld: %s); "
 			    "export your browser's cookies and use --cookies FILE", what, code, msg);
 		} else {
-			err_set(e, "%s: API error %lld: %s", what, code, msg);
+			err_set_kind(e, ERR_API, "%s: API error %lld: %s", what, code, msg);
 		}
-		free(msg);
+		jsv_free(tree);
 		return -1;
 	}
 }
@@ -126,8 +131,6 @@ api_prepare(struct api *a, struct err *e)
 	size_t len;
 	struct buf body;
 	struct jsv *root = NULL;
-	long long code;
-	char *msg = NULL;
 	const char *b3;
 
 	if (a->buvid_ready || fetch_has_cookie(a->f, "buvid3")) {
@@ -149,16 +152,14 @@ api_prepare(struct api *a, struct err *e)
 	}
 	err_init(e);
 	if (api_get(a, API_BASE "/x/frontend/finger/spi", "https://www.bilibili.com/",
-	    "getting a buvid3 cookie", &body, e) < 0) {
+	    "getting a buvid3 cookie", &body, &root, e) < 0) {
 		free(path);
 		return -1;
 	}
-	envelope(buf_str(&body), body.len, &code, &msg, &root);
 	b3 = jsv_str(jsv_path(root, "data.b_3"), NULL);
 	if (!cookie_value_ok(b3)) {
 		err_set(e, "getting a buvid3 cookie: the answer of x/frontend/finger/spi has no usable data.b_3");
 		free(path);
-		free(msg);
 		jsv_free(root);
 		buf_release(&body);
 		return -1;
@@ -177,7 +178,6 @@ api_prepare(struct api *a, struct err *e)
 	}
 	a->buvid_ready = true;
 	free(path);
-	free(msg);
 	jsv_free(root);
 	buf_release(&body);
 	return 0;
@@ -197,49 +197,6 @@ void
 api_release(struct api *a)
 {
 	api_ids_release(&a->fresh);
-}
-
-/*
- * Fetch one API response for the item kind/id (from the cache when it is
- * there and refresh is off), and keep it in the cache.  what names the item
- * in messages ("opus 123", "cv45").
- */
-static int
-api_item(struct api *a, const char *kind, const char *id, const char *what, const char *url,
-    const char *referer, char **raw, size_t *len, struct err *e)
-{
-	char *path = cache_api_path(a->cache, kind, id);
-	struct buf body;
-	int rc = -1;
-
-	*raw = NULL;
-	if ((!a->refresh || was_fresh(a, path)) && file_exists(path) &&
-	    file_read(path, API_MAX_RESPONSE, raw, len, e) == 0) {
-		log_info("%s: using the response kept in '%s'", what, path);
-		free(path);
-		return 0;
-	}
-	err_init(e);
-	if (api_prepare(a, e) < 0) {
-		free(path);
-		return -1;
-	}
-	if (api_get(a, url, referer, what, &body, e) == 0) {
-		struct err we;
-
-		err_init(&we);
-		if (cache_store(a->cache, path, buf_str(&body), body.len, &we) < 0)
-			log_warn("%s: cannot keep the response: %s", what, we.msg);
-		else if (a->refresh)
-			api_ids_add(&a->fresh, path);
-		*raw = buf_detach(&body, len);
-		rc = 0;
-	} else if (strstr(e->msg, "not found (API code -404")) {
-		err_set(e, "%s not found (the API answered -404: it was deleted, is private, "
-		    "or the id is wrong)", what);
-	}
-	free(path);
-	return rc;
 }
 
 /*
@@ -265,32 +222,73 @@ item_what_fmt(const char *kind)
 	return strcmp(kind, "article") == 0 ? "cv%s" : "opus %s";
 }
 
-int
-api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, struct err *e)
+/*
+ * Fetch one API response for the item kind/id (from the cache when it is
+ * there and refresh is off), and keep it in the cache.  The response is
+ * parsed once, here: *raw holds its bytes, *root the tree.
+ */
+static int
+api_item(struct api *a, const char *kind, const char *id, char **raw, size_t *len,
+    struct jsv **root, struct err *e)
 {
-	char *url, *referer, *what = xasprintf("opus %s", id);
-	int rc;
+	char *path = cache_api_path(a->cache, kind, id);
+	char *what = xasprintf(item_what_fmt(kind), id), *url, *referer;
+	struct buf body;
+	int rc = -1;
 
-	item_request("opus", id, &url, &referer);
-	rc = api_item(a, "opus", id, what, url, referer, raw, len, e);
+	item_request(kind, id, &url, &referer);
+	*raw = NULL;
+	*root = NULL;
+	if ((!a->refresh || was_fresh(a, path)) && file_exists(path) &&
+	    file_read(path, API_MAX_RESPONSE, raw, len, e) == 0) {
+		log_info("%s: using the response kept in '%s'", what, path);
+		*root = jsv_parse(*raw, *len, API_MAX_DEPTH, e);
+		if (*root != NULL) {
+			rc = 0;
+		} else {
+			err_prefix(e, "%s", what);
+			free(*raw);
+			*raw = NULL;
+		}
+		goto out;
+	}
+	err_init(e);
+	if (api_prepare(a, e) < 0)
+		goto out;
+	if (api_get(a, url, referer, what, &body, root, e) == 0) {
+		struct err we;
+
+		err_init(&we);
+		if (cache_store(a->cache, path, buf_str(&body), body.len, &we) < 0)
+			log_warn("%s: cannot keep the response: %s", what, we.msg);
+		else if (a->refresh)
+			api_ids_add(&a->fresh, path);
+		*raw = buf_detach(&body, len);
+		rc = 0;
+	} else if (e->kind == ERR_NOT_FOUND) {
+		err_set_kind(e, ERR_NOT_FOUND, "%s not found (the API answered -404: it was deleted, "
+		    "is private, or the id is wrong)", what);
+	}
+out:
 	free(url);
 	free(referer);
 	free(what);
+	free(path);
 	return rc;
 }
 
 int
-api_article_view(struct api *a, const char *cv, char **raw, size_t *len, struct err *e)
+api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, struct jsv **root,
+    struct err *e)
 {
-	char *url, *referer, *what = xasprintf("cv%s", cv);
-	int rc;
+	return api_item(a, "opus", id, raw, len, root, e);
+}
 
-	item_request("article", cv, &url, &referer);
-	rc = api_item(a, "article", cv, what, url, referer, raw, len, e);
-	free(url);
-	free(referer);
-	free(what);
-	return rc;
+int
+api_article_view(struct api *a, const char *cv, char **raw, size_t *len, struct jsv **root,
+    struct err *e)
+{
+	return api_item(a, "article", cv, raw, len, root, e);
 }
 
 struct fetch_job *
@@ -316,23 +314,6 @@ api_prefetch_begin(struct api *a, const char *const *kinds, const char *const *i
 	return jobs;
 }
 
-/* The 专栏 number an opus detail answer falls back to (data.fallback.id), or NULL. */
-static const char *
-fallback_cv(const struct jsv *root, char num[32])
-{
-	const struct jsv *id = jsv_path(root, "data.fallback.id");
-	const char *s = jsv_str(id, NULL);
-	long long v;
-
-	if (s == NULL && jsv_int(id, &v) && v > 0) {
-		snprintf(num, 32, "%lld", v);
-		s = num;
-	}
-	if (s == NULL || *s == '\0' || strlen(s) > 20 || strspn(s, "0123456789") != strlen(s))
-		return NULL;
-	return s;
-}
-
 void
 api_prefetch_end(struct api *a, const char *const *kinds, const char *const *ids,
     struct fetch_job *jobs, size_t n, struct api_ids *fallbacks)
@@ -344,15 +325,16 @@ api_prefetch_end(struct api *a, const char *const *kinds, const char *const *ids
 	for (size_t i = 0; i < n; i++) {
 		const char *kind = kinds ? kinds[i] : "opus";
 		long long code;
-		char *msg = NULL;
+		const char *msg;
 		struct jsv *root = NULL;
 
 		/* only clean answers are kept; anything else is asked again, with its message */
-		if (jobs[i].ok && envelope(buf_str(&jobs[i].body), jobs[i].body.len, &code, &msg, &root) &&
+		if (jobs[i].ok &&
+		    (root = envelope(buf_str(&jobs[i].body), jobs[i].body.len, &code, &msg)) != NULL &&
 		    code == 0) {
-			char num[32];
-			const char *cv = strcmp(kind, "opus") == 0 ? fallback_cv(root, num) : NULL;
-
+			/* the 专栏 number an opus detail answer falls back to */
+			char *cv = strcmp(kind, "opus") == 0 ?
+			    field_digits(jsv_path(root, "data.fallback.id"), 20) : NULL;
 			char *path = cache_api_path(a->cache, kind, ids[i]);
 
 			err_init(&e);
@@ -367,9 +349,9 @@ api_prefetch_end(struct api *a, const char *const *kinds, const char *const *ids
 			free(path);
 			if (cv && fallbacks)
 				api_ids_add_from(fallbacks, cv, ids[i]);
+			free(cv);
 		}
 		jsv_free(root);
-		free(msg);
 		buf_release(&jobs[i].body);
 		free(jobs[i].effective_url);
 		free((char *)jobs[i].url);
@@ -406,7 +388,8 @@ wbi_key(struct api *a, char mixin[33], struct err *e)
 	struct fetch_job job;
 	struct jsv *root = NULL;
 	long long code;
-	char *msg = NULL, *ik = NULL, *sk = NULL;
+	const char *msg;
+	char *ik = NULL, *sk = NULL;
 	int rc = -1;
 
 	gmtime_r(&now, &tm);
@@ -427,9 +410,10 @@ wbi_key(struct api *a, char mixin[33], struct err *e)
 	job.max_bytes = API_MAX_RESPONSE;
 	fetch_run(a->f, &job, 1, NULL, NULL);
 	if (!job.ok) {
-		err_set(e, "the WBI keys: '%s': %s", job.url, job.error);
-	} else if (!envelope(buf_str(&job.body), job.body.len, &code, &msg, &root)) {
-		err_set(e, "the WBI keys: '%s' did not answer with an API response", job.url);
+		err_set_kind(e, ERR_NETWORK, "the WBI keys: '%s': %s", job.url, job.error);
+	} else if ((root = envelope(buf_str(&job.body), job.body.len, &code, &msg)) == NULL) {
+		err_set_kind(e, ERR_API, "the WBI keys: '%s' did not answer with an API response",
+		    job.url);
 	} else if ((ik = wbi_key_from_url(jsv_str(jsv_path(root, "data.wbi_img.img_url"), NULL))) == NULL ||
 	    (sk = wbi_key_from_url(jsv_str(jsv_path(root, "data.wbi_img.sub_url"), NULL))) == NULL ||
 	    wbi_mixin(ik, sk, mixin) < 0) {
@@ -447,7 +431,6 @@ wbi_key(struct api *a, char mixin[33], struct err *e)
 	}
 	free(ik);
 	free(sk);
-	free(msg);
 	jsv_free(root);
 	buf_release(&job.body);
 	free(job.effective_url);
@@ -469,8 +452,7 @@ api_user_articles(struct api *a, const char *mid, struct api_ids *out, struct er
 		const char *values[] = { mid, pns, pss, "publish_time", "1550101" };
 		struct buf body;
 		struct jsv *root = NULL, *list;
-		long long code, count = 0;
-		char *msg = NULL;
+		long long count = 0;
 		size_t n;
 		int rc;
 		bool have_body;
@@ -483,17 +465,15 @@ api_user_articles(struct api *a, const char *mid, struct api_ids *out, struct er
 		url = xasprintf(API_BASE "/x/space/wbi/article?%s", query);
 		referer = xasprintf("https://space.bilibili.com/%s/article", mid);
 		what = xasprintf("user %s, page %d of the 专栏 list", mid, pn);
-		rc = api_get(a, url, referer, what, &body, e);
+		rc = api_get(a, url, referer, what, &body, &root, e);
 		have_body = rc == 0;
 		free(query);
 		free(url);
 		free(referer);
-		if (rc == 0 && !envelope(buf_str(&body), body.len, &code, &msg, &root))
-			rc = err_set(e, "%s: the answer is not an API response", what);
 		if (rc == 0) {
 			list = jsv_path(root, "data.articles");
 			if (list == NULL && jsv_path(root, "data.v_voucher"))
-				rc = err_set(e, "%s: refused (the answer holds only a v_voucher: the WBI "
+				rc = err_set_kind(e, ERR_RISK, "%s: refused (the answer holds only a v_voucher: the WBI "
 				    "signature was not accepted, or risk control wants a captcha); try "
 				    "--cookies FILE", what);
 			else if (list != NULL && jsv_type(list) != JSV_ARRAY)
@@ -504,21 +484,22 @@ api_user_articles(struct api *a, const char *mid, struct api_ids *out, struct er
 			jsv_int(jsv_path(root, "data.count"), &count);
 			for (size_t i = 0; i < n; i++) {
 				struct jsv *it = jsv_at(list, i);
-				const char *dyn = jsv_str(jsv_get(it, "dyn_id_str"), NULL);
-				long long cv;
+				char *dyn = field_digits(jsv_get(it, "dyn_id_str"), 24);
+				char *cv = dyn ? NULL : field_digits(jsv_get(it, "id"), 20);
 
 				/* the opus id when there is one: the feed may list it too, and it is read once */
-				if (dyn && *dyn && strcmp(dyn, "0") != 0 &&
-				    strspn(dyn, "0123456789") == strlen(dyn) && strlen(dyn) <= 24) {
+				if (dyn) {
 					api_ids_add(out, dyn);
-				} else if (jsv_int(jsv_get(it, "id"), &cv) && cv > 0) {
-					char cvs[32];
+				} else if (cv) {
+					char *cvs = xasprintf("cv%s", cv);
 
-					snprintf(cvs, sizeof cvs, "cv%lld", cv);
 					api_ids_add(out, cvs);
+					free(cvs);
 				} else {
 					log_warn("%s: item %zu has neither dyn_id_str nor id; skipped", what, i);
 				}
+				free(dyn);
+				free(cv);
 			}
 			log_info("%s: %zu articles (of %lld)", what, n, count);
 			if (n == 0 || (long long)pn * ps >= count)
@@ -526,7 +507,6 @@ api_user_articles(struct api *a, const char *mid, struct api_ids *out, struct er
 		}
 		if (have_body)
 			buf_release(&body);
-		free(msg);
 		jsv_free(root);
 		free(what);
 		if (rc < 0)
@@ -537,44 +517,27 @@ api_user_articles(struct api *a, const char *mid, struct api_ids *out, struct er
 
 /* The opus ids of one page of a writer's feed, appended to *v; *more and *offset say what follows. */
 static int
-feed_page(const char *body, size_t len, struct api_ids *v, bool *more, char **offset,
-    struct err *e)
+feed_page(const struct jsv *root, struct api_ids *v, bool *more, char **offset, struct err *e)
 {
-	struct jsv *root = NULL, *items;
-	long long code;
-	char *msg = NULL;
+	struct jsv *items = jsv_path(root, "data.items");
 	const char *off;
 
-	if (!envelope(body, len, &code, &msg, &root))
-		return err_set(e, "the answer is not an API response");
-	free(msg);
-	items = jsv_path(root, "data.items");
-	if (jsv_type(items) != JSV_ARRAY) {
-		jsv_free(root);
+	if (jsv_type(items) != JSV_ARRAY)
 		return err_set(e, "data.items: missing or not an array");
-	}
 	for (size_t i = 0; i < jsv_len(items); i++) {
-		struct jsv *it = jsv_at(items, i);
-		const char *id = jsv_str(jsv_get(it, "opus_id"), NULL);
-		char *owned = NULL;
-		long long num;
+		char *id = field_digits(jsv_get(jsv_at(items, i), "opus_id"), 24);
 
-		if (id == NULL && jsv_int(jsv_get(it, "opus_id"), &num))
-			id = owned = xasprintf("%lld", num);
-		if (id == NULL || *id == '\0' || strspn(id, "0123456789") != strlen(id) ||
-		    strlen(id) > 24) {
+		if (id == NULL) {
 			log_warn("feed item %zu has no usable opus_id; skipped", i);
-			free(owned);
 			continue;
 		}
 		api_ids_add(v, id);
-		free(owned);
+		free(id);
 	}
 	*more = jsv_true(jsv_path(root, "data.has_more"));
 	off = jsv_str(jsv_path(root, "data.offset"), NULL);
 	free(*offset);
 	*offset = off && *off ? xstrdup(off) : NULL;
-	jsv_free(root);
 	return 0;
 }
 
@@ -611,6 +574,18 @@ api_ids_release(struct api_ids *v)
 	memset(v, 0, sizeof *v);
 }
 
+char *
+api_feed_url(const char *mid, int page, const char *offset)
+{
+	char *m = fetch_escape(mid), *o = fetch_escape(offset ? offset : "");
+	char *url = xasprintf(API_BASE "/x/polymer/web-dynamic/v1/opus/feed/space?host_mid=%s"
+	    "&page=%d&offset=%s&type=all&web_location=333.1387", m, page, o);
+
+	free(m);
+	free(o);
+	return url;
+}
+
 int
 api_user_opus(struct api *a, const char *mid, struct api_ids *out, struct err *e)
 {
@@ -624,19 +599,19 @@ api_user_opus(struct api *a, const char *mid, struct api_ids *out, struct err *e
 	for (page = 1; more && page <= max_pages; page++) {
 		char *url, *referer, *what;
 		struct buf body;
+		struct jsv *root;
 		size_t before = out->n;
 		int rc;
 
-		url = xasprintf(API_BASE "/x/polymer/web-dynamic/v1/opus/feed/space?host_mid=%s"
-		    "&page=%d&offset=%s&type=all&web_location=333.1387", mid, page,
-		    offset ? offset : "");
+		url = api_feed_url(mid, page, offset);
 		referer = xasprintf("https://space.bilibili.com/%s/article", mid);
 		what = xasprintf("user %s, page %d of the opus list", mid, page);
-		rc = api_get(a, url, referer, what, &body, e);
+		rc = api_get(a, url, referer, what, &body, &root, e);
 		if (rc == 0) {
-			rc = feed_page(buf_str(&body), body.len, out, &more, &offset, e);
+			rc = feed_page(root, out, &more, &offset, e);
 			if (rc < 0)
 				err_prefix(e, "%s", what);
+			jsv_free(root);
 			buf_release(&body);
 		}
 		free(url);

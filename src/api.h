@@ -14,6 +14,7 @@
 #include "cache.h"
 #include "err.h"
 #include "fetch.h"
+#include "jsonval.h"
 
 #define API_MAX_RESPONSE (32u * 1024 * 1024)
 
@@ -50,11 +51,13 @@ int api_prepare(struct api *a, struct err *e);
 
 /*
  * Fetch the opus detail response for id (from the cache when it is there and
- * refresh is off) into *raw (the caller frees it).  A code other than 0 is an
- * error with a message saying what the user can do; a fallback reply is not
- * an error (the caller's parser sees it).
+ * refresh is off) into *raw, and parse it once into *root (the caller frees
+ * both, the tree with jsv_free()).  A code other than 0 is an error with a
+ * message saying what the user can do (e->kind tells which); a fallback reply
+ * is not an error (the caller's parser sees it).
  */
-int api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, struct err *e);
+int api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, struct jsv **root,
+    struct err *e);
 
 /*
  * Fetch the API answers for ids[] concurrently (within the API rate) and keep
@@ -84,6 +87,14 @@ void api_ids_add(struct api_ids *v, const char *id);
 void api_ids_add_from(struct api_ids *v, const char *id, const char *from);
 void api_ids_release(struct api_ids *v);
 
+/*
+ * Return the URL of page page of writer mid's opus feed, going on from offset
+ * (the previous page's data.offset; NULL or "" for the first page).  mid and
+ * offset are percent-encoded, so an odd offset cannot add parameters.  The
+ * caller frees the result.
+ */
+char *api_feed_url(const char *mid, int page, const char *offset);
+
 /* Append every opus id of writer mid (the feed, page after page; spec §1.3) to out. */
 int api_user_opus(struct api *a, const char *mid, struct api_ids *out, struct err *e);
 
@@ -99,7 +110,8 @@ int api_user_articles(struct api *a, const char *mid, struct api_ids *out, struc
  * holds the digits only), cached as api/article/N.json, with the same rules
  * as api_opus_detail().  Spec §1.2.
  */
-int api_article_view(struct api *a, const char *cv, char **raw, size_t *len, struct err *e);
+int api_article_view(struct api *a, const char *cv, char **raw, size_t *len, struct jsv **root,
+    struct err *e);
 
 /* Follow a b23.tv short link; *final is the address it ends at (caller frees). */
 int api_resolve_short(struct api *a, const char *url, char **final, struct err *e);

@@ -22,6 +22,7 @@
 #include "name.h"
 #include "render.h"
 #include "session.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* Articles asked of the API and downloaded together: enough to keep --jobs busy, few in memory. */

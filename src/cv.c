@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,9 +9,9 @@
 
 #include "buf.h"
 #include "cv.h"
+#include "field.h"
 #include "html.h"
 #include "jsonval.h"
-#include "log.h"
 #include "model.h"
 #include "opus.h"
 #include "text.h"
@@ -21,36 +20,29 @@
 
 /*
  * Parser state.  Paths here are shallow (data.author.name,
- * data.content.ops[3].insert), so each getter is told where it reads
- * instead of keeping a path stack.
+ * data.content.ops[3].insert), so each read names where it reads (at())
+ * instead of keeping a path stack; warnings name the article only.
  */
 struct cctx {
-	struct err *e;
-	bool failed;
-	bool bad_utf8;
-	char id[40];            /* "cv123" once known, for warnings */
+	struct field_ctx f;     /* error, path, warnings: see field.h */
+	char id[40];            /* "cv123" once known */
 	struct article *a;
 	struct buf warned;      /* " name " of every markup kind already reported */
+	bool warned_all;        /* warned is full: no more kinds are named */
 };
 
-/* --- errors, warnings and typed getters ------------------------------------------ */
+/* How many bytes of kind names warn_once keeps (about a hundred kinds). */
+#define WARNED_MAX 4096
 
-static void
-fail(struct cctx *c, const char *where, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* --- errors and warnings ------------------------------------------------------------ */
 
-static void
-fail(struct cctx *c, const char *where, const char *fmt, ...)
+/* Set the path that the next read reports errors at; return the kit's context. */
+static struct field_ctx *
+at(struct cctx *c, const char *where)
 {
-	char what[512];
-	va_list ap;
-
-	if (c->failed)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	err_set(c->e, "%s: %s", where, what);
-	c->failed = true;
+	field_pop(&c->f, 0);
+	field_push(&c->f, "%s", where);
+	return &c->f;
 }
 
 static void
@@ -59,13 +51,11 @@ warn(struct cctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)))
 static void
 warn(struct cctx *c, const char *fmt, ...)
 {
-	char what[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
+	field_vwarn(at(c, ""), fmt, ap);
 	va_end(ap);
-	log_warn("%s: %s", c->id[0] ? c->id : "article", what);
 }
 
 /* Warn about a kind of markup once per article (a page of <font> is one warning). */
@@ -81,6 +71,13 @@ warn_once(struct cctx *c, const char *kind, const char *fmt, ...)
 	snprintf(key, sizeof key, " %s ", kind);
 	if (strstr(buf_str(&c->warned), key))
 		return;
+	/* a page of thousands of made-up tag names: the list (and its search) stays small */
+	if (c->warned.len > WARNED_MAX) {
+		if (!c->warned_all)
+			warn(c, "more kinds of unknown markup than are worth reporting; not naming the rest");
+		c->warned_all = true;
+		return;
+	}
 	buf_adds(&c->warned, key);
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
@@ -91,138 +88,14 @@ warn_once(struct cctx *c, const char *kind, const char *fmt, ...)
 static char *
 clean(struct cctx *c, const char *s, size_t n)
 {
-	return text_clean(s, n, &c->bad_utf8);
-}
-
-/* Return member key of o when it has type t; absent or null gives NULL, another type fails. */
-static struct jsv *
-member(struct cctx *c, const struct jsv *o, const char *where, const char *key,
-    enum jsv_type t)
-{
-	struct jsv *v = jsv_get(o, key);
-	static const char *const names[] = {
-		"null", "a boolean", "a number", "a number", "a string", "an array", "an object",
-	};
-
-	if (v == NULL || jsv_type(v) == t)
-		return v;
-	if (t == JSV_INT && jsv_type(v) == JSV_DOUBLE)
-		return v;
-	fail(c, where, "%s: expected %s, got %s", key, names[t], jsv_type_name(v));
-	return NULL;
-}
-
-/* A cleaned copy of string member key, or NULL. */
-static char *
-str(struct cctx *c, const struct jsv *o, const char *where, const char *key)
-{
-	size_t n;
-	const char *s = jsv_str(member(c, o, where, key, JSV_STRING), &n);
-
-	return s ? clean(c, s, n) : NULL;
-}
-
-/* An id: a string or a number, written out. */
-static char *
-id_str(struct cctx *c, const struct jsv *o, const char *where, const char *key)
-{
-	struct jsv *v = jsv_get(o, key);
-	long long n;
-
-	if (v == NULL)
-		return NULL;
-	if (jsv_int(v, &n))
-		return xasprintf("%lld", n);
-	if (jsv_type(v) == JSV_STRING)
-		return str(c, o, where, key);
-	fail(c, where, "%s: expected a string or a number, got %s", key, jsv_type_name(v));
-	return NULL;
-}
-
-/* A count: a number or a string of digits; false when absent. */
-static bool
-num(struct cctx *c, const struct jsv *o, const char *where, const char *key, long long *out)
-{
-	struct jsv *v = jsv_get(o, key);
-	const char *s = jsv_str(v, NULL);
-	double d;
-
-	if (v == NULL)
-		return false;
-	if (jsv_int(v, out))
-		return true;
-	if (jsv_double(v, &d)) {
-		*out = (long long)d;
-		return true;
-	}
-	if (s && *s && strspn(s, "0123456789") == strlen(s) && strlen(s) < 19) {
-		*out = strtoll(s, NULL, 10);
-		return true;
-	}
-	fail(c, where, "%s: expected a number, got %s", key, jsv_type_name(v));
-	return false;
+	return field_clean(&c->f, s, n);
 }
 
 /* A picture URL made absolute https, or NULL (with a warning when it was not a web address). */
 static char *
 picture_url(struct cctx *c, const char *s)
 {
-	char *u;
-
-	if (s == NULL || text_is_blank(s))
-		return NULL;
-	u = url_link(s);
-	if (u == NULL)
-		warn(c, "picture URL '%.200s' is not a web address; left out", s);
-	return u;
-}
-
-static int
-clamp_size(long long v)
-{
-	return v > 0 && v < 100000 ? (int)v : 0;
-}
-
-/* Return a canonical "#rrggbb" in out, or NULL for anything else. */
-static const char *
-hex_color(const char *s, size_t n, char out[8])
-{
-	if (n > 0 && s[0] == '#') {
-		s++;
-		n--;
-	}
-	if (n != 6 && n != 3)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (!isxdigit((unsigned char)s[i]))
-			return NULL;
-	if (n == 3)
-		snprintf(out, 8, "#%c%c%c%c%c%c", s[0], s[0], s[1], s[1], s[2], s[2]);
-	else
-		snprintf(out, 8, "#%.6s", s);
-	for (char *p = out; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return out;
-}
-
-/* Decode %XX escapes (codecontent, LaTeX alt texts); a bad escape stays as it is. */
-static char *
-percent_decode(const char *s)
-{
-	char *out = xmalloc(strlen(s) + 1), *o = out;
-
-	while (*s) {
-		if (s[0] == '%' && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2])) {
-			char hex[3] = { s[1], s[2], '\0' };
-
-			*o++ = (char)strtol(hex, NULL, 16);
-			s += 3;
-		} else {
-			*o++ = *s++;
-		}
-	}
-	*o = '\0';
-	return out;
+	return field_picture_url(at(c, ""), s);
 }
 
 /* --- runs ------------------------------------------------------------------------- */
@@ -249,7 +122,7 @@ runs_end_in_space(const struct runs *r)
 	if (r->n == 0 || r->v[r->n - 1].text == NULL)
 		return false;
 	t = r->v[r->n - 1].text;
-	n = strlen(t);
+	n = run_text_len(&r->v[r->n - 1]);
 	return n > 0 && t[n - 1] == ' ';
 }
 
@@ -259,10 +132,11 @@ runs_trim_end(struct runs *r)
 {
 	while (r->n > 0 && r->v[r->n - 1].kind != RUN_BREAK && r->v[r->n - 1].text) {
 		struct run *x = &r->v[r->n - 1];
-		size_t n = strlen(x->text);
+		size_t n = run_text_len(x);
 
 		while (n > 0 && x->text[n - 1] == ' ')
 			x->text[--n] = '\0';
+		x->text_len = n;
 		if (n > 0 || x->kind != RUN_TEXT)
 			break;
 		free(x->text);
@@ -292,10 +166,8 @@ add_text(struct runs *r, const char *s, const struct style *st)
 	if (x && (st->href ? x->kind == RUN_LINK && x->href && strcmp(x->href, st->href) == 0 :
 	    x->kind == RUN_TEXT && x->style == st->bits && strcmp(x->color, st->color) == 0 &&
 	    x->font_size == st->font_size)) {
-		char *t = xasprintf("%s%s", x->text, s);
-
-		free(x->text);
-		x->text = t;
+		/* one growing string: a paragraph of many same-style spans stays linear */
+		run_append_text(x, s, strlen(s));
 		return;
 	}
 	if (st->href) {
@@ -675,7 +547,7 @@ html_style(const struct html_node *n, struct style *st)
 	if ((v = style_value(css, "color", &len))) {
 		char hex[8];
 
-		if (hex_color(v, len, hex))
+		if (field_color(v, len, hex))
 			memcpy(st->color, hex, sizeof hex);
 	}
 	while (cls && *cls) {
@@ -760,7 +632,7 @@ attr_size(const struct html_node *n, const char *name)
 {
 	const char *v = html_attr(n, name);
 
-	return v ? clamp_size(strtol(v, NULL, 10)) : 0;
+	return v ? field_size(strtol(v, NULL, 10)) : 0;
 }
 
 static void walk_children(struct flow *f, const struct html_node *n, const struct style *st);
@@ -822,7 +694,7 @@ html_img(struct flow *f, const struct html_node *img)
 		b->img_url = img_src(f->c, img);
 	} else if (html_has_class(img, "latex")) {
 		const char *alt = html_attr(img, "alt");
-		char *tex = alt ? percent_decode(alt) : NULL;
+		char *tex = alt ? html_unescape_uri(alt) : NULL;
 
 		add_formula(inline_target(f), tex ? clean(f->c, tex, strlen(tex)) : NULL);
 		free(tex);
@@ -885,7 +757,7 @@ html_figure(struct flow *f, const struct html_node *fig, const struct style *st)
 			b->lang = n > 0 ? clean(f->c, lang, n) : NULL;
 		}
 		if (cc) {
-			code = percent_decode(cc);
+			code = html_unescape_uri(cc);
 		} else {
 			struct buf t;
 
@@ -977,7 +849,7 @@ html_li(struct flow *f, const struct html_node *n, const struct style *st)
 
 		it->level = f->list_level;
 		if (f->list->ordered && v)
-			it->order = clamp_size(strtol(v, NULL, 10));
+			it->order = field_size(strtol(v, NULL, 10));
 		f->item = (long)f->list->nitems - 1;
 	}
 	walk_children(f, n, st);
@@ -1206,7 +1078,7 @@ parse_html(struct cctx *c, const char *html, size_t n, struct block *box)
 	err_init(&he);
 	root = html_parse(html, n, &he);
 	if (root == NULL) {
-		fail(c, "data.content", "%s", he.msg);
+		field_fail(at(c, "data.content"), NULL, "%s", he.msg);
 		return;
 	}
 	walk_children(&f, root, &st);
@@ -1223,6 +1095,7 @@ struct dstate {
 	struct block *box;
 	struct runs line;       /* the line being written, until its "\n" */
 	long list, quote, code; /* index in box->children of the block the next line may join, or -1 */
+	struct buf code_text;   /* the lines of the open code block (d->code), until it ends */
 	char where[64];         /* "data.content.ops[N]" */
 };
 
@@ -1258,7 +1131,7 @@ delta_inline_style(const struct jsv *attrs, struct style *st, char **href)
 	if (color) {
 		char hex[8];
 
-		if (hex_color(color, strlen(color), hex))
+		if (field_color(color, strlen(color), hex))
 			memcpy(st->color, hex, sizeof hex);
 	}
 	if (link) {
@@ -1284,9 +1157,16 @@ delta_align(const struct jsv *attrs)
 	return ALIGN_DEFAULT;
 }
 
+/* No block is open to the next line any more; an open code block gets its text. */
 static void
 delta_reset(struct dstate *d)
 {
+	if (d->code >= 0) {
+		struct block *b = &d->box->children[d->code];
+
+		free(b->code);
+		b->code = buf_detach(&d->code_text, NULL);
+	}
 	d->list = d->quote = d->code = -1;
 }
 
@@ -1311,21 +1191,17 @@ delta_end_line(struct dstate *d, const struct jsv *attrs)
 		char *plain = runs_plain_text(&d->line);
 		const char *lang = jsv_str(jsv_get(attrs, "code-block"), NULL);
 
+		/* a block of many lines is joined once, when it ends (delta_reset) */
 		if (d->code >= 0) {
-			char *joined;
-
-			b = &d->box->children[d->code];
-			joined = xasprintf("%s\n%s", b->code, plain);
-			free(b->code);
-			b->code = joined;
-			free(plain);
+			buf_addc(&d->code_text, '\n');
 		} else {
 			b = delta_push(d, BLOCK_CODE);
-			b->code = plain;
 			if (lang && *lang && strcmp(lang, "plain") != 0)
 				b->lang = clean(d->c, lang, strlen(lang));
 			d->code = (long)d->box->nchildren - 1;
 		}
+		buf_adds(&d->code_text, plain);
+		free(plain);
 		runs_release(&d->line);
 		return;
 	}
@@ -1440,23 +1316,23 @@ delta_embed(struct dstate *d, const struct jsv *obj, const struct jsv *attrs)
 		struct block *b;
 
 		if (s == NULL) {
-			char *u = str(c, k.val, where, "url");
+			char *u = field_str(at(c, where), k.val, "url");
 
 			url = picture_url(c, u);
 			free(u);
 		}
-		if (c->failed || url == NULL)
+		if (c->f.failed || url == NULL)
 			return;
-		alt = str(c, k.val, where, "alt");
-		num(c, k.val, where, "width", &w);
-		num(c, k.val, where, "height", &h);
-		num(c, k.val, where, "size", &size);
+		alt = field_str(at(c, where), k.val, "alt");
+		field_num(at(c, where), k.val, "width", &w);
+		field_num(at(c, where), k.val, "height", &h);
+		field_num(at(c, where), k.val, "size", &size);
 		delta_flush(d);
 		b = delta_push(d, BLOCK_PICTURES);
 		p = block_push_picture(b);
 		p->url = url;
-		p->width = clamp_size(w);
-		p->height = clamp_size(h);
+		p->width = field_size(w);
+		p->height = field_size(h);
 		p->size_kib = size > 0 ? (double)size / 1024.0 : 0;     /* the delta counts bytes */
 		/* "read-normal-img" names the editor's picture style, not the picture */
 		if (alt && !text_is_blank(alt) && strncmp(alt, "read-", 5) != 0)
@@ -1464,7 +1340,7 @@ delta_embed(struct dstate *d, const struct jsv *obj, const struct jsv *attrs)
 		else
 			free(alt);
 	} else if (!strcmp(k.key, "cut-off")) {
-		char *u = str(c, k.val, where, "url");
+		char *u = field_str(at(c, where), k.val, "url");
 		struct block *b;
 
 		delta_flush(d);
@@ -1478,9 +1354,9 @@ delta_embed(struct dstate *d, const struct jsv *obj, const struct jsv *attrs)
 			add_formula(&d->line, clean(c, s, strlen(s)));
 	} else if (strlen(k.key) > 5 && !strcmp(k.key + strlen(k.key) - 5, "-card")) {
 		char *kind = xstrndup(k.key, strlen(k.key) - 5);
-		char *id = id_str(c, k.val, where, "id");
-		char *title = str(c, k.val, where, "title");
-		char *u = str(c, k.val, where, "url");
+		char *id = field_id(at(c, where), k.val, "id");
+		char *title = field_str(at(c, where), k.val, "title");
+		char *u = field_str(at(c, where), k.val, "url");
 		char *cover = NULL, *link = NULL;
 		struct block *b;
 
@@ -1494,7 +1370,7 @@ delta_embed(struct dstate *d, const struct jsv *obj, const struct jsv *attrs)
 			else
 				link = url_link(u);
 		}
-		if (!c->failed) {
+		if (!c->f.failed) {
 			delta_flush(d);
 			b = delta_push(d, BLOCK_CARD);
 			make_card(c, b, kind, id, title, cover);
@@ -1539,31 +1415,34 @@ parse_delta(struct cctx *c, const char *content, size_t n, struct block *box)
 	memset(&d, 0, sizeof d);
 	d.c = c;
 	d.box = box;
+	d.code = -1;
+	buf_init(&d.code_text, 0);
 	delta_reset(&d);
 	err_init(&je);
 	root = jsv_parse(content, n, OPUS_MAX_DEPTH, &je);
 	if (root == NULL) {
-		fail(c, "data.content", "the delta (content type 3) is not JSON: %s", je.msg);
+		field_fail(at(c, "data.content"), NULL, "the delta (content type 3) is not JSON: %s",
+		    je.msg);
 		return;
 	}
-	ops = jsv_type(root) == JSV_ARRAY ? root : member(c, root, "data.content", "ops", JSV_ARRAY);
+	ops = jsv_type(root) == JSV_ARRAY ? root : field_arr(at(c, "data.content"), root, "ops");
 	if (ops == NULL) {
-		if (!c->failed)
-			fail(c, "data.content", "the delta has no 'ops' array");
+		if (!c->f.failed)
+			field_fail(at(c, "data.content"), NULL, "the delta has no 'ops' array");
 		jsv_free(root);
 		return;
 	}
-	for (size_t i = 0; i < jsv_len(ops) && !c->failed; i++) {
+	for (size_t i = 0; i < jsv_len(ops) && !c->f.failed; i++) {
 		struct jsv *op = jsv_at(ops, i), *ins, *attrs;
 
 		snprintf(d.where, sizeof d.where, "data.content.ops[%zu]", i);
 		if (jsv_type(op) != JSV_OBJECT) {
-			fail(c, d.where, "expected an object, got %s", jsv_type_name(op));
+			field_fail(at(c, d.where), NULL, "expected an object, got %s", jsv_type_name(op));
 			break;
 		}
-		attrs = member(c, op, d.where, "attributes", JSV_OBJECT);
+		attrs = field_obj(at(c, d.where), op, "attributes");
 		ins = jsv_get(op, "insert");
-		if (c->failed)
+		if (c->f.failed)
 			break;
 		if (jsv_type(ins) == JSV_STRING) {
 			size_t len;
@@ -1597,12 +1476,13 @@ parse_delta(struct cctx *c, const char *content, size_t n, struct block *box)
 			/* retain/delete ops have no place in a stored document */
 			warn_once(c, "delta-noinsert", "%s: an op without insert; skipped", d.where);
 		} else {
-			fail(c, d.where, "insert: expected a string or an object, got %s",
+			field_fail(at(c, d.where), "insert", "expected a string or an object, got %s",
 			    jsv_type_name(ins));
 		}
 	}
 	delta_flush(&d);
 	runs_release(&d.line);
+	buf_release(&d.code_text);
 	jsv_free(root);
 }
 
@@ -1614,59 +1494,38 @@ static void
 parse_meta(struct cctx *c, const struct jsv *data)
 {
 	struct article *a = c->a;
-	struct jsv *author = member(c, data, "data", "author", JSV_OBJECT);
-	struct jsv *tags = member(c, data, "data", "tags", JSV_ARRAY);
-	struct jsv *cats = member(c, data, "data", "categories", JSV_ARRAY);
-	struct jsv *list = member(c, data, "data", "list", JSV_OBJECT);
-	struct jsv *stats = member(c, data, "data", "stats", JSV_OBJECT);
+	struct jsv *author = field_obj(at(c, "data"), data, "author");
+	struct jsv *tags = field_arr(at(c, "data"), data, "tags");
+	struct jsv *cats = field_arr(at(c, "data"), data, "categories");
+	struct jsv *list = field_obj(at(c, "data"), data, "list");
+	struct jsv *stats = field_obj(at(c, "data"), data, "stats");
 	long long ts = 0;
 	char *banner;
 
-	a->title = str(c, data, "data", "title");
-	if (author) {
-		char *face = str(c, author, "data.author", "face");
-
-		a->author_name = str(c, author, "data.author", "name");
-		a->author_mid = id_str(c, author, "data.author", "mid");
-		if (a->author_mid && (!*a->author_mid ||
-		    strspn(a->author_mid, "0123456789") != strlen(a->author_mid))) {
-			free(a->author_mid);
-			a->author_mid = NULL;
-		}
-		if (a->author_mid)
-			a->author_url = xasprintf("https://space.bilibili.com/%s", a->author_mid);
-		a->author_face = picture_url(c, face);
-		free(face);
+	a->title = field_str(at(c, "data"), data, "title");
+	if (author)
+		field_author(at(c, "data.author"), a, author);
+	if ((field_num(at(c, "data"), data, "publish_time", &ts) && ts != 0) ||
+	    (field_num(at(c, "data"), data, "ctime", &ts) && ts != 0)) {
+		at(c, "");
+		field_date(&c->f, a, ts, "publish time");
 	}
-	if ((num(c, data, "data", "publish_time", &ts) && ts != 0) ||
-	    (num(c, data, "data", "ctime", &ts) && ts != 0)) {
-		if (model_time_ok(ts))
-			a->pub_ts = ts;
-		else
-			warn(c, "publish time %lld is not a date a book can carry; left out", ts);
-	}
-	for (size_t i = 0; i < jsv_len(tags) && !c->failed; i++) {
-		char where[48], *t;
+	for (size_t i = 0; i < jsv_len(tags) && !c->f.failed; i++) {
+		char where[48];
 
 		snprintf(where, sizeof where, "data.tags[%zu]", i);
-		t = str(c, jsv_at(tags, i), where, "name");
-		if (t && !text_is_blank(t)) {
-			a->tags = xreallocarray(a->tags, a->ntags + 1, sizeof *a->tags);
-			a->tags[a->ntags++] = t;
-		} else {
-			free(t);
-		}
+		field_add_tag(a, field_str(at(c, where), jsv_at(tags, i), "name"));
 	}
 	{
 		/* "生活 / 日常": the category path, else the category alone */
 		struct buf b;
 
 		buf_init(&b, 0);
-		for (size_t i = 0; i < jsv_len(cats) && !c->failed; i++) {
+		for (size_t i = 0; i < jsv_len(cats) && !c->f.failed; i++) {
 			char where[48], *t;
 
 			snprintf(where, sizeof where, "data.categories[%zu]", i);
-			t = str(c, jsv_at(cats, i), where, "name");
+			t = field_str(at(c, where), jsv_at(cats, i), "name");
 			if (t && !text_is_blank(t))
 				buf_addf(&b, "%s%s", b.len ? " / " : "", t);
 			free(t);
@@ -1674,8 +1533,8 @@ parse_meta(struct cctx *c, const struct jsv *data)
 		if (b.len)
 			a->category = buf_detach(&b, NULL);
 		else
-			a->category = str(c, member(c, data, "data", "category", JSV_OBJECT),
-			    "data.category", "name");
+			a->category = field_str(at(c, "data.category"),
+			    field_obj(at(c, "data"), data, "category"), "name");
 		buf_release(&b);
 		if (a->category && text_is_blank(a->category)) {
 			free(a->category);
@@ -1683,26 +1542,23 @@ parse_meta(struct cctx *c, const struct jsv *data)
 		}
 	}
 	if (list) {
-		a->collection_name = str(c, list, "data.list", "name");
-		a->collection_id = id_str(c, list, "data.list", "id");
+		a->collection_name = field_str(at(c, "data.list"), list, "name");
+		a->collection_id = field_id(at(c, "data.list"), list, "id");
 		if (a->collection_name && text_is_blank(a->collection_name)) {
 			free(a->collection_name);
 			a->collection_name = NULL;
 		}
 	}
-	a->summary = str(c, data, "data", "summary");
+	a->summary = field_str(at(c, "data"), data, "summary");
 	if (a->summary && text_is_blank(a->summary)) {
 		free(a->summary);
 		a->summary = NULL;
 	}
-	num(c, data, "data", "words", &a->words);
+	field_num(at(c, "data"), data, "words", &a->words);
 	if (a->words < 0)
 		a->words = 0;
 	if (stats) {
-		static const struct {
-			const char *key;
-			size_t off;
-		} map[] = {
+		static const struct field_stat map[] = {
 			{ "view", offsetof(struct article, view) },
 			{ "like", offsetof(struct article, like) },
 			{ "coin", offsetof(struct article, coin) },
@@ -1711,14 +1567,9 @@ parse_meta(struct cctx *c, const struct jsv *data)
 			{ "share", offsetof(struct article, forward) },
 		};
 
-		for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
-			struct stat_count *sc = (struct stat_count *)((char *)a + map[i].off);
-
-			if (num(c, stats, "data.stats", map[i].key, &sc->count))
-				sc->known = true;
-		}
+		field_stats(at(c, "data.stats"), a, stats, map, sizeof map / sizeof map[0]);
 	}
-	banner = str(c, data, "data", "banner_url");
+	banner = field_str(at(c, "data"), data, "banner_url");
 	if (banner && !text_is_blank(banner)) {
 		char *u = picture_url(c, banner);
 
@@ -1735,20 +1586,20 @@ parse_meta(struct cctx *c, const struct jsv *data)
 static void
 parse_content(struct cctx *c, const struct jsv *data, struct block *box)
 {
-	size_t n;
-	const char *s = jsv_str(member(c, data, "data", "content", JSV_STRING), &n);
+	char *content = field_str(at(c, "data"), data, "content");
 	long long type = 0;
-	bool has_type = num(c, data, "data", "type", &type);
-	char *content;
+	bool has_type = field_num(at(c, "data"), data, "type", &type);
+	size_t n;
 	bool delta;
 
-	if (c->failed)
-		return;
-	if (s == NULL) {
-		fail(c, "data", "content: missing");
+	if (c->f.failed) {
+		free(content);
 		return;
 	}
-	content = clean(c, s, n);
+	if (content == NULL) {
+		field_fail(at(c, "data"), "content", "missing");
+		return;
+	}
 	n = strlen(content);
 	if (has_type && (type == 0 || type == 3)) {
 		delta = type == 3;
@@ -1776,80 +1627,48 @@ data_is_article(const struct jsv *data)
 }
 
 bool
-cv_is_article_view(const char *buf, size_t n)
+cv_is_article_view(const struct jsv *root)
 {
-	struct err e;
-	struct jsv *root;
-	bool yes;
-
-	err_init(&e);
-	root = jsv_parse(buf, n, OPUS_MAX_DEPTH, &e);
-	yes = jsv_type(root) == JSV_OBJECT && data_is_article(jsv_get(root, "data"));
-	jsv_free(root);
-	return yes;
+	return jsv_type(root) == JSV_OBJECT && data_is_article(jsv_get(root, "data"));
 }
 
 struct article *
-cv_parse(const char *buf, size_t n, struct err *e)
+cv_parse(const struct jsv *root, const char *raw, size_t n, struct err *e)
 {
 	struct cctx c;
-	struct jsv *root, *data;
+	struct jsv *data;
 	struct block box;
-	long long code = 0;
 	struct article *out = NULL;
 	char *id = NULL;
 
 	memset(&c, 0, sizeof c);
 	memset(&box, 0, sizeof box);
-	c.e = e;
+	field_init(&c.f, e, "article");
 	buf_init(&c.warned, 0);
-	root = jsv_parse(buf, n, OPUS_MAX_DEPTH, e);
-	if (root == NULL)
+	data = field_envelope(&c.f, root);
+	if (data == NULL)
 		goto out;
-	if (jsv_type(root) != JSV_OBJECT) {
-		err_set(e, "expected a JSON object (a response envelope), got %s", jsv_type_name(root));
-		goto out;
-	}
-	if (jsv_get(root, "code") == NULL) {
-		err_set(e, "not an API response: no 'code' member");
-		goto out;
-	}
-	if (!num(&c, root, "(top)", "code", &code))
-		goto out;
-	if (code != 0) {
-		char *msg = str(&c, root, "(top)", "message");
-
-		err_set(e, "API error %lld: %s", code, msg && *msg ? msg : "(no message)");
-		free(msg);
-		goto out;
-	}
-	data = member(&c, root, "(top)", "data", JSV_OBJECT);
-	if (c.failed)
-		goto out;
-	if (data == NULL) {
-		err_set(e, "the response has no 'data'");
-		goto out;
-	}
-	id = id_str(&c, data, "data", "id");
-	if (c.failed)
+	id = field_id(at(&c, "data"), data, "id");
+	if (c.f.failed)
 		goto out;
 	if (id == NULL || !opus_id_valid(id) || strcmp(id, "0") == 0) {
 		if (id)
-			fail(&c, "data", "id: '%.60s' is not a cv number", id);
+			field_fail(at(&c, "data"), "id", "'%.60s' is not a cv number", id);
 		else
-			fail(&c, "data", "id: missing");
+			field_fail(at(&c, "data"), "id", "missing");
 		goto out;
 	}
 	snprintf(c.id, sizeof c.id, "cv%s", id);
+	snprintf(c.f.name, sizeof c.f.name, "%s", c.id);
 	c.a = article_new();
 	c.a->id = xstrdup(c.id);
 	c.a->source_url = xasprintf("https://www.bilibili.com/read/cv%s", id);
 	parse_meta(&c, data);
-	if (c.failed)
+	if (c.f.failed)
 		goto out;
 	box.kind = BLOCK_QUOTE;
 	parse_content(&c, data, &box);
-	if (c.failed)
+	if (c.f.failed)
 		goto out;
 	drop_empty(&box);
 	c.a->blocks = box.children;
@@ -1858,29 +1677,15 @@ cv_parse(const char *buf, size_t n, struct err *e)
 	memset(&box, 0, sizeof box);
 	if (c.a->nblocks == 0)
 		warn(&c, "the article has no content");
-	if (c.a->title == NULL || text_is_blank(c.a->title)) {
-		free(c.a->title);
-		c.a->title = xstrdup(c.id);
-		warn(&c, "no title; using '%s'", c.a->title);
-	}
-	if (c.a->author_name == NULL)
-		warn(&c, "no author");
-	if (c.bad_utf8) {
-		warn(&c, "invalid UTF-8 in the response, replaced with U+FFFD");
-		c.a->repaired = true;
-	}
-	c.a->raw = xstrndup(buf, n);
-	c.a->raw_len = n;
-	c.a->raw_name = xstrdup("article-view");
+	field_finish(&c.f, c.a, c.id, raw, n, "article-view");
 	out = c.a;
 	c.a = NULL;
 out:
-	if (out == NULL && c.failed && c.id[0])
+	if (out == NULL && c.f.failed && c.id[0])
 		err_prefix(e, "%s", c.id);
 	block_release(&box);
 	article_free(c.a);
 	buf_release(&c.warned);
 	free(id);
-	jsv_free(root);
 	return out;
 }

@@ -17,22 +17,23 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "jsonval.h"
 #include "model.h"
 
 /*
- * Return true when the n bytes at buf are an article/view response: a JSON
- * object whose data holds content and neither item nor fallback.
- * Anything else (not JSON, an opus detail) gives false.
+ * Return true when root, a parsed response, is an article/view response: a
+ * JSON object whose data holds content and neither item nor fallback.
+ * Anything else (an opus detail, NULL) gives false.
  */
-bool cv_is_article_view(const char *buf, size_t n);
+bool cv_is_article_view(const struct jsv *root);
 
 /*
- * Parse the n bytes at buf, a whole response envelope {code, message, data}
- * of x/article/view.  Return a new article (the caller frees it with
- * article_free()) holding a copy of buf as its raw response, or NULL with e
- * set; a field of the wrong type is an error naming its JSON path.  The
- * article's id is "cv<N>".
+ * Read root, the parsed response envelope {code, message, data} of
+ * x/article/view; raw (n bytes) is the response as it came, which the article
+ * keeps a copy of.  Return a new article (the caller frees it with
+ * article_free()), or NULL with e set; a field of the wrong type is an error
+ * naming its JSON path.  The article's id is "cv<N>".
  */
-struct article *cv_parse(const char *buf, size_t n, struct err *e);
+struct article *cv_parse(const struct jsv *root, const char *raw, size_t n, struct err *e);
 
 #endif

@@ -10,11 +10,12 @@ void
 err_init(struct err *e)
 {
 	e->set = false;
+	e->kind = ERR_OTHER;
 	e->msg[0] = '\0';
 }
 
 int
-err_set(struct err *e, const char *fmt, ...)
+err_set_kind(struct err *e, enum err_kind kind, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -23,6 +24,7 @@ err_set(struct err *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);
+	e->kind = kind;
 	e->set = true;
 	return -1;
 }

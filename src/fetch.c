@@ -104,6 +104,23 @@ fetch_global_cleanup(void)
 	curl_ready = false;
 }
 
+char *
+fetch_escape(const char *s)
+{
+	/* libcurl ignores the handle since 7.82 */
+	char *esc = curl_easy_escape(NULL, s, 0);
+	char *out;
+
+	if (esc == NULL) {
+		/* libcurl's only failure here is memory */
+		fprintf(stderr, "opus-archive: out of memory (escaping %zu bytes)\n", strlen(s));
+		abort();
+	}
+	out = xstrdup(esc);
+	curl_free(esc);
+	return out;
+}
+
 const char *
 fetch_version(void)
 {

@@ -8,7 +8,9 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include <libxml/uri.h>
 
+#include "buf.h"
 #include "html.h"
 #include "xalloc.h"
 
@@ -49,25 +51,16 @@ is_dropped_text_host(const xmlNode *x)
 static char *
 flat_text(const xmlNode *top)
 {
-	size_t len = 0, cap = 64;
-	char *out = xmalloc(cap);
+	struct buf out;
 	const xmlNode *x = top->children;
 
-	out[0] = '\0';
+	buf_init(&out, 0);
 	while (x && x != top) {
 		bool descend = false;
 
 		if (x->type == XML_TEXT_NODE || x->type == XML_CDATA_SECTION_NODE) {
-			size_t n = x->content ? strlen((const char *)x->content) : 0;
-
-			if (len + n + 1 > cap) {
-				while (len + n + 1 > cap)
-					cap *= 2;
-				out = xreallocarray(out, cap, 1);
-			}
-			memcpy(out + len, x->content, n);
-			len += n;
-			out[len] = '\0';
+			if (x->content)
+				buf_adds(&out, (const char *)x->content);
 		} else if (x->type == XML_ELEMENT_NODE && !is_dropped_text_host(x)) {
 			descend = x->children != NULL;
 		}
@@ -80,7 +73,7 @@ flat_text(const xmlNode *top)
 		if (x && x != top)
 			x = x->next;
 	}
-	return out;
+	return buf_detach(&out, NULL);
 }
 
 static void convert_children(const xmlNode *x, struct html_node *out, int depth);
@@ -90,7 +83,7 @@ push_text(struct html_node *out, char *text)
 {
 	struct html_node *k;
 
-	out->kids = xreallocarray(out->kids, out->nkids + 1, sizeof *out->kids);
+	XGROW(out->kids, out->kidcap, out->nkids + 1);
 	k = &out->kids[out->nkids++];
 	memset(k, 0, sizeof *k);
 	k->kind = HTML_TEXT;
@@ -111,7 +104,7 @@ convert_element(const xmlNode *x, struct html_node *out, int depth)
 			free(t);
 		return;
 	}
-	out->kids = xreallocarray(out->kids, out->nkids + 1, sizeof *out->kids);
+	XGROW(out->kids, out->kidcap, out->nkids + 1);
 	k = &out->kids[out->nkids++];
 	memset(k, 0, sizeof *k);
 	k->kind = HTML_ELEMENT;
@@ -119,7 +112,7 @@ convert_element(const xmlNode *x, struct html_node *out, int depth)
 	for (const xmlAttr *a = x->properties; a; a = a->next) {
 		xmlChar *v = xmlNodeListGetString(x->doc, a->children, 1);
 
-		k->attrs = xreallocarray(k->attrs, 2 * (k->nattrs + 1), sizeof *k->attrs);
+		XGROW(k->attrs, k->attrcap, 2 * (k->nattrs + 1));
 		k->attrs[2 * k->nattrs] = lower_dup(a->name);
 		k->attrs[2 * k->nattrs + 1] = xstrdup(v ? (const char *)v : "");
 		k->nattrs++;
@@ -240,4 +233,32 @@ html_has_class(const struct html_node *n, const char *cls)
 		c += w;
 	}
 	return 0;
+}
+
+unsigned
+html_entity(const char *name, size_t len)
+{
+	char key[16];
+	const htmlEntityDesc *d;
+
+	/* HTML 4's longest name is 8 letters ("thetasym") */
+	if (len == 0 || len >= sizeof key || memchr(name, '\0', len))
+		return 0;
+	memcpy(key, name, len);
+	key[len] = '\0';
+	d = htmlEntityLookup((const xmlChar *)key);
+	return d ? d->value : 0;
+}
+
+char *
+html_unescape_uri(const char *s)
+{
+	char *u = xmlURIUnescapeString(s, 0, NULL);
+	char *out;
+
+	if (u == NULL)          /* libxml2 fails only for memory */
+		return xstrdup(s);
+	out = xstrdup(u);
+	xmlFree(u);
+	return out;
 }

@@ -29,9 +29,10 @@ struct html_node {
 	char *name;             /* ELEMENT: the tag name in lower case */
 	char **attrs;           /* ELEMENT: name, value, name, value, ... (names in lower case) */
 	size_t nattrs;          /* pairs */
+	size_t attrcap;         /* strings allocated in attrs */
 	char *text;             /* TEXT: the characters, never NULL */
 	struct html_node *kids;
-	size_t nkids;
+	size_t nkids, kidcap;
 };
 
 /*
@@ -48,5 +49,18 @@ const char *html_attr(const struct html_node *n, const char *name);
 
 /* Return true when the class attribute of n holds the word cls. */
 int html_has_class(const struct html_node *n, const char *cls);
+
+/*
+ * HTML's own rules, for modules that read HTML-ish strings without parsing a
+ * document (libxml2 knows them; its headers stay here):
+ *
+ * Return the code point of the named character reference name (the len
+ * bytes at name, without '&' and ';', case-sensitive: "amp", "nbsp",
+ * "hellip"), or 0 when HTML 4 names no such character.
+ */
+unsigned html_entity(const char *name, size_t len);
+
+/* Return s with its %XX escapes decoded (a bad escape stays as it is); the caller frees it. */
+char *html_unescape_uri(const char *s);
 
 #endif

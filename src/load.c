@@ -8,6 +8,7 @@
 #include "assets.h"
 #include "cv.h"
 #include "file.h"
+#include "jsonval.h"
 #include "load.h"
 #include "log.h"
 #include "opus.h"
@@ -22,7 +23,8 @@ load_key(const struct input *in)
 
 /* The article/view response of cvN: from the cache with --offline, else through the API. */
 static int
-article_view(struct session *r, const char *cv, char **raw, size_t *len, struct err *e)
+article_view(struct session *r, const char *cv, char **raw, size_t *len, struct jsv **root,
+    struct err *e)
 {
 	if (r->o->offline) {
 		char *path = cache_api_path(&r->cache, "article", cv);
@@ -34,29 +36,30 @@ article_view(struct session *r, const char *cv, char **raw, size_t *len, struct 
 	} else if (session_net_up(r, e) < 0) {
 		return -1;
 	}
-	return api_article_view(&r->api, cv, raw, len, e);
+	return api_article_view(&r->api, cv, raw, len, root, e);
 }
 
 int
-load_parse(struct session *r, const char *raw, size_t len, const char *source,
-    struct article **out, struct err *e)
+load_parse(struct session *r, const char *raw, size_t len, const struct jsv *root,
+    const char *source, struct article **out, struct err *e)
 {
 	char *cv = NULL, *view = NULL;
+	struct jsv *view_root = NULL;
 	size_t view_len;
 	int rc = -1;
 
 	*out = NULL;
-	if (cv_is_article_view(raw, len)) {
-		*out = cv_parse(raw, len, e);
+	if (cv_is_article_view(root)) {
+		*out = cv_parse(root, raw, len, e);
 	} else {
-		switch (opus_parse(raw, len, out, &cv, e)) {
+		switch (opus_parse(root, raw, len, out, &cv, e)) {
 		case OPUS_OK:
 			break;
 		case OPUS_FALLBACK:
 			log_info("%s: an old-style 专栏 article: reading cv%s through article/view",
 			    source, cv);
-			if (article_view(r, cv, &view, &view_len, e) == 0)
-				*out = cv_parse(view, view_len, e);
+			if (article_view(r, cv, &view, &view_len, &view_root, e) == 0)
+				*out = cv_parse(view_root, view, view_len, e);
 			break;
 		case OPUS_ERROR:
 		default:
@@ -67,6 +70,7 @@ load_parse(struct session *r, const char *raw, size_t len, const char *source,
 		rc = 0;
 	else
 		err_prefix(e, "%s", source);
+	jsv_free(view_root);
 	free(view);
 	free(cv);
 	return rc;
@@ -109,6 +113,7 @@ static int
 load_opus(struct session *r, const struct input *in, struct article **a, struct err *e)
 {
 	char *raw = NULL, *source;
+	struct jsv *root = NULL;
 	size_t len;
 	int rc;
 
@@ -123,11 +128,12 @@ load_opus(struct session *r, const struct input *in, struct article **a, struct 
 	} else if (session_net_up(r, e) < 0) {
 		return -1;
 	}
-	if (api_opus_detail(&r->api, in->id, &raw, &len, e) < 0)
+	if (api_opus_detail(&r->api, in->id, &raw, &len, &root, e) < 0)
 		return -1;
 	source = xasprintf("opus %s", in->id);
-	rc = load_parse(r, raw, len, source, a, e);
+	rc = load_parse(r, raw, len, root, source, a, e);
 	free(source);
+	jsv_free(root);
 	free(raw);
 	return rc;
 }
@@ -144,12 +150,14 @@ load_article(struct session *r, const struct input *in, struct article **a, stru
 	capture_set_current(&r->capture, key);
 	if (in->kind == INPUT_CV) {
 		char *raw = NULL;
+		struct jsv *root = NULL;
 		size_t len;
 
-		rc = article_view(r, in->id, &raw, &len, e);
+		rc = article_view(r, in->id, &raw, &len, &root, e);
 		/* cv_parse names the article in its own messages */
 		if (rc == 0)
-			rc = load_parse(r, raw, len, "article/view", a, e);
+			rc = load_parse(r, raw, len, root, "article/view", a, e);
+		jsv_free(root);
 		free(raw);
 	} else {
 		rc = load_opus(r, in, a, e);

@@ -19,6 +19,8 @@
 #include "model.h"
 #include "session.h"
 
+struct jsv;
+
 /* Return the key of in (an opus or 专栏 input): "ID" or "cvN".  The caller frees. */
 char *load_key(const struct input *in);
 
@@ -27,12 +29,13 @@ int load_resolve(struct session *r, const char *arg, struct input *in, struct er
 /* Fetch (or read from the cache) and parse the article in; *a is the caller's. */
 int load_article(struct session *r, const struct input *in, struct article **a, struct err *e);
 /*
- * Parse the response in raw (len bytes, named source in messages) into *a:
+ * Parse the response in raw (len bytes, parsed once into root; named source
+ * in messages) into *a:
  * an opus detail or a 专栏 article/view.  An opus detail that falls back to
  * a 专栏 reads its article/view.  The article keeps its own copy of raw.
  */
-int load_parse(struct session *r, const char *raw, size_t len, const char *source,
-    struct article **a, struct err *e);
+int load_parse(struct session *r, const char *raw, size_t len, const struct jsv *root,
+    const char *source, struct article **a, struct err *e);
 
 /* Fetch the uncached responses of v[] at once, into the cache; failures are left for load_article. */
 void load_prefetch(struct session *r, const struct input *v, size_t n);

@@ -19,6 +19,27 @@ article_new(void)
 	return xcalloc(1, sizeof(struct article));
 }
 
+size_t
+run_text_len(const struct run *x)
+{
+	if (x->text == NULL)
+		return 0;
+	return x->text_cap ? x->text_len : strlen(x->text);
+}
+
+void
+run_append_text(struct run *x, const char *s, size_t n)
+{
+	size_t len = run_text_len(x);
+
+	if (x->text_cap == 0)
+		x->text_cap = x->text ? len + 1 : 0;
+	XGROW(x->text, x->text_cap, len + n + 1);
+	memcpy(x->text + len, s, n);
+	x->text[len + n] = '\0';
+	x->text_len = len + n;
+}
+
 void
 runs_release(struct runs *r)
 {

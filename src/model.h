@@ -44,6 +44,13 @@ struct run {
 	char color[8];          /* "#rrggbb" or "" */
 	int font_size;          /* as given; 0 when absent */
 	int emoji_size;         /* EMOJI: 1 small, 2 middle, 0 unknown */
+	/*
+	 * run_append_text()'s bookkeeping, so that merging many pieces into one
+	 * run stays linear: the length of text and the bytes allocated for it,
+	 * valid while text_cap is not 0.  Whoever changes text otherwise sets
+	 * text_cap to 0 (or keeps text_len right).
+	 */
+	size_t text_len, text_cap;
 };
 
 struct runs {
@@ -173,6 +180,11 @@ struct block *article_push_block(struct article *a, enum block_kind kind);
 struct block *block_push_child(struct block *b, enum block_kind kind);
 struct picture *block_push_picture(struct block *b);
 struct list_item *block_push_item(struct block *b);
+
+/* Append the n bytes at s to x->text (amortised: a run grown piece by piece costs its length). */
+void run_append_text(struct run *x, const char *s, size_t n);
+/* Return the length of x->text (0 for none), without a scan when it is known. */
+size_t run_text_len(const struct run *x);
 
 void runs_release(struct runs *r);
 void block_release(struct block *b);

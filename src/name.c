@@ -8,18 +8,12 @@
 
 #include "buf.h"
 #include "name.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* How long a field may make a name (bytes), and the whole name. */
 #define FIELD_MAX 80
 #define NAME_MAX_BYTES 160
-
-/* Length of the UTF-8 sequence starting with byte c (1 for a stray byte). */
-static size_t
-seq_len(unsigned char c)
-{
-	return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-}
 
 /* Append field s to out, cleaned: one harmless path component, at most FIELD_MAX bytes. */
 static void
@@ -29,7 +23,7 @@ add_field(struct buf *out, const char *s)
 	bool space = false;
 
 	for (const unsigned char *p = (const unsigned char *)s; p && *p; ) {
-		size_t k = seq_len(*p);
+		size_t k = text_utf8_len((const char *)p);
 
 		if (*p < 0x20 || *p == 0x7f || *p == ' ' || (*p == 0xc2 && p[1] == 0xa0)) {
 			/* control characters and runs of white space become one space */
@@ -89,7 +83,7 @@ name_expand(const char *tmpl, const char *id, const char *title, const char *aut
 			p += skip;
 		} else {
 			/* the template's own text: kept, but for what cannot be in a file name */
-			size_t k = seq_len((unsigned char)*p);
+			size_t k = text_utf8_len(p);
 
 			if (strnlen(p, k) < k)
 				break;

@@ -1,7 +1,5 @@
 #include "config.h"
 
-#include <ctype.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,235 +7,20 @@
 #include <string.h>
 
 #include "buf.h"
+#include "field.h"
 #include "jsonval.h"
-#include "log.h"
 #include "model.h"
 #include "opus.h"
 #include "text.h"
-#include "url.h"
 #include "xalloc.h"
 
-/*
- * Parser state.  path is the JSON path of the value being read, grown and
- * cut as the walk goes down and up, so an error can say exactly where.
- */
+/* Parser state. */
 struct pctx {
-	struct err *e;
-	bool failed;
-	bool bad_utf8;
-	char id[40];            /* the opus id once known, for warnings */
-	char path[512];
-	size_t pathlen;
+	struct field_ctx f;     /* path, error, warnings: see field.h */
+	char id[40];            /* the opus id once known */
 	struct article *a;
 	struct block *pending_pics;     /* VIEW_PICTURE pictures of the current paragraph */
 };
-
-/* --- path and error helpers -------------------------------------------------- */
-
-static size_t
-path_push(struct pctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static size_t
-path_push(struct pctx *c, const char *fmt, ...)
-{
-	size_t old = c->pathlen;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(c->path + old, sizeof c->path - old, fmt, ap);
-	va_end(ap);
-	if (n > 0) {
-		c->pathlen += (size_t)n;
-		if (c->pathlen >= sizeof c->path)
-			c->pathlen = sizeof c->path - 1;
-	}
-	return old;
-}
-
-static void
-path_pop(struct pctx *c, size_t old)
-{
-	c->pathlen = old;
-	c->path[old] = '\0';
-}
-
-static void
-fail_at(struct pctx *c, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-fail_at(struct pctx *c, const char *key, const char *fmt, ...)
-{
-	char what[512];
-	va_list ap;
-
-	if (c->failed)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	err_set(c->e, "%s%s%s: %s", c->path, key && c->pathlen ? "." : "",
-	    key ? key : "", what);
-	c->failed = true;
-}
-
-static void
-warn(struct pctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-warn(struct pctx *c, const char *fmt, ...)
-{
-	char what[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	log_warn("opus %s: %s: %s", c->id[0] ? c->id : "?", c->path, what);
-}
-
-/* --- typed getters ------------------------------------------------------------- */
-
-static struct jsv *
-get_typed(struct pctx *c, const struct jsv *o, const char *key, enum jsv_type want,
-    const char *want_name)
-{
-	struct jsv *v = jsv_get(o, key);
-
-	if (v == NULL)
-		return NULL;
-	if (jsv_type(v) != want) {
-		fail_at(c, key, "expected %s, got %s", want_name, jsv_type_name(v));
-		return NULL;
-	}
-	return v;
-}
-
-static struct jsv *
-get_obj(struct pctx *c, const struct jsv *o, const char *key)
-{
-	return get_typed(c, o, key, JSV_OBJECT, "an object");
-}
-
-static struct jsv *
-get_arr(struct pctx *c, const struct jsv *o, const char *key)
-{
-	return get_typed(c, o, key, JSV_ARRAY, "an array");
-}
-
-static char *
-clean(struct pctx *c, const char *s, size_t n)
-{
-	return text_clean(s, n, &c->bad_utf8);
-}
-
-/* Return a cleaned copy of string member key, or NULL when absent or null. */
-static char *
-get_str(struct pctx *c, const struct jsv *o, const char *key)
-{
-	struct jsv *v = get_typed(c, o, key, JSV_STRING, "a string");
-	size_t n;
-	const char *s = jsv_str(v, &n);
-
-	return s ? clean(c, s, n) : NULL;
-}
-
-/* Like get_str(), but a number is accepted too and written out (ids, counts). */
-static char *
-get_str_or_num(struct pctx *c, const struct jsv *o, const char *key)
-{
-	struct jsv *v = jsv_get(o, key);
-	long long n;
-	double d;
-
-	if (v == NULL)
-		return NULL;
-	if (jsv_type(v) == JSV_STRING)
-		return get_str(c, o, key);
-	if (jsv_int(v, &n))
-		return xasprintf("%lld", n);
-	if (jsv_double(v, &d))
-		return xasprintf("%g", d);
-	fail_at(c, key, "expected a string or a number, got %s", jsv_type_name(v));
-	return NULL;
-}
-
-/* Read a number member (also a string of digits, as the API sometimes sends). */
-static bool
-get_num(struct pctx *c, const struct jsv *o, const char *key, long long *out)
-{
-	struct jsv *v = jsv_get(o, key);
-	const char *s;
-	char *end;
-
-	if (v == NULL)
-		return false;
-	if (jsv_int(v, out))
-		return true;
-	s = jsv_str(v, NULL);
-	if (s && *s) {
-		long long n = strtoll(s, &end, 10);
-
-		if (*end == '\0') {
-			*out = n;
-			return true;
-		}
-	}
-	if (jsv_type(v) == JSV_DOUBLE) {
-		double d;
-
-		jsv_double(v, &d);
-		*out = (long long)d;
-		return true;
-	}
-	fail_at(c, key, "expected a number, got %s", jsv_type_name(v));
-	return false;
-}
-
-static bool
-get_bool(struct pctx *c, const struct jsv *o, const char *key)
-{
-	struct jsv *v = jsv_get(o, key);
-	long long n;
-
-	if (v == NULL)
-		return false;
-	if (jsv_type(v) == JSV_BOOL)
-		return jsv_true(v);
-	if (jsv_int(v, &n))
-		return n != 0;
-	fail_at(c, key, "expected a boolean, got %s", jsv_type_name(v));
-	return false;
-}
-
-/* A link target: absolute https, or NULL for anything unsafe or absent. */
-static char *
-get_link(struct pctx *c, const struct jsv *o, const char *key)
-{
-	char *s = get_str(c, o, key);
-	char *u = url_link(s);
-
-	free(s);
-	return u;
-}
-
-/* A picture URL as given, made absolute https; NULL when not a web address. */
-static char *
-get_picture_url(struct pctx *c, const struct jsv *o, const char *key)
-{
-	char *s = get_str(c, o, key);
-	char *u;
-
-	if (s == NULL || *s == '\0') {
-		free(s);
-		return NULL;
-	}
-	u = url_link(s);
-	if (u == NULL)
-		warn(c, "%s: picture URL '%.200s' is not a web address; left out", key, s);
-	free(s);
-	return u;
-}
 
 /* --- text nodes ----------------------------------------------------------------- */
 
@@ -265,33 +48,10 @@ add_text_runs(struct runs *r, const char *s, unsigned style, const char *color, 
 	}
 }
 
-/* Return a canonical "#rrggbb" or NULL for anything else (colours go into a style attribute). */
-static const char *
-parse_color(const char *s, char out[8])
-{
-	size_t n;
-
-	if (s == NULL || s[0] != '#')
-		return NULL;
-	n = strlen(s + 1);
-	if (n != 6 && n != 3)
-		return NULL;
-	for (size_t i = 1; i <= n; i++)
-		if (!isxdigit((unsigned char)s[i]))
-			return NULL;
-	if (n == 3)
-		snprintf(out, 8, "#%c%c%c%c%c%c", s[1], s[1], s[2], s[2], s[3], s[3]);
-	else
-		snprintf(out, 8, "%s", s);
-	for (char *p = out; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return out;
-}
-
 static void
 parse_word(struct pctx *c, const struct jsv *node, struct runs *r)
 {
-	struct jsv *w = get_obj(c, node, "word");
+	struct jsv *w = field_obj(&c->f, node, "word");
 	struct jsv *st;
 	char *words, *color, cbuf[8];
 	unsigned style = 0;
@@ -300,36 +60,36 @@ parse_word(struct pctx *c, const struct jsv *node, struct runs *r)
 
 	if (w == NULL) {
 		/* a broken node costs that node, not the article */
-		if (!c->failed)
-			warn(c, "a word node without 'word'; skipped");
+		if (!c->f.failed)
+			field_warn(&c->f, "a word node without 'word'; skipped");
 		return;
 	}
-	old = path_push(c, ".word");
-	words = get_str(c, w, "words");
-	st = get_obj(c, w, "style");
+	old = field_push(&c->f, ".word");
+	words = field_str(&c->f, w, "words");
+	st = field_obj(&c->f, w, "style");
 	if (st) {
-		size_t o2 = path_push(c, ".style");
+		size_t o2 = field_push(&c->f, ".style");
 
-		if (get_bool(c, st, "bold"))
+		if (field_bool(&c->f, st, "bold"))
 			style |= STYLE_BOLD;
-		if (get_bool(c, st, "italic"))
+		if (field_bool(&c->f, st, "italic"))
 			style |= STYLE_ITALIC;
-		if (get_bool(c, st, "strikethrough"))
+		if (field_bool(&c->f, st, "strikethrough"))
 			style |= STYLE_STRIKE;
-		if (get_bool(c, st, "underline"))
+		if (field_bool(&c->f, st, "underline"))
 			style |= STYLE_UNDERLINE;
-		path_pop(c, o2);
+		field_pop(&c->f, o2);
 	}
-	color = get_str(c, w, "color");
-	get_num(c, w, "font_size", &fs);
+	color = field_str(&c->f, w, "color");
+	field_num(&c->f, w, "font_size", &fs);
 	if (words)
-		add_text_runs(r, words, style, parse_color(color, cbuf),
+		add_text_runs(r, words, style, field_color(color, color ? strlen(color) : 0, cbuf),
 		    fs > 0 && fs < 1000 ? (int)fs : 0);
-	else if (!c->failed)
-		warn(c, "word without words");
+	else if (!c->f.failed)
+		field_warn(&c->f, "word without words");
 	free(words);
 	free(color);
-	path_pop(c, old);
+	field_pop(&c->f, old);
 }
 
 static void
@@ -345,42 +105,42 @@ add_link(struct runs *r, enum run_kind kind, char *text, char *href, const char 
 static void
 parse_rich(struct pctx *c, const struct jsv *node, struct runs *r)
 {
-	struct jsv *rich = get_obj(c, node, "rich");
+	struct jsv *rich = field_obj(&c->f, node, "rich");
 	char *type, *text, *href, *rid;
 	const char *kind;
 	size_t old;
 
 	if (rich == NULL) {
-		if (!c->failed)
-			warn(c, "a rich text node without 'rich'; skipped");
+		if (!c->f.failed)
+			field_warn(&c->f, "a rich text node without 'rich'; skipped");
 		return;
 	}
-	old = path_push(c, ".rich");
-	type = get_str(c, rich, "type");
-	text = get_str(c, rich, "text");
+	old = field_push(&c->f, ".rich");
+	type = field_str(&c->f, rich, "type");
+	text = field_str(&c->f, rich, "text");
 	if (text == NULL || *text == '\0') {
 		free(text);
-		text = get_str(c, rich, "orig_text");
+		text = field_str(&c->f, rich, "orig_text");
 	}
 	if (text == NULL)
 		text = xstrdup("");
-	href = get_link(c, rich, "jump_url");
-	rid = get_str_or_num(c, rich, "rid");
+	href = field_link(&c->f, rich, "jump_url");
+	rid = field_id(&c->f, rich, "rid");
 	kind = type && strncmp(type, "RICH_TEXT_NODE_TYPE_", 20) == 0 ? type + 20 : (type ? type : "");
-	if (c->failed) {
+	if (c->f.failed) {
 		free(text);
 		free(href);
 	} else if (strcmp(kind, "EMOJI") == 0) {
-		struct jsv *em = get_obj(c, rich, "emoji");
+		struct jsv *em = field_obj(&c->f, rich, "emoji");
 		struct run *x = runs_push(r, RUN_EMOJI);
 		long long size = 0;
-		size_t o2 = path_push(c, ".emoji");
-		char *etext = get_str(c, em, "text");
+		size_t o2 = field_push(&c->f, ".emoji");
+		char *etext = field_str(&c->f, em, "text");
 
-		x->img_url = get_picture_url(c, em, "icon_url");
+		x->img_url = field_picture(&c->f, em, "icon_url");
 		if (x->img_url == NULL)
-			x->img_url = get_picture_url(c, em, "gif_url");
-		get_num(c, em, "size", &size);
+			x->img_url = field_picture(&c->f, em, "gif_url");
+		field_num(&c->f, em, "size", &size);
 		x->emoji_size = size == 1 || size == 2 ? (int)size : 0;
 		if (etext && *etext) {
 			x->text = etext;
@@ -390,7 +150,7 @@ parse_rich(struct pctx *c, const struct jsv *node, struct runs *r)
 			x->text = text;
 		}
 		free(href);
-		path_pop(c, o2);
+		field_pop(&c->f, o2);
 	} else if (strcmp(kind, "AT") == 0) {
 		free(href);
 		href = rid && *rid ? xasprintf("https://space.bilibili.com/%s", rid) : NULL;
@@ -416,13 +176,13 @@ parse_rich(struct pctx *c, const struct jsv *node, struct runs *r)
 			href = xasprintf("https://t.bilibili.com/vote/h5/index/#/result?vote_id=%s", rid);
 		add_link(r, RUN_LINK, text, href, kind);
 	} else if (strcmp(kind, "VIEW_PICTURE") == 0) {
-		struct jsv *pics = get_arr(c, rich, "pics");
-		size_t o2 = path_push(c, ".pics");
+		struct jsv *pics = field_arr(&c->f, rich, "pics");
+		size_t o2 = field_push(&c->f, ".pics");
 
-		for (size_t i = 0; i < jsv_len(pics) && !c->failed; i++) {
+		for (size_t i = 0; i < jsv_len(pics) && !c->f.failed; i++) {
 			struct jsv *p = jsv_at(pics, i);
-			size_t o3 = path_push(c, "[%zu]", i);
-			char *u = get_picture_url(c, p, "src");
+			size_t o3 = field_push(&c->f, "[%zu]", i);
+			char *u = field_picture(&c->f, p, "src");
 			long long w = 0, h = 0;
 
 			if (u) {
@@ -434,14 +194,14 @@ parse_rich(struct pctx *c, const struct jsv *node, struct runs *r)
 				}
 				pic = block_push_picture(c->pending_pics);
 				pic->url = u;
-				get_num(c, p, "width", &w);
-				get_num(c, p, "height", &h);
-				pic->width = w > 0 && w < 100000 ? (int)w : 0;
-				pic->height = h > 0 && h < 100000 ? (int)h : 0;
+				field_num(&c->f, p, "width", &w);
+				field_num(&c->f, p, "height", &h);
+				pic->width = field_size(w);
+				pic->height = field_size(h);
 			}
-			path_pop(c, o3);
+			field_pop(&c->f, o3);
 		}
-		path_pop(c, o2);
+		field_pop(&c->f, o2);
 		/* The pictures follow the paragraph; the words stay as text. */
 		add_text_runs(r, text, 0, NULL, 0);
 		free(text);
@@ -457,11 +217,11 @@ parse_rich(struct pctx *c, const struct jsv *node, struct runs *r)
 			if (strcmp(kind, known[i]) == 0)
 				is_known = true;
 		if (!is_known)
-			warn(c, "unknown rich text type '%s'; kept its text", kind);
+			field_warn(&c->f, "unknown rich text type '%s'; kept its text", kind);
 		if (href == NULL && strcmp(kind, "GOODS") == 0) {
-			struct jsv *g = get_obj(c, rich, "goods");
+			struct jsv *g = field_obj(&c->f, rich, "goods");
 
-			href = get_link(c, g, "jump_url");
+			href = field_link(&c->f, g, "jump_url");
 		}
 		if (href)
 			add_link(r, RUN_LINK, text, href, kind);
@@ -472,15 +232,15 @@ parse_rich(struct pctx *c, const struct jsv *node, struct runs *r)
 	}
 	free(type);
 	free(rid);
-	path_pop(c, old);
+	field_pop(&c->f, old);
 }
 
 static void
 parse_formula(struct pctx *c, const struct jsv *node, struct runs *r)
 {
-	struct jsv *f = get_obj(c, node, "formula");
-	size_t old = path_push(c, ".formula");
-	char *tex = get_str(c, f, "latex_content");
+	struct jsv *f = field_obj(&c->f, node, "formula");
+	size_t old = field_push(&c->f, ".formula");
+	char *tex = field_str(&c->f, f, "latex_content");
 
 	if (tex && *tex) {
 		struct run *x = runs_push(r, RUN_FORMULA);
@@ -488,10 +248,10 @@ parse_formula(struct pctx *c, const struct jsv *node, struct runs *r)
 		x->text = tex;
 	} else {
 		free(tex);
-		if (!c->failed)
-			warn(c, "formula without latex_content");
+		if (!c->f.failed)
+			field_warn(&c->f, "formula without latex_content");
 	}
-	path_pop(c, old);
+	field_pop(&c->f, old);
 }
 
 /*
@@ -501,17 +261,17 @@ parse_formula(struct pctx *c, const struct jsv *node, struct runs *r)
 static void
 parse_user(struct pctx *c, const struct jsv *node, struct runs *r)
 {
-	struct jsv *u = get_obj(c, node, "user");
-	size_t old = path_push(c, ".user");
-	char *name = get_str(c, u, "name");
-	char *mid = get_str_or_num(c, u, "mid");
+	struct jsv *u = field_obj(&c->f, node, "user");
+	size_t old = field_push(&c->f, ".user");
+	char *name = field_str(&c->f, u, "name");
+	char *mid = field_id(&c->f, u, "mid");
 	char *href = NULL;
 
 	if (mid && *mid && strspn(mid, "0123456789") == strlen(mid))
 		href = xasprintf("https://space.bilibili.com/%s", mid);
-	if (c->failed || name == NULL || *name == '\0') {
-		if (!c->failed)
-			warn(c, "a user node without a name; skipped");
+	if (c->f.failed || name == NULL || *name == '\0') {
+		if (!c->f.failed)
+			field_warn(&c->f, "a user node without a name; skipped");
 		free(name);
 		free(href);
 	} else {
@@ -521,7 +281,7 @@ parse_user(struct pctx *c, const struct jsv *node, struct runs *r)
 		add_link(r, RUN_MENTION, at, href, mid);
 	}
 	free(mid);
-	path_pop(c, old);
+	field_pop(&c->f, old);
 }
 
 /*
@@ -591,25 +351,25 @@ collect_text(const struct jsv *v, struct buf *out, int depth)
 static void
 parse_nodes(struct pctx *c, const struct jsv *holder, const char *key, struct runs *r)
 {
-	struct jsv *nodes = get_arr(c, holder, key);
-	size_t old = path_push(c, ".%s", key);
+	struct jsv *nodes = field_arr(&c->f, holder, key);
+	size_t old = field_push(&c->f, ".%s", key);
 
-	for (size_t i = 0; i < jsv_len(nodes) && !c->failed; i++) {
+	for (size_t i = 0; i < jsv_len(nodes) && !c->f.failed; i++) {
 		struct jsv *node = jsv_at(nodes, i);
-		size_t o2 = path_push(c, "[%zu]", i);
+		size_t o2 = field_push(&c->f, "[%zu]", i);
 		char *type;
 
 		if (jsv_type(node) == JSV_NULL) {
-			warn(c, "a null text node; skipped");
-			path_pop(c, o2);
+			field_warn(&c->f, "a null text node; skipped");
+			field_pop(&c->f, o2);
 			continue;
 		}
 		if (jsv_type(node) != JSV_OBJECT) {
-			fail_at(c, NULL, "expected an object, got %s", jsv_type_name(node));
+			field_fail(&c->f, NULL, "expected an object, got %s", jsv_type_name(node));
 			break;
 		}
-		type = get_str(c, node, "type");
-		if (c->failed) {
+		type = field_str(&c->f, node, "type");
+		if (c->f.failed) {
 			free(type);
 			break;
 		}
@@ -627,16 +387,16 @@ parse_nodes(struct pctx *c, const struct jsv *holder, const char *key, struct ru
 
 			buf_init(&b, 0);
 			collect_text(node, &b, 0);
-			t = clean(c, buf_str(&b), b.len);
-			warn(c, "unknown text node type '%s'; kept its text", type ? type : "(none)");
+			t = field_clean(&c->f, buf_str(&b), b.len);
+			field_warn(&c->f, "unknown text node type '%s'; kept its text", type ? type : "(none)");
 			add_text_runs(r, t, 0, NULL, 0);
 			free(t);
 			buf_release(&b);
 		}
 		free(type);
-		path_pop(c, o2);
+		field_pop(&c->f, o2);
 	}
-	path_pop(c, old);
+	field_pop(&c->f, old);
 }
 
 /* --- paragraphs ------------------------------------------------------------------- */
@@ -645,11 +405,11 @@ parse_nodes(struct pctx *c, const struct jsv *holder, const char *key, struct ru
 static void
 parse_text(struct pctx *c, const struct jsv *holder, struct runs *r)
 {
-	struct jsv *text = get_obj(c, holder, "text");
-	size_t old = path_push(c, ".text");
+	struct jsv *text = field_obj(&c->f, holder, "text");
+	size_t old = field_push(&c->f, ".text");
 
 	parse_nodes(c, text, "nodes", r);
-	path_pop(c, old);
+	field_pop(&c->f, old);
 }
 
 static enum align
@@ -658,8 +418,8 @@ parse_align(struct pctx *c, const struct jsv *p)
 	long long a = 0;
 	struct jsv *fmt = jsv_get(p, "format");
 
-	if (!get_num(c, p, "align", &a) && jsv_type(fmt) == JSV_OBJECT)
-		get_num(c, fmt, "align", &a);
+	if (!field_num(&c->f, p, "align", &a) && jsv_type(fmt) == JSV_OBJECT)
+		field_num(&c->f, fmt, "align", &a);
 	switch (a) {
 	case 1: return ALIGN_CENTER;
 	case 2: return ALIGN_RIGHT;
@@ -706,104 +466,109 @@ legacy_heading_level(const struct runs *r)
 static void
 trim_breaks(struct runs *r)
 {
+	size_t lead = 0;
+
 	while (r->n > 0 && r->v[r->n - 1].kind == RUN_BREAK)
 		r->n--;
-	while (r->n > 0 && r->v[0].kind == RUN_BREAK) {
-		memmove(r->v, r->v + 1, (r->n - 1) * sizeof *r->v);
-		r->n--;
+	/* one move for all leading breaks: a heading of many "\n"s stays linear */
+	while (lead < r->n && r->v[lead].kind == RUN_BREAK)
+		lead++;
+	if (lead > 0) {
+		memmove(r->v, r->v + lead, (r->n - lead) * sizeof *r->v);
+		r->n -= lead;
 	}
 }
 
 static void
 parse_pictures(struct pctx *c, const struct jsv *p, struct block *b)
 {
-	struct jsv *pic = get_obj(c, p, "pic");
+	struct jsv *pic = field_obj(&c->f, p, "pic");
 	struct jsv *pics;
 	long long style = 0;
-	size_t old = path_push(c, ".pic");
+	size_t old = field_push(&c->f, ".pic");
 
-	pics = get_arr(c, pic, "pics");
-	get_num(c, pic, "style", &style);
+	pics = field_arr(&c->f, pic, "pics");
+	field_num(&c->f, pic, "style", &style);
 	b->pic_style = (int)style;
-	for (size_t i = 0; i < jsv_len(pics) && !c->failed; i++) {
+	for (size_t i = 0; i < jsv_len(pics) && !c->f.failed; i++) {
 		struct jsv *q = jsv_at(pics, i);
-		size_t o2 = path_push(c, ".pics[%zu]", i);
+		size_t o2 = field_push(&c->f, ".pics[%zu]", i);
 		char *u;
 		long long w = 0, h = 0;
 		double size = 0;
 
 		if (jsv_type(q) == JSV_NULL) {
-			warn(c, "a null picture; skipped");
-			path_pop(c, o2);
+			field_warn(&c->f, "a null picture; skipped");
+			field_pop(&c->f, o2);
 			continue;
 		}
 		if (jsv_type(q) != JSV_OBJECT) {
-			fail_at(c, NULL, "expected an object, got %s", jsv_type_name(q));
+			field_fail(&c->f, NULL, "expected an object, got %s", jsv_type_name(q));
 			break;
 		}
-		u = get_picture_url(c, q, "url");
-		get_num(c, q, "width", &w);
-		get_num(c, q, "height", &h);
+		u = field_picture(&c->f, q, "url");
+		field_num(&c->f, q, "width", &w);
+		field_num(&c->f, q, "height", &h);
 		jsv_double(jsv_get(q, "size"), &size);
 		if (u) {
 			struct picture *x = block_push_picture(b);
 
 			x->url = u;
-			x->width = w > 0 && w < 100000 ? (int)w : 0;
-			x->height = h > 0 && h < 100000 ? (int)h : 0;
+			x->width = field_size(w);
+			x->height = field_size(h);
 			x->size_kib = size > 0 ? size : 0;
 		}
-		path_pop(c, o2);
+		field_pop(&c->f, o2);
 	}
-	if (b->npics == 0 && !c->failed)
-		warn(c, "picture paragraph without pictures");
-	path_pop(c, old);
+	if (b->npics == 0 && !c->f.failed)
+		field_warn(&c->f, "picture paragraph without pictures");
+	field_pop(&c->f, old);
 }
 
 static void
 parse_list(struct pctx *c, const struct jsv *p, struct block *b)
 {
-	struct jsv *list = get_obj(c, p, "list");
+	struct jsv *list = field_obj(&c->f, p, "list");
 	struct jsv *items;
 	long long style = 0;
-	size_t old = path_push(c, ".list");
+	size_t old = field_push(&c->f, ".list");
 
-	get_num(c, list, "style", &style);
+	field_num(&c->f, list, "style", &style);
 	b->ordered = style == 1;
-	items = get_arr(c, list, "items");
-	for (size_t i = 0; i < jsv_len(items) && !c->failed; i++) {
+	items = field_arr(&c->f, list, "items");
+	for (size_t i = 0; i < jsv_len(items) && !c->f.failed; i++) {
 		struct jsv *it = jsv_at(items, i);
-		size_t o2 = path_push(c, ".items[%zu]", i);
+		size_t o2 = field_push(&c->f, ".items[%zu]", i);
 		struct list_item *li;
 		long long level = 1, order = 0;
 
 		if (jsv_type(it) == JSV_NULL) {
-			warn(c, "a null list item; skipped");
-			path_pop(c, o2);
+			field_warn(&c->f, "a null list item; skipped");
+			field_pop(&c->f, o2);
 			continue;
 		}
 		if (jsv_type(it) != JSV_OBJECT) {
-			fail_at(c, NULL, "expected an object, got %s", jsv_type_name(it));
+			field_fail(&c->f, NULL, "expected an object, got %s", jsv_type_name(it));
 			break;
 		}
 		li = block_push_item(b);
-		get_num(c, it, "level", &level);
-		get_num(c, it, "order", &order);
+		field_num(&c->f, it, "level", &level);
+		field_num(&c->f, it, "order", &order);
 		li->level = level < 1 ? 1 : level > 16 ? 16 : (int)level;
 		li->order = order > 0 && order < 1000000 ? (int)order : 0;
 		parse_nodes(c, it, "nodes", &li->runs);
-		path_pop(c, o2);
+		field_pop(&c->f, o2);
 	}
-	path_pop(c, old);
+	field_pop(&c->f, old);
 }
 
 static void
 parse_code(struct pctx *c, const struct jsv *p, struct block *b)
 {
-	struct jsv *code = get_obj(c, p, "code");
-	size_t old = path_push(c, ".code");
-	char *content = get_str(c, code, "content");
-	char *lang = get_str(c, code, "lang");
+	struct jsv *code = field_obj(&c->f, p, "code");
+	size_t old = field_push(&c->f, ".code");
+	char *content = field_str(&c->f, code, "content");
+	char *lang = field_str(&c->f, code, "lang");
 
 	if (content) {
 		/* The API entity-encodes code (&quot; &amp; &gt;): decode once, here. */
@@ -826,7 +591,7 @@ parse_code(struct pctx *c, const struct jsv *p, struct block *b)
 	}
 	free(content);
 	free(lang);
-	path_pop(c, old);
+	field_pop(&c->f, old);
 }
 
 /* A description line from a card's member path; numbers are written out. */
@@ -843,7 +608,7 @@ card_line(struct pctx *c, struct card *cd, const struct jsv *o, const char *path
 	if (v == NULL)
 		return;
 	if ((str = jsv_str(v, &len)) != NULL)
-		s = clean(c, str, len);
+		s = field_clean(&c->f, str, len);
 	else if (jsv_int(v, &n))
 		s = xasprintf("%lld", n);
 	else
@@ -869,7 +634,7 @@ card_str(struct pctx *c, const struct jsv *o, const char *path)
 	size_t len;
 	const char *s = jsv_str(v, &len);
 
-	return s && *s ? clean(c, s, len) : NULL;
+	return s && *s ? field_clean(&c->f, s, len) : NULL;
 }
 
 /*
@@ -935,46 +700,46 @@ parse_match(struct pctx *c, const struct jsv *sub, struct card *cd)
 	}
 	if (score.len) {
 		cd->lines = xreallocarray(cd->lines, cd->nlines + 1, sizeof *cd->lines);
-		cd->lines[cd->nlines++] = clean(c, buf_str(&score), score.len);
+		cd->lines[cd->nlines++] = field_clean(&c->f, buf_str(&score), score.len);
 	}
 	buf_release(&score);
 	card_line(c, cd, sub, "match_info.center_bottom", NULL);
 	for (size_t i = 0; i < 2; i++) {
 		struct jsv *team = jsv_get(info, teams[i]);
-		size_t o = path_push(c, ".match_info.%s", teams[i]);
+		size_t o = field_push(&c->f, ".match_info.%s", teams[i]);
 		struct card *ti;
 
 		if (jsv_type(team) != JSV_OBJECT) {
-			path_pop(c, o);
+			field_pop(&c->f, o);
 			continue;
 		}
 		ti = card_add_item(cd);
 		ti->title = card_str(c, team, "name");
-		ti->cover = get_picture_url(c, team, "pic");
-		path_pop(c, o);
+		ti->cover = field_picture(&c->f, team, "pic");
+		field_pop(&c->f, o);
 	}
 }
 
 static void
 parse_card(struct pctx *c, const struct jsv *p, struct block *b)
 {
-	struct jsv *lc = get_obj(c, p, "link_card");
+	struct jsv *lc = field_obj(&c->f, p, "link_card");
 	struct jsv *card, *sub = NULL;
 	const struct card_spec *spec = NULL;
 	char *type;
 	const char *kind, *subkey = NULL;
-	size_t old = path_push(c, ".link_card");
+	size_t old = field_push(&c->f, ".link_card");
 
-	card = get_obj(c, lc, "card");
-	path_push(c, ".card");
-	type = get_str(c, card, "type");
+	card = field_obj(&c->f, lc, "card");
+	field_push(&c->f, ".card");
+	type = field_str(&c->f, card, "type");
 	kind = type && strncmp(type, "LINK_CARD_TYPE_", 15) == 0 ? type + 15 : (type ? type : "");
 	for (size_t i = 0; i < sizeof card_specs / sizeof card_specs[0]; i++)
 		if (strcmp(kind, card_specs[i].type) == 0)
 			spec = &card_specs[i];
 	b->card.kind = xstrdup(*kind ? kind : "UNKNOWN");
 	if (spec) {
-		sub = get_obj(c, card, subkey = spec->key);
+		sub = field_obj(&c->f, card, subkey = spec->key);
 	} else {
 		/* Unknown type, or none given (BAC's inferred example): take the first object member. */
 		static const char *const guesses[] = {
@@ -993,22 +758,22 @@ parse_card(struct pctx *c, const struct jsv *p, struct block *b)
 			}
 		}
 		if (spec == NULL || *kind)
-			warn(c, "unknown link card type '%s'; kept its text", *kind ? kind : "(none)");
+			field_warn(&c->f, "unknown link card type '%s'; kept its text", *kind ? kind : "(none)");
 		/* no type given but a known card's member: that card, with all it shows (goods, teams) */
 		if (spec && *kind == '\0') {
 			free(b->card.kind);
 			b->card.kind = xstrdup(spec->type);
 		}
 	}
-	if (!c->failed && sub) {
+	if (!c->f.failed && sub) {
 		const char *title_key = spec ? spec->title : "title";
-		size_t o2 = path_push(c, ".%s", subkey);
+		size_t o2 = field_push(&c->f, ".%s", subkey);
 
 		b->card.title = card_str(c, sub, title_key);
 		if (b->card.title == NULL)
 			b->card.title = card_str(c, sub, "title");
-		b->card.url = get_link(c, sub, "jump_url");
-		b->card.cover = get_picture_url(c, sub, "cover");
+		b->card.url = field_link(&c->f, sub, "jump_url");
+		b->card.cover = field_picture(&c->f, sub, "cover");
 		if (spec) {
 			for (size_t i = 0; i < 5 && spec->lines[i]; i++) {
 				const char *fmt = NULL;
@@ -1033,23 +798,23 @@ parse_card(struct pctx *c, const struct jsv *p, struct block *b)
 			card_line(c, &b->card, sub, "text", NULL);
 		}
 		if (strcmp(b->card.kind, "GOODS") == 0) {
-			struct jsv *items = get_arr(c, sub, "items");
-			size_t o3 = path_push(c, ".items");
+			struct jsv *items = field_arr(&c->f, sub, "items");
+			size_t o3 = field_push(&c->f, ".items");
 
-			for (size_t i = 0; i < jsv_len(items) && !c->failed; i++) {
+			for (size_t i = 0; i < jsv_len(items) && !c->f.failed; i++) {
 				struct jsv *it = jsv_at(items, i);
 				struct card *ci;
-				size_t o4 = path_push(c, "[%zu]", i);
+				size_t o4 = field_push(&c->f, "[%zu]", i);
 
 				ci = card_add_item(&b->card);
 				ci->title = card_str(c, it, "name");
-				ci->url = get_link(c, it, "jump_url");
-				ci->cover = get_picture_url(c, it, "cover");
+				ci->url = field_link(&c->f, it, "jump_url");
+				ci->cover = field_picture(&c->f, it, "cover");
 				card_line(c, ci, it, "brief", NULL);
 				card_line(c, ci, it, "price", NULL);
-				path_pop(c, o4);
+				field_pop(&c->f, o4);
 			}
-			path_pop(c, o3);
+			field_pop(&c->f, o3);
 			if (b->card.title == NULL && b->card.nitems == 0)
 				b->card.title = xstrdup("商品");
 		}
@@ -1060,18 +825,18 @@ parse_card(struct pctx *c, const struct jsv *p, struct block *b)
 		if (strcmp(b->card.kind, "VOTE") == 0 && b->card.url == NULL) {
 			long long vid;
 
-			if (get_num(c, sub, "vote_id", &vid))
+			if (field_num(&c->f, sub, "vote_id", &vid))
 				b->card.url = xasprintf(
 				    "https://t.bilibili.com/vote/h5/index/#/result?vote_id=%lld", vid);
 		}
-		path_pop(c, o2);
+		field_pop(&c->f, o2);
 	}
-	if (!c->failed && b->card.title == NULL && b->card.nlines == 0 && b->card.nitems == 0) {
+	if (!c->f.failed && b->card.title == NULL && b->card.nlines == 0 && b->card.nitems == 0) {
 		struct buf t;
 
 		buf_init(&t, 0);
 		collect_text(card, &t, 0);
-		b->card.title = clean(c, buf_str(&t), t.len);
+		b->card.title = field_clean(&c->f, buf_str(&t), t.len);
 		buf_release(&t);
 		if (*b->card.title == '\0') {
 			free(b->card.title);
@@ -1079,7 +844,7 @@ parse_card(struct pctx *c, const struct jsv *p, struct block *b)
 		}
 	}
 	free(type);
-	path_pop(c, old);
+	field_pop(&c->f, old);
 }
 
 static void
@@ -1089,14 +854,14 @@ parse_paragraph(struct pctx *c, const struct jsv *p)
 	struct block *b;
 
 	if (jsv_type(p) == JSV_NULL) {
-		warn(c, "a null paragraph; skipped");
+		field_warn(&c->f, "a null paragraph; skipped");
 		return;
 	}
 	if (jsv_type(p) != JSV_OBJECT) {
-		fail_at(c, NULL, "expected an object, got %s", jsv_type_name(p));
+		field_fail(&c->f, NULL, "expected an object, got %s", jsv_type_name(p));
 		return;
 	}
-	if (!get_num(c, p, "para_type", &type)) {
+	if (!field_num(&c->f, p, "para_type", &type)) {
 		/*
 		 * No type: the member that carries the content says it (as for a
 		 * link card without one); with none of them, an unknown paragraph
@@ -1110,16 +875,16 @@ parse_paragraph(struct pctx *c, const struct jsv *p)
 			{ "link_card", 6 }, { "code", 7 }, { "text", 1 },
 		};
 
-		if (c->failed)
+		if (c->f.failed)
 			return;
 		type = -1;
 		for (size_t i = 0; i < sizeof by_member / sizeof by_member[0] && type == -1; i++)
 			if (jsv_type(jsv_get(p, by_member[i].key)) == JSV_OBJECT)
 				type = by_member[i].type;
 		if (type == -1)
-			warn(c, "a paragraph without para_type; kept its text");
+			field_warn(&c->f, "a paragraph without para_type; kept its text");
 		else
-			warn(c, "a paragraph without para_type; read as para_type %lld by its '%s'",
+			field_warn(&c->f, "a paragraph without para_type; read as para_type %lld by its '%s'",
 			    type, type == 8 ? "heading" : type == 2 ? "pic" : type == 3 ? "line" :
 			    type == 5 ? "list" : type == 6 ? "link_card" : type == 7 ? "code" : "text");
 	}
@@ -1140,20 +905,20 @@ parse_paragraph(struct pctx *c, const struct jsv *p)
 		parse_pictures(c, p, b);
 		break;
 	case 3: {
-		struct jsv *line = get_obj(c, p, "line");
-		size_t old = path_push(c, ".line");
+		struct jsv *line = field_obj(&c->f, p, "line");
+		size_t old = field_push(&c->f, ".line");
 
-		struct jsv *pic = get_obj(c, line, "pic");
+		struct jsv *pic = field_obj(&c->f, line, "pic");
 
-		path_push(c, ".pic");
+		field_push(&c->f, ".pic");
 		b = article_push_block(c->a, BLOCK_DIVIDER);
-		b->img_url = get_picture_url(c, pic, "url");
-		path_pop(c, old);
+		b->img_url = field_picture(&c->f, pic, "url");
+		field_pop(&c->f, old);
 		break;
 	}
 	case 4: {
-		struct jsv *text = get_obj(c, p, "text");
-		struct jsv *bq = get_obj(c, p, "blockquote");
+		struct jsv *text = field_obj(&c->f, p, "text");
+		struct jsv *bq = field_obj(&c->f, p, "blockquote");
 
 		b = article_push_block(c->a, BLOCK_QUOTE);
 		b->align = parse_align(c, p);
@@ -1161,17 +926,17 @@ parse_paragraph(struct pctx *c, const struct jsv *p)
 			parse_text(c, p, &b->runs);
 		if (bq) {
 			/* A variant two parsers accept: blockquote.children[].text.nodes. */
-			struct jsv *ch = get_arr(c, bq, "children");
-			size_t old = path_push(c, ".blockquote.children");
+			struct jsv *ch = field_arr(&c->f, bq, "children");
+			size_t old = field_push(&c->f, ".blockquote.children");
 
-			for (size_t i = 0; i < jsv_len(ch) && !c->failed; i++) {
-				size_t o2 = path_push(c, "[%zu]", i);
+			for (size_t i = 0; i < jsv_len(ch) && !c->f.failed; i++) {
+				size_t o2 = field_push(&c->f, "[%zu]", i);
 				struct block *kid = block_push_child(b, BLOCK_PARAGRAPH);
 
 				parse_text(c, jsv_at(ch, i), &kid->runs);
-				path_pop(c, o2);
+				field_pop(&c->f, o2);
 			}
-			path_pop(c, old);
+			field_pop(&c->f, old);
 		}
 		break;
 	}
@@ -1188,17 +953,17 @@ parse_paragraph(struct pctx *c, const struct jsv *p)
 		parse_code(c, p, b);
 		break;
 	case 8: {
-		struct jsv *h = get_obj(c, p, "heading");
+		struct jsv *h = field_obj(&c->f, p, "heading");
 		long long level = 1;
 		size_t old;
 
 		b = article_push_block(c->a, BLOCK_HEADING);
 		b->align = parse_align(c, p);
-		old = path_push(c, ".heading");
-		get_num(c, h, "level", &level);
+		old = field_push(&c->f, ".heading");
+		field_num(&c->f, h, "level", &level);
 		b->level = level < 1 ? 1 : level > 5 ? 5 : (int)level;
 		parse_nodes(c, h, "nodes", &b->runs);
-		path_pop(c, old);
+		field_pop(&c->f, old);
 		trim_breaks(&b->runs);
 		break;
 	}
@@ -1215,13 +980,13 @@ parse_paragraph(struct pctx *c, const struct jsv *p)
 
 			buf_init(&t, 0);
 			collect_text(p, &t, 0);
-			s = clean(c, buf_str(&t), t.len);
+			s = field_clean(&c->f, buf_str(&t), t.len);
 			add_text_runs(&b->runs, s, 0, NULL, 0);
 			free(s);
 			buf_release(&t);
 		}
 		if (type != -1)
-			warn(c, "unknown para_type %lld; kept its text", type);
+			field_warn(&c->f, "unknown para_type %lld; kept its text", type);
 		break;
 	}
 	}
@@ -1239,20 +1004,20 @@ parse_paragraph(struct pctx *c, const struct jsv *p)
 static void
 parse_content(struct pctx *c, const struct jsv *m)
 {
-	struct jsv *paras = get_arr(c, m, "paragraphs");
-	size_t old = path_push(c, ".paragraphs");
+	struct jsv *paras = field_arr(&c->f, m, "paragraphs");
+	size_t old = field_push(&c->f, ".paragraphs");
 
-	if (paras == NULL && !c->failed)
-		warn(c, "no paragraphs");
-	for (size_t i = 0; i < jsv_len(paras) && !c->failed; i++) {
-		size_t o2 = path_push(c, "[%zu]", i);
+	if (paras == NULL && !c->f.failed)
+		field_warn(&c->f, "no paragraphs");
+	for (size_t i = 0; i < jsv_len(paras) && !c->f.failed; i++) {
+		size_t o2 = field_push(&c->f, "[%zu]", i);
 
 		parse_paragraph(c, jsv_at(paras, i));
 		/* the model holds copies now: the article grows into the memory the tree gives back */
 		jsv_drop(paras, i);
-		path_pop(c, o2);
+		field_pop(&c->f, o2);
 	}
-	path_pop(c, old);
+	field_pop(&c->f, old);
 }
 
 /* Store v in *dst, freeing what was there: a repeated module replaces the earlier one. */
@@ -1266,44 +1031,30 @@ set_str(char **dst, char *v)
 static void
 parse_author(struct pctx *c, const struct jsv *m)
 {
-	struct article *a = c->a;
 	long long ts = 0;
 
-	set_str(&a->author_url, NULL);
-	set_str(&a->author_name, get_str(c, m, "name"));
-	set_str(&a->author_mid, get_str_or_num(c, m, "mid"));
-	if (a->author_mid && strspn(a->author_mid, "0123456789") != strlen(a->author_mid)) {
-		free(a->author_mid);
-		a->author_mid = NULL;
-	}
-	set_str(&a->author_face, get_picture_url(c, m, "face"));
-	if (a->author_mid)
-		a->author_url = xasprintf("https://space.bilibili.com/%s", a->author_mid);
-	if (get_num(c, m, "pub_ts", &ts) && ts != 0) {
-		if (model_time_ok(ts))
-			a->pub_ts = ts;
-		else
-			warn(c, "pub_ts %lld is not a date a book can carry; left out", ts);
-	}
-	set_str(&a->pub_time_text, get_str(c, m, "pub_time"));
+	field_author(&c->f, c->a, m);
+	if (field_num(&c->f, m, "pub_ts", &ts))
+		field_date(&c->f, c->a, ts, "pub_ts");
+	set_str(&c->a->pub_time_text, field_str(&c->f, m, "pub_time"));
 }
 
 static void
 parse_top(struct pctx *c, const struct jsv *m)
 {
-	size_t old = path_push(c, ".display.album");
-	struct jsv *pics = get_arr(c, jsv_path(m, "display.album"), "pics");
+	size_t old = field_push(&c->f, ".display.album");
+	struct jsv *pics = field_arr(&c->f, jsv_path(m, "display.album"), "pics");
 
-	path_push(c, ".pics");
+	field_push(&c->f, ".pics");
 
-	for (size_t i = 0; i < jsv_len(pics) && !c->failed; i++) {
+	for (size_t i = 0; i < jsv_len(pics) && !c->f.failed; i++) {
 		struct jsv *q = jsv_at(pics, i);
-		size_t o2 = path_push(c, "[%zu]", i);
-		char *u = get_picture_url(c, q, "url");
+		size_t o2 = field_push(&c->f, "[%zu]", i);
+		char *u = field_picture(&c->f, q, "url");
 		long long w = 0, h = 0;
 
-		get_num(c, q, "width", &w);
-		get_num(c, q, "height", &h);
+		field_num(&c->f, q, "width", &w);
+		field_num(&c->f, q, "height", &h);
 		if (u) {
 			struct picture *p;
 
@@ -1311,42 +1062,33 @@ parse_top(struct pctx *c, const struct jsv *m)
 			p = &c->a->top[c->a->ntop++];
 			memset(p, 0, sizeof *p);
 			p->url = u;
-			p->width = w > 0 && w < 100000 ? (int)w : 0;
-			p->height = h > 0 && h < 100000 ? (int)h : 0;
+			p->width = field_size(w);
+			p->height = field_size(h);
 		}
-		path_pop(c, o2);
+		field_pop(&c->f, o2);
 	}
-	path_pop(c, old);
+	field_pop(&c->f, old);
 }
 
 static void
 parse_extend(struct pctx *c, const struct jsv *m)
 {
-	struct jsv *items = get_arr(c, m, "items");
-	size_t old = path_push(c, ".items");
+	struct jsv *items = field_arr(&c->f, m, "items");
+	size_t old = field_push(&c->f, ".items");
 
-	for (size_t i = 0; i < jsv_len(items) && !c->failed; i++) {
-		size_t o2 = path_push(c, "[%zu]", i);
-		char *t = get_str(c, jsv_at(items, i), "text");
+	for (size_t i = 0; i < jsv_len(items) && !c->f.failed; i++) {
+		size_t o2 = field_push(&c->f, "[%zu]", i);
 
-		if (t && *t && !text_is_blank(t)) {
-			c->a->tags = xreallocarray(c->a->tags, c->a->ntags + 1, sizeof *c->a->tags);
-			c->a->tags[c->a->ntags++] = t;
-		} else {
-			free(t);
-		}
-		path_pop(c, o2);
+		field_add_tag(c->a, field_str(&c->f, jsv_at(items, i), "text"));
+		field_pop(&c->f, o2);
 	}
-	path_pop(c, old);
+	field_pop(&c->f, old);
 }
 
 static void
 parse_stat(struct pctx *c, const struct jsv *m)
 {
-	static const struct {
-		const char *key;
-		size_t off;
-	} stats[] = {
+	static const struct field_stat stats[] = {
 		{ "like", offsetof(struct article, like) },
 		{ "coin", offsetof(struct article, coin) },
 		{ "favorite", offsetof(struct article, favorite) },
@@ -1354,25 +1096,17 @@ parse_stat(struct pctx *c, const struct jsv *m)
 		{ "forward", offsetof(struct article, forward) },
 	};
 
-	for (size_t i = 0; i < sizeof stats / sizeof stats[0]; i++) {
-		struct jsv *s = get_obj(c, m, stats[i].key);
-		struct stat_count *sc = (struct stat_count *)((char *)c->a + stats[i].off);
-		size_t old = path_push(c, ".%s", stats[i].key);
-
-		if (s && !get_bool(c, s, "hidden") && get_num(c, s, "count", &sc->count))
-			sc->known = true;
-		path_pop(c, old);
-	}
+	field_stats(&c->f, c->a, m, stats, sizeof stats / sizeof stats[0]);
 }
 
 static void
 parse_blocked(struct pctx *c, const struct jsv *m)
 {
 	struct block *b = article_push_block(c->a, BLOCK_NOTICE);
-	char *hint = get_str(c, m, "hint_message");
-	char *button = get_str(c, jsv_get(m, "button"), "text");
+	char *hint = field_str(&c->f, m, "hint_message");
+	char *button = field_str(&c->f, jsv_get(m, "button"), "text");
 
-	b->title = get_str(c, m, "title");
+	b->title = field_str(&c->f, m, "title");
 	if (b->title == NULL)
 		b->title = xstrdup("部分内容不可见");
 	if (hint)
@@ -1384,7 +1118,7 @@ parse_blocked(struct pctx *c, const struct jsv *m)
 	}
 	free(hint);
 	free(button);
-	warn(c, "part of this opus is blocked (%s); archived what is visible", b->title);
+	field_warn(&c->f, "part of this opus is blocked (%s); archived what is visible", b->title);
 }
 
 static bool
@@ -1401,75 +1135,75 @@ module_has_text(const char *key, struct jsv *v, void *ctx)
 static void
 parse_modules(struct pctx *c, const struct jsv *mods, bool *has_content)
 {
-	for (size_t i = 0; i < jsv_len(mods) && !c->failed; i++) {
+	for (size_t i = 0; i < jsv_len(mods) && !c->f.failed; i++) {
 		struct jsv *m = jsv_at(mods, i);
-		size_t old = path_push(c, "[%zu]", i);
+		size_t old = field_push(&c->f, "[%zu]", i);
 		char *type;
 
 		if (jsv_type(m) != JSV_OBJECT) {
 			/* One broken module costs that module, not the article (a null
 			 * slot is what a half-deleted module looks like). */
-			warn(c, "expected an object, got %s; module skipped", jsv_type_name(m));
-			path_pop(c, old);
+			field_warn(&c->f, "expected an object, got %s; module skipped", jsv_type_name(m));
+			field_pop(&c->f, old);
 			continue;
 		}
-		type = get_str(c, m, "module_type");
-		if (c->failed) {
+		type = field_str(&c->f, m, "module_type");
+		if (c->f.failed) {
 			free(type);
 			break;
 		}
 		if (type == NULL) {
-			warn(c, "module without module_type; skipped");
+			field_warn(&c->f, "module without module_type; skipped");
 		} else if (strcmp(type, "MODULE_TYPE_TITLE") == 0) {
-			struct jsv *t = get_obj(c, m, "module_title");
+			struct jsv *t = field_obj(&c->f, m, "module_title");
 
-			path_push(c, ".module_title");
+			field_push(&c->f, ".module_title");
 			free(c->a->title);
-			c->a->title = get_str(c, t, "text");
+			c->a->title = field_str(&c->f, t, "text");
 		} else if (strcmp(type, "MODULE_TYPE_AUTHOR") == 0) {
-			struct jsv *au = get_obj(c, m, "module_author");
+			struct jsv *au = field_obj(&c->f, m, "module_author");
 
-			path_push(c, ".module_author");
+			field_push(&c->f, ".module_author");
 			parse_author(c, au);
 		} else if (strcmp(type, "MODULE_TYPE_CONTENT") == 0) {
-			struct jsv *mc = get_obj(c, m, "module_content");
+			struct jsv *mc = field_obj(&c->f, m, "module_content");
 
-			path_push(c, ".module_content");
+			field_push(&c->f, ".module_content");
 			if (mc)
 				*has_content = true;
 			parse_content(c, mc);
 		} else if (strcmp(type, "MODULE_TYPE_TOP") == 0) {
-			struct jsv *top = get_obj(c, m, "module_top");
+			struct jsv *top = field_obj(&c->f, m, "module_top");
 
-			path_push(c, ".module_top");
+			field_push(&c->f, ".module_top");
 			parse_top(c, top);
 		} else if (strcmp(type, "MODULE_TYPE_COLLECTION") == 0) {
-			struct jsv *col = get_obj(c, m, "module_collection");
+			struct jsv *col = field_obj(&c->f, m, "module_collection");
 
-			path_push(c, ".module_collection");
-			set_str(&c->a->collection_name, get_str(c, col, "name"));
-			set_str(&c->a->collection_id, get_str_or_num(c, col, "id"));
-			set_str(&c->a->collection_count, get_str_or_num(c, col, "count"));
+			field_push(&c->f, ".module_collection");
+			set_str(&c->a->collection_name, field_str(&c->f, col, "name"));
+			set_str(&c->a->collection_id, field_id(&c->f, col, "id"));
+			set_str(&c->a->collection_count, field_id(&c->f, col, "count"));
 		} else if (strcmp(type, "MODULE_TYPE_TOPIC") == 0) {
-			struct jsv *t = get_obj(c, m, "module_topic");
+			struct jsv *t = field_obj(&c->f, m, "module_topic");
 
-			path_push(c, ".module_topic");
-			set_str(&c->a->topic, get_str(c, t, "name"));
-			set_str(&c->a->topic_url, get_link(c, t, "jump_url"));
+			field_push(&c->f, ".module_topic");
+			set_str(&c->a->topic, field_str(&c->f, t, "name"));
+			set_str(&c->a->topic_url, field_link(&c->f, t, "jump_url"));
 		} else if (strcmp(type, "MODULE_TYPE_EXTEND") == 0) {
-			struct jsv *ext = get_obj(c, m, "module_extend");
+			struct jsv *ext = field_obj(&c->f, m, "module_extend");
 
-			path_push(c, ".module_extend");
+			field_push(&c->f, ".module_extend");
 			parse_extend(c, ext);
 		} else if (strcmp(type, "MODULE_TYPE_STAT") == 0) {
-			struct jsv *st = get_obj(c, m, "module_stat");
+			struct jsv *st = field_obj(&c->f, m, "module_stat");
 
-			path_push(c, ".module_stat");
+			field_push(&c->f, ".module_stat");
 			parse_stat(c, st);
 		} else if (strcmp(type, "MODULE_TYPE_BLOCKED") == 0) {
-			struct jsv *bl = get_obj(c, m, "module_blocked");
+			struct jsv *bl = field_obj(&c->f, m, "module_blocked");
 
-			path_push(c, ".module_blocked");
+			field_push(&c->f, ".module_blocked");
 			*has_content = true;
 			parse_blocked(c, bl);
 		} else if (strcmp(type, "MODULE_TYPE_BOTTOM") == 0 ||
@@ -1485,19 +1219,19 @@ parse_modules(struct pctx *c, const struct jsv *mods, bool *has_content)
 			buf_init(&t, 0);
 			if (key)
 				collect_text(jsv_get(m, key), &t, 0);
-			s = clean(c, buf_str(&t), t.len);
+			s = field_clean(&c->f, buf_str(&t), t.len);
 			if (*s) {
 				struct block *b = article_push_block(c->a, BLOCK_UNKNOWN);
 
 				b->type_name = xstrdup(type);
 				add_text_runs(&b->runs, s, 0, NULL, 0);
 			}
-			warn(c, "unknown module type '%s'%s", type, *s ? "; kept its text" : "");
+			field_warn(&c->f, "unknown module type '%s'%s", type, *s ? "; kept its text" : "");
 			free(s);
 			buf_release(&t);
 		}
 		free(type);
-		path_pop(c, old);
+		field_pop(&c->f, old);
 	}
 }
 
@@ -1510,11 +1244,11 @@ opus_id_valid(const char *s)
 }
 
 enum opus_result
-opus_parse(const char *buf, size_t n, struct article **out, char **fallback_cv, struct err *e)
+opus_parse(const struct jsv *root, const char *raw, size_t n, struct article **out,
+    char **fallback_cv, struct err *e)
 {
 	struct pctx c;
-	struct jsv *root, *data, *item, *mods, *fb;
-	long long code = 0;
+	struct jsv *data, *item, *mods, *fb;
 	enum opus_result rc = OPUS_ERROR;
 	bool has_content = false;
 	char *id = NULL;
@@ -1522,38 +1256,14 @@ opus_parse(const char *buf, size_t n, struct article **out, char **fallback_cv, 
 	*out = NULL;
 	*fallback_cv = NULL;
 	memset(&c, 0, sizeof c);
-	c.e = e;
-	root = jsv_parse(buf, n, OPUS_MAX_DEPTH, e);
-	if (root == NULL)
-		return OPUS_ERROR;
-	if (jsv_type(root) != JSV_OBJECT) {
-		err_set(e, "expected a JSON object (a response envelope), got %s", jsv_type_name(root));
+	field_init(&c.f, e, "opus ?");
+	data = field_envelope(&c.f, root);
+	if (data == NULL)
 		goto out;
-	}
-	if (jsv_get(root, "code") == NULL) {
-		err_set(e, "not an API response: no 'code' member");
-		goto out;
-	}
-	if (!get_num(&c, root, "code", &code))
-		goto out;
-	if (code != 0) {
-		char *msg = get_str(&c, root, "message");
-
-		err_set(e, "API error %lld: %s", code, msg && *msg ? msg : "(no message)");
-		free(msg);
-		goto out;
-	}
-	data = get_obj(&c, root, "data");
-	if (c.failed)
-		goto out;
-	if (data == NULL) {
-		err_set(e, "the response has no 'data'");
-		goto out;
-	}
-	path_push(&c, "data");
-	fb = get_obj(&c, data, "fallback");
+	field_push(&c.f, "data");
+	fb = field_obj(&c.f, data, "fallback");
 	if (fb) {
-		char *fid = get_str_or_num(&c, fb, "id");
+		char *fid = field_id(&c.f, fb, "id");
 
 		if (fid && opus_id_valid(fid)) {
 			*fallback_cv = fid;
@@ -1561,45 +1271,44 @@ opus_parse(const char *buf, size_t n, struct article **out, char **fallback_cv, 
 			goto out;
 		}
 		free(fid);
-		if (!c.failed)
-			fail_at(&c, "fallback.id", "missing or not a number");
+		field_fail(&c.f, "fallback.id", "missing or not a number");
 		goto out;
 	}
-	item = get_obj(&c, data, "item");
+	item = field_obj(&c.f, data, "item");
 	if (item == NULL) {
-		if (!c.failed)
-			fail_at(&c, "item", "missing");
+		field_fail(&c.f, "item", "missing");
 		goto out;
 	}
-	path_push(&c, ".item");
-	id = get_str_or_num(&c, item, "id_str");
-	if (c.failed)
+	field_push(&c.f, ".item");
+	id = field_id(&c.f, item, "id_str");
+	if (c.f.failed)
 		goto out;
 	if (id == NULL || !opus_id_valid(id)) {
-		fail_at(&c, "id_str", id ? "'%.60s' is not an opus id" : "missing%s", id ? id : "");
+		field_fail(&c.f, "id_str", id ? "'%.60s' is not an opus id" : "missing%s", id ? id : "");
 		goto out;
 	}
 	snprintf(c.id, sizeof c.id, "%s", id);
+	snprintf(c.f.name, sizeof c.f.name, "opus %s", id);
 	c.a = article_new();
 	c.a->id = id;
 	id = NULL;
 	c.a->source_url = xasprintf("https://www.bilibili.com/opus/%s", c.a->id);
 	{
-		struct jsv *basic = get_obj(&c, item, "basic");
+		struct jsv *basic = field_obj(&c.f, item, "basic");
 		long long ct = 0;
-		size_t old = path_push(&c, ".basic");
+		size_t old = field_push(&c.f, ".basic");
 
-		if (basic && get_num(&c, basic, "comment_type", &ct) && ct == 12) {
-			char *rid = get_str_or_num(&c, basic, "rid_str");
+		if (basic && field_num(&c.f, basic, "comment_type", &ct) && ct == 12) {
+			char *rid = field_id(&c.f, basic, "rid_str");
 
 			if (rid && opus_id_valid(rid))
 				c.a->cv_id = rid;
 			else
 				free(rid);
 		}
-		if (basic && !c.failed) {
+		if (basic && !c.f.failed) {
 			/* a fallback title, used when MODULE_TYPE_TITLE is missing */
-			char *t = get_str(&c, basic, "title");
+			char *t = field_str(&c.f, basic, "title");
 			const char *suffix = " - 哔哩哔哩";
 
 			if (t) {
@@ -1610,48 +1319,38 @@ opus_parse(const char *buf, size_t n, struct article **out, char **fallback_cv, 
 				c.a->title = t;
 			}
 		}
-		path_pop(&c, old);
+		field_pop(&c.f, old);
 	}
-	mods = get_arr(&c, item, "modules");
-	if (c.failed)
+	mods = field_arr(&c.f, item, "modules");
+	if (c.f.failed)
 		goto out;
 	if (mods == NULL) {
-		fail_at(&c, "modules", "missing");
+		field_fail(&c.f, "modules", "missing");
 		goto out;
 	}
-	path_push(&c, ".modules");
+	field_push(&c.f, ".modules");
 	parse_modules(&c, mods, &has_content);
-	if (c.failed)
+	if (c.f.failed)
 		goto out;
-	c.path[0] = '\0';
-	c.pathlen = 0;
-	path_push(&c, "data.item.modules");
+	field_pop(&c.f, 0);
+	field_push(&c.f, "data.item.modules");
 	if (!has_content && c.a->ntop == 0) {
 		err_set(e, "the response has no MODULE_TYPE_CONTENT: nothing to archive");
 		goto out;
 	}
 	if (c.a->nblocks == 0 && c.a->ntop == 0)
-		warn(&c, "the article has no content");
-	if (c.a->title == NULL || *c.a->title == '\0') {
-		free(c.a->title);
-		c.a->title = xasprintf("opus %s", c.a->id);
-		warn(&c, "no title; using '%s'", c.a->title);
+		field_warn(&c.f, "the article has no content");
+	{
+		char *untitled = xasprintf("opus %s", c.a->id);
+
+		field_finish(&c.f, c.a, untitled, raw, n, "opus-detail");
+		free(untitled);
 	}
-	if (c.a->author_name == NULL) {
-		warn(&c, "no author");
-	}
-	if (c.bad_utf8) {
-		log_warn("opus %s: invalid UTF-8 in the response, replaced with U+FFFD", c.a->id);
-		c.a->repaired = true;
-	}
-	c.a->raw = xstrndup(buf, n);
-	c.a->raw_len = n;
-	c.a->raw_name = xstrdup("opus-detail");
 	*out = c.a;
 	c.a = NULL;
 	rc = OPUS_OK;
 out:
-	if (rc == OPUS_ERROR && c.failed && c.id[0])
+	if (rc == OPUS_ERROR && c.f.failed && c.id[0])
 		err_prefix(e, "opus %s", c.id);
 	if (c.pending_pics) {
 		block_release(c.pending_pics);
@@ -1659,6 +1358,5 @@ out:
 	}
 	article_free(c.a);
 	free(id);
-	jsv_free(root);
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "jsonval.h"
 #include "model.h"
 
 /* How deep a response may nest; real ones stay under 20. */
@@ -26,14 +27,13 @@ enum opus_result {
 };
 
 /*
- * Parse the n bytes at buf, a whole response envelope {code, message, data}.
- * On OPUS_OK *out is a new article the caller frees with article_free(); it
- * holds a copy of buf as its raw response.  On OPUS_FALLBACK *fallback_cv is
- * a string the caller frees.  name is used in warnings ("opus 123" is used
- * once the id is known).
+ * Read root, the parsed response envelope {code, message, data}; raw (n
+ * bytes) is the response as it came, which the article keeps a copy of.  On
+ * OPUS_OK *out is a new article the caller frees with article_free(); on
+ * OPUS_FALLBACK *fallback_cv is a string the caller frees.
  */
-enum opus_result opus_parse(const char *buf, size_t n, struct article **out,
-    char **fallback_cv, struct err *e);
+enum opus_result opus_parse(const struct jsv *root, const char *raw, size_t n,
+    struct article **out, char **fallback_cv, struct err *e);
 
 /* Return true when s is a plausible opus or cv id: 1 to 30 ASCII digits. */
 int opus_id_valid(const char *s);

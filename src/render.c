@@ -1512,26 +1512,15 @@ render_global_cleanup(void)
 static size_t
 utf8_next(const char *s, unsigned *cp)
 {
-	const unsigned char *u = (const unsigned char *)s;
+	int len = (int)strnlen(s, 4);
+	int c = xmlGetUTF8Char((const unsigned char *)s, &len);
 
-	if (u[0] < 0x80) {
-		*cp = u[0];
+	if (c < 0) {
+		*cp = 0xfffd;
 		return 1;
 	}
-	if ((u[0] & 0xe0) == 0xc0 && u[1]) {
-		*cp = (u[0] & 0x1fu) << 6 | (u[1] & 0x3fu);
-		return 2;
-	}
-	if ((u[0] & 0xf0) == 0xe0 && u[1] && u[2]) {
-		*cp = (u[0] & 0x0fu) << 12 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3fu);
-		return 3;
-	}
-	if ((u[0] & 0xf8) == 0xf0 && u[1] && u[2] && u[3]) {
-		*cp = (u[0] & 0x07u) << 18 | (u[1] & 0x3fu) << 12 | (u[2] & 0x3fu) << 6 | (u[3] & 0x3fu);
-		return 4;
-	}
-	*cp = 0xfffd;
-	return 1;
+	*cp = (unsigned)c;
+	return (size_t)len;
 }
 
 static bool

@@ -7,7 +7,9 @@
 #include "batch.h"
 #include "file.h"
 #include "input.h"
+#include "jsonval.h"
 #include "load.h"
+#include "opus.h"
 #include "run.h"
 #include "session.h"
 #include "xalloc.h"
@@ -45,17 +47,26 @@ from_json(struct session *r, struct err *e)
 	const char *src = strcmp(o->from_json, "-") == 0 ? "standard input" : o->from_json;
 	char *buf = NULL, *quoted = xasprintf("'%s'", src);
 	struct article *a = NULL;
+	struct jsv *root = NULL;
 	enum archive_result res = ARCHIVE_FAILED;
 	size_t len;
 
-	if (file_read(o->from_json, RUN_MAX_RESPONSE, &buf, &len, e) == 0 &&
-	    load_parse(r, buf, len, quoted, &a, e) == 0) {
+	if (file_read(o->from_json, RUN_MAX_RESPONSE, &buf, &len, e) == 0) {
+		/* parsed once here; the parsers read the tree */
+		root = jsv_parse(buf, len, OPUS_MAX_DEPTH, e);
+		if (root == NULL)
+			err_prefix(e, "%s", quoted);
+	}
+	if (root && load_parse(r, buf, len, root, quoted, &a, e) == 0) {
 		/* the article holds its own copy of the response: do not carry two into the render */
+		jsv_free(root);
+		root = NULL;
 		free(buf);
 		buf = NULL;
 		res = archive_write(r, a, NULL, o->output, NULL, NULL, e);
 	}
 	article_free(a);
+	jsv_free(root);
 	free(buf);
 	free(quoted);
 	return res;

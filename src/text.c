@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "html.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -76,6 +77,18 @@ utf8_get(const unsigned char *s, size_t n, unsigned *cp)
 	return len;
 }
 
+size_t
+text_utf8_len(const char *s)
+{
+	unsigned cp;
+	size_t len;
+
+	if (*s == '\0')
+		return 0;
+	len = utf8_get((const unsigned char *)s, strnlen(s, 4), &cp);
+	return len ? len : 1;
+}
+
 static bool
 xml_allowed(unsigned c)
 {
@@ -127,43 +140,22 @@ text_clean(const char *s, size_t n, bool *bad_utf8)
 	return buf_detach(&b, NULL);
 }
 
-/* The named references that real pages use; HTML has some 2,000 more. */
-static const struct {
-	const char *name;
-	unsigned cp;
-} entities[] = {
-	{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' },
-	{ "apos", '\'' }, { "nbsp", 0xA0 }, { "ensp", 0x2002 },
-	{ "emsp", 0x2003 }, { "thinsp", 0x2009 }, { "shy", 0xAD },
-	{ "copy", 0xA9 }, { "reg", 0xAE }, { "trade", 0x2122 },
-	{ "hellip", 0x2026 }, { "mdash", 0x2014 }, { "ndash", 0x2013 },
-	{ "lsquo", 0x2018 }, { "rsquo", 0x2019 }, { "ldquo", 0x201C },
-	{ "rdquo", 0x201D }, { "laquo", 0xAB }, { "raquo", 0xBB },
-	{ "middot", 0xB7 }, { "bull", 0x2022 }, { "times", 0xD7 },
-	{ "divide", 0xF7 }, { "plusmn", 0xB1 }, { "deg", 0xB0 },
-	{ "para", 0xB6 }, { "sect", 0xA7 }, { "yen", 0xA5 },
-	{ "euro", 0x20AC }, { "pound", 0xA3 }, { "cent", 0xA2 },
-	{ "iexcl", 0xA1 }, { "iquest", 0xBF }, { "micro", 0xB5 },
-	{ "larr", 0x2190 }, { "rarr", 0x2192 }, { "uarr", 0x2191 },
-	{ "darr", 0x2193 }, { "harr", 0x2194 }, { "le", 0x2264 },
-	{ "ge", 0x2265 }, { "ne", 0x2260 }, { "asymp", 0x2248 },
-	{ "infin", 0x221E }, { "prime", 0x2032 }, { "zwj", 0x200D },
-	{ "zwnj", 0x200C }, { "lrm", 0x200E }, { "rlm", 0x200F },
-	{ "tilde", 0x2DC }, { "circ", 0x2C6 }, { "frac12", 0xBD },
-	{ "frac14", 0xBC }, { "frac34", 0xBE }, { "sup2", 0xB2 },
-	{ "sup3", 0xB3 }, { "alpha", 0x3B1 }, { "beta", 0x3B2 },
-	{ "pi", 0x3C0 }, { "mu", 0x3BC }, { "sigma", 0x3C3 },
-	{ "lambda", 0x3BB }, { "Omega", 0x3A9 }, { "Delta", 0x394 },
-};
+/*
+ * The longest reference decode_ref reads, ';' excluded: longer than any name
+ * (HTML's longest is 31 letters) and any numeric form worth reading.  The
+ * search for ';' stops there, so a long run of '&' costs its length, not its
+ * square.
+ */
+#define REF_MAX 32
 
 /* Decode the reference starting at s (just after '&'); return its length up to ';' or 0. */
 static size_t
 decode_ref(const char *s, unsigned *cp)
 {
-	const char *semi = strchr(s, ';');
+	const char *semi = memchr(s, ';', strnlen(s, REF_MAX + 1));
 	size_t len;
 
-	if (semi == NULL || semi - s > 32 || semi == s)
+	if (semi == NULL || semi == s)
 		return 0;
 	len = (size_t)(semi - s);
 	if (s[0] == '#') {
@@ -197,13 +189,8 @@ decode_ref(const char *s, unsigned *cp)
 		*cp = (unsigned)v;
 		return len + 1;
 	}
-	for (size_t i = 0; i < sizeof entities / sizeof entities[0]; i++) {
-		if (strlen(entities[i].name) == len &&
-		    memcmp(entities[i].name, s, len) == 0) {
-			*cp = entities[i].cp;
-			return len + 1;
-		}
-	}
+	if ((*cp = html_entity(s, len)) != 0)
+		return len + 1;
 	return 0;
 }
 

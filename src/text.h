@@ -1,6 +1,8 @@
 /*
  * text: making strangers' strings safe to carry: UTF-8 repair, characters XML
- * forbids, HTML entities.  No third-party code; used by every parser.
+ * forbids, HTML entities.  Used by every parser; the names of HTML's
+ * entities come from libxml2 through html_entity().  This module's UTF-8
+ * decoder is the program's one (render.c's cover text uses libxml2's).
  */
 #ifndef OA_TEXT_H
 #define OA_TEXT_H
@@ -19,7 +21,7 @@ char *text_clean(const char *s, size_t n, bool *bad_utf8);
 
 /*
  * Return a copy of s with HTML character references decoded: named ones
- * (&quot; &amp; &lt; &gt; &apos; &nbsp; and the other common ones) and
+ * (&quot; &amp; &lt; &gt; &apos; &nbsp; and the rest of HTML 4's) and
  * numeric ones (&#34; &#x22;).  A reference that names nothing is kept as it
  * is; a numeric one outside Unicode becomes U+FFFD.  Run text_clean() on the
  * result: a reference may name a character XML forbids.  The caller frees it.
@@ -28,6 +30,13 @@ char *text_decode_entities(const char *s);
 
 /* Append the UTF-8 encoding of code point c to out (room for 4 bytes); return the length. */
 size_t text_utf8_put(char *out, unsigned c);
+
+/*
+ * Return the length of the UTF-8 character that starts NUL-terminated s: 1
+ * to 4, or 1 for a byte that starts no valid (shortest-form, non-surrogate)
+ * sequence, or 0 at the end of s.
+ */
+size_t text_utf8_len(const char *s);
 
 /* Return true when every byte of s is ASCII white space (or s is empty). */
 bool text_is_blank(const char *s);

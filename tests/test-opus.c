@@ -11,6 +11,7 @@
 
 #include "err.h"
 #include "file.h"
+#include "jsonval.h"
 #include "log.h"
 #include "model.h"
 #include "opus.h"
@@ -24,6 +25,23 @@
 #define MOD_AUTHOR "{\"module_type\":\"MODULE_TYPE_AUTHOR\",\"module_author\":{\"name\":\"作者\"," \
 	"\"mid\":42,\"face\":\"http://i0.hdslb.com/bfs/face/f.jpg\",\"pub_ts\":1743941902," \
 	"\"pub_time\":\"2025年04月06日 20:18\"}}"
+
+/* Parse the n bytes at buf, then read them as opus.c does (one parse, the tree handed on). */
+static enum opus_result
+parse_bytes(const char *buf, size_t n, struct article **a, char **cv, struct err *e)
+{
+	struct jsv *root = jsv_parse(buf, n, OPUS_MAX_DEPTH, e);
+	enum opus_result r;
+
+	if (root == NULL) {
+		*a = NULL;
+		*cv = NULL;
+		return OPUS_ERROR;
+	}
+	r = opus_parse(root, buf, n, a, cv, e);
+	jsv_free(root);
+	return r;
+}
 
 static char *
 doc_with(const char *modules)
@@ -42,7 +60,7 @@ parse_paras(const char *paras, struct err *e)
 	char *cv = NULL;
 
 	err_init(e);
-	if (opus_parse(d2, strlen(d2), &a, &cv, e) != OPUS_OK)
+	if (parse_bytes(d2, strlen(d2), &a, &cv, e) != OPUS_OK)
 		a = NULL;
 	free(cv);
 	free(mods);
@@ -75,59 +93,59 @@ test_envelope(void)
 
 	err_init(&e);
 	doc = "{\"code\":-404,\"message\":\"啥都木有\",\"ttl\":1,\"data\":null}";
-	r = opus_parse(doc, strlen(doc), &a, &cv, &e);
+	r = parse_bytes(doc, strlen(doc), &a, &cv, &e);
 	ok(r == OPUS_ERROR && strstr(e.msg, "API error -404: 啥都木有"), "API code is an error naming code and message: %s", e.msg);
 
 	err_init(&e);
-	r = opus_parse("{\"code\":0,\"data\":{\"item\"", 24, &a, &cv, &e);
+	r = parse_bytes("{\"code\":0,\"data\":{\"item\"", 24, &a, &cv, &e);
 	ok(r == OPUS_ERROR && strstr(e.msg, "truncated"), "truncated JSON: %s", e.msg);
 
 	err_init(&e);
-	r = opus_parse("", 0, &a, &cv, &e);
+	r = parse_bytes("", 0, &a, &cv, &e);
 	ok(r == OPUS_ERROR && strstr(e.msg, "empty"), "empty input: %s", e.msg);
 
 	err_init(&e);
-	r = opus_parse("[1,2]", 5, &a, &cv, &e);
+	r = parse_bytes("[1,2]", 5, &a, &cv, &e);
 	ok(r == OPUS_ERROR && strstr(e.msg, "expected a JSON object"), "array at the top: %s", e.msg);
 
 	err_init(&e);
-	r = opus_parse("{\"code\":0} x", 12, &a, &cv, &e);
+	r = parse_bytes("{\"code\":0} x", 12, &a, &cv, &e);
 	ok(r == OPUS_ERROR && strstr(e.msg, "after the document"), "trailing data: %s", e.msg);
 
 	err_init(&e);
-	r = opus_parse("{\"code\":0,\"data\":{\"fallback\":{\"id\":\"34646640\",\"type\":2}}}", 57, &a, &cv, &e);
+	r = parse_bytes("{\"code\":0,\"data\":{\"fallback\":{\"id\":\"34646640\",\"type\":2}}}", 57, &a, &cv, &e);
 	ok(r == OPUS_FALLBACK && cv && strcmp(cv, "34646640") == 0, "fallback gives the cv id");
 	free(cv);
 	cv = NULL;
 
 	err_init(&e);
-	r = opus_parse("{\"code\":0,\"data\":{\"fallback\":{\"id\":34646640,\"type\":2}}}", 55, &a, &cv, &e);
+	r = parse_bytes("{\"code\":0,\"data\":{\"fallback\":{\"id\":34646640,\"type\":2}}}", 55, &a, &cv, &e);
 	ok(r == OPUS_FALLBACK && cv && strcmp(cv, "34646640") == 0, "fallback id as a number too");
 	free(cv);
 	cv = NULL;
 
 	err_init(&e);
 	d2 = xasprintf("{\"code\":0,\"data\":{\"item\":{\"id_str\":\"1\",\"modules\":{}}}}");
-	r = opus_parse(d2, strlen(d2), &a, &cv, &e);
+	r = parse_bytes(d2, strlen(d2), &a, &cv, &e);
 	ok(r == OPUS_ERROR && strstr(e.msg, "data.item.modules: expected an array, got object"),
 	    "wrong type names its path: %s", e.msg);
 	free(d2);
 
 	err_init(&e);
 	d2 = xasprintf("{\"code\":0,\"data\":{\"item\":{\"id_str\":\"../etc\",\"modules\":[]}}}");
-	r = opus_parse(d2, strlen(d2), &a, &cv, &e);
+	r = parse_bytes(d2, strlen(d2), &a, &cv, &e);
 	ok(r == OPUS_ERROR && strstr(e.msg, "not an opus id"), "hostile id refused: %s", e.msg);
 	free(d2);
 
 	err_init(&e);
 	d2 = doc_with(MOD_TITLE "," MOD_AUTHOR);
-	r = opus_parse(d2, strlen(d2), &a, &cv, &e);
+	r = parse_bytes(d2, strlen(d2), &a, &cv, &e);
 	ok(r == OPUS_ERROR && strstr(e.msg, "no MODULE_TYPE_CONTENT"), "missing content module: %s", e.msg);
 	free(d2);
 
 	err_init(&e);
 	d2 = doc_with("{\"module_type\":\"MODULE_TYPE_TITLE\",\"module_title\":{\"text\":5}}");
-	r = opus_parse(d2, strlen(d2), &a, &cv, &e);
+	r = parse_bytes(d2, strlen(d2), &a, &cv, &e);
 	ok(r == OPUS_ERROR && strstr(e.msg, "opus 1234567890123456789: data.item.modules[0].module_title.text: expected a string, got number"),
 	    "a number for the title: %s", e.msg);
 	free(d2);
@@ -374,7 +392,7 @@ test_modules(void)
 
 	log_set_level(LOG_QUIET);
 	err_init(&e);
-	ok(opus_parse(doc, strlen(doc), &a, &cv, &e) == OPUS_OK, "every module type parses (%s)", e.msg);
+	ok(parse_bytes(doc, strlen(doc), &a, &cv, &e) == OPUS_OK, "every module type parses (%s)", e.msg);
 	log_set_level(LOG_NORMAL);
 	free(doc);
 	if (a == NULL)
@@ -411,7 +429,7 @@ test_shared(void)
 		free(path);
 		return;
 	}
-	ok(opus_parse(buf, len, &a, &cv, &e) == OPUS_OK, "real opus detail response parses (%s)", e.msg);
+	ok(parse_bytes(buf, len, &a, &cv, &e) == OPUS_OK, "real opus detail response parses (%s)", e.msg);
 	if (a) {
 		for (size_t i = 0; i < a->nblocks; i++) {
 			codes += a->blocks[i].kind == BLOCK_CODE;
@@ -431,6 +449,30 @@ test_shared(void)
 	free(path);
 }
 
+/* The numbers field.c reads: digits in strings, fractions cut, no cast out of range. */
+static void
+test_numbers(void)
+{
+	struct err e;
+	struct article *a;
+
+	a = parse_paras("{\"para_type\":2,\"pic\":{\"pics\":[{\"url\":\"https://i0.hdslb.com/a.png\","
+	    "\"width\":\"640\",\"height\":480.7}]}}", &e);
+	ok(a && a->blocks[0].pics[0].width == 640 && a->blocks[0].pics[0].height == 480,
+	    "a size as a string of digits, a size with a fraction (%s)", e.msg);
+	article_free(a);
+	a = parse_paras("{\"para_type\":2,\"pic\":{\"pics\":[{\"url\":\"https://i0.hdslb.com/a.png\","
+	    "\"width\":1e300}]}}", &e);
+	ok(a && a->blocks[0].npics == 1 && a->blocks[0].pics[0].width == 0,
+	    "a number beyond long long is left out (a warning names it), not a cast out of range");
+	article_free(a);
+	a = parse_paras("{\"para_type\":2,\"pic\":{\"pics\":[{\"url\":\"https://i0.hdslb.com/a.png\","
+	    "\"width\":\" 12\"}]}}", &e);
+	ok(a == NULL && strstr(e.msg, "pics[0].width: expected a number, got string"),
+	    "a string that is not all digits is no number: %s", e.msg);
+	article_free(a);
+}
+
 int
 main(void)
 {
@@ -443,5 +485,6 @@ main(void)
 	test_rich();
 	test_modules();
 	test_shared();
+	test_numbers();
 	return done_testing();
 }

@@ -55,6 +55,20 @@ main(void)
 	entity_case("&#99999999999999999999;", "\xEF\xBF\xBD");
 	entity_case("&amp;quot;", "&quot;");        /* decoded once, not twice */
 	entity_case("", "");
+	entity_case("&&&amp;&&", "&&&&&");
+	/* every HTML 4 name (libxml2's table), not only the common ones */
+	entity_case("&hearts;&Alpha;&thetasym;&apos;", "\xE2\x99\xA5\xCE\x91\xCF\x91'");
+	entity_case("&Hearts;&heartsx;", "&Hearts;&heartsx;");
+	/* one UTF-8 decoder: lengths of what starts a string */
+	ok(text_utf8_len("a") == 1 && text_utf8_len("\xC3\xA9") == 2 &&
+	    text_utf8_len("\xE4\xB8\xAD") == 3 && text_utf8_len("\xF0\x9F\x98\x80") == 4,
+	    "utf8_len: one to four bytes");
+	ok(text_utf8_len("\xC3") == 1 && text_utf8_len("\xE4\xB8") == 1 &&
+	    text_utf8_len("\xC0\x80") == 1 && text_utf8_len("\xED\xA0\x80") == 1 &&
+	    text_utf8_len("") == 0, "utf8_len: cut, overlong and surrogate sequences are one byte");
+	/* a ';' farther than any reference can be long ends nothing */
+	entity_case("&#0000000000000000000000000000000000000000034;", "&#0000000000000000000000000000000000000000034;");
+	entity_case("&#00000000000000000000000000034;", "\"");
 
 	ok(text_is_blank(" \t\n"), "blank: white space");
 	ok(!text_is_blank(" x "), "blank: text");

@@ -30,9 +30,11 @@
 #include "buf.h"
 #include "cv.h"
 #include "fuzz.h"
+#include "jsonval.h"
 #include "links.h"
 #include "log.h"
 #include "model.h"
+#include "opus.h"
 #include "render.h"
 #include "xalloc.h"
 
@@ -211,6 +213,7 @@ FUZZ_TARGET(cv)
 {
 	static int init;
 	struct article *a;
+	struct jsv *root;
 	struct err e;
 	size_t len = size;
 	char *wrapped = wrap(data, size, &len);
@@ -222,8 +225,9 @@ FUZZ_TARGET(cv)
 		init = 1;
 	}
 	err_init(&e);
-	(void)cv_is_article_view(buf, len);
-	a = cv_parse(buf, len, &e);
+	root = jsv_parse(buf, len, OPUS_MAX_DEPTH, &e);
+	(void)cv_is_article_view(root);
+	a = root ? cv_parse(root, buf, len, &e) : NULL;
 	if (a == NULL) {
 		if (!e.set)
 			abort();
@@ -238,6 +242,7 @@ FUZZ_TARGET(cv)
 		assets_release(&t);
 		article_free(a);
 	}
+	jsv_free(root);
 	free(wrapped);
 	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "assets.h"
 #include "fuzz.h"
+#include "jsonval.h"
 #include "log.h"
 #include "model.h"
 #include "opus.h"
@@ -68,6 +69,7 @@ FUZZ_TARGET(opus)
 	static int init;
 	struct article *a = NULL;
 	char *cv = NULL;
+	struct jsv *root;
 	struct err e;
 
 	if (!init) {
@@ -76,7 +78,8 @@ FUZZ_TARGET(opus)
 		init = 1;
 	}
 	err_init(&e);
-	if (opus_parse((const char *)data, size, &a, &cv, &e) == OPUS_OK) {
+	root = jsv_parse((const char *)data, size, OPUS_MAX_DEPTH, &e);
+	if (root && opus_parse(root, (const char *)data, size, &a, &cv, &e) == OPUS_OK) {
 		struct assets t;
 
 		assets_init(&t);
@@ -86,5 +89,6 @@ FUZZ_TARGET(opus)
 		article_free(a);
 	}
 	free(cv);
+	jsv_free(root);
 	return 0;
 }

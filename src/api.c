@@ -13,6 +13,9 @@
 #include "wbi.h"
 #include "xalloc.h"
 
+static void api_ids_add(struct api_ids *v, const char *id);
+static void api_ids_add_from(struct api_ids *v, const char *id, const char *from);
+
 const char api_default_user_agent[] =
     "Mozilla/5.0 (X11; Linux x86_64; rv:145.0) Gecko/20100101 Firefox/145.0";
 
@@ -124,7 +127,12 @@ cookie_value_ok(const char *v)
 	return v[n] == '\0' && n <= 200;
 }
 
-int
+/*
+ * Make sure requests carry a buvid3 cookie: the user's (from --cookies), or
+ * the one kept in the cache directory, or a new one from x/frontend/finger/spi
+ * (then kept in the cache directory for later runs).
+ */
+static int
 api_prepare(struct api *a, struct err *e)
 {
 	char *path, *stored = NULL;
@@ -360,18 +368,6 @@ api_prefetch_end(struct api *a, const char *const *kinds, const char *const *ids
 	free(jobs);
 }
 
-void
-api_prefetch(struct api *a, const char *const *kinds, const char *const *ids, size_t n,
-    struct api_ids *fallbacks)
-{
-	struct fetch_job *jobs = api_prefetch_begin(a, kinds, ids, n);
-
-	if (jobs) {
-		fetch_run(a->f, jobs, n, NULL, NULL);
-		api_prefetch_end(a, kinds, ids, jobs, n, fallbacks);
-	}
-}
-
 /*
  * The WBI mixin key (spec §1.5): from the keys kept in the cache directory
  * when they are from today (they change daily), else from x/web-interface/nav,
@@ -541,7 +537,8 @@ feed_page(const struct jsv *root, struct api_ids *v, bool *more, char **offset, 
 	return 0;
 }
 
-void
+/* Add id to v, remembering in v->from the id (from) whose answer named it. */
+static void
 api_ids_add_from(struct api_ids *v, const char *id, const char *from)
 {
 	for (size_t i = 0; i < v->n; i++)
@@ -556,7 +553,7 @@ api_ids_add_from(struct api_ids *v, const char *id, const char *from)
 	v->v[v->n++] = xstrdup(id);
 }
 
-void
+static void
 api_ids_add(struct api_ids *v, const char *id)
 {
 	api_ids_add_from(v, id, NULL);

@@ -43,13 +43,6 @@ struct api {
 void api_release(struct api *a);
 
 /*
- * Make sure requests carry a buvid3 cookie: the user's (from --cookies), or
- * the one kept in the cache directory, or a new one from x/frontend/finger/spi
- * (then kept in the cache directory for later runs).
- */
-int api_prepare(struct api *a, struct err *e);
-
-/*
  * Fetch the opus detail response for id (from the cache when it is there and
  * refresh is off) into *raw, and parse it once into *root (the caller frees
  * both, the tree with jsv_free()).  A code other than 0 is an error with a
@@ -68,23 +61,18 @@ int api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, stru
  * asks again and says why.  The 专栏 numbers that opus answers fall back to
  * are added to fallbacks (when not NULL), for a prefetch of their own, with
  * the opus id in fallbacks->from.
- */
-void api_prefetch(struct api *a, const char *const *kinds, const char *const *ids, size_t n,
-    struct api_ids *fallbacks);
-/*
- * The same in two halves, so that these requests can share one fetch_run()
- * with other transfers: begin returns the n jobs to run (owned by the caller
- * until end; NULL when the API cannot be used), end keeps the clean answers
- * in the cache and frees the jobs.
+ *
+ * In two halves, so that these requests share one fetch_run() with other
+ * transfers (and the caller can tag each job with its article): begin
+ * returns the n jobs to run (owned by the caller until end; NULL when the
+ * API cannot be used), end keeps the clean answers in the cache and frees
+ * the jobs.
  */
 struct fetch_job *api_prefetch_begin(struct api *a, const char *const *kinds,
     const char *const *ids, size_t n);
 void api_prefetch_end(struct api *a, const char *const *kinds, const char *const *ids,
     struct fetch_job *jobs, size_t n, struct api_ids *fallbacks);
 
-void api_ids_add(struct api_ids *v, const char *id);
-/* The same, remembering in v->from[i] the id (from) whose answer named it. */
-void api_ids_add_from(struct api_ids *v, const char *id, const char *from);
 void api_ids_release(struct api_ids *v);
 
 /*

@@ -61,7 +61,7 @@ picture_release(struct picture *p)
 	free(p->alt);
 }
 
-void
+static void
 card_release(struct card *c)
 {
 	free(c->kind);

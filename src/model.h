@@ -188,7 +188,6 @@ size_t run_text_len(const struct run *x);
 
 void runs_release(struct runs *r);
 void block_release(struct block *b);
-void card_release(struct card *c);
 
 /*
  * Return the article's plain visible text of runs joined (used for headings in

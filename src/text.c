@@ -8,7 +8,8 @@
 #include "text.h"
 #include "xalloc.h"
 
-size_t
+/* Append the UTF-8 encoding of code point c to out (room for 4 bytes); return the length. */
+static size_t
 text_utf8_put(char *out, unsigned c)
 {
 	if (c < 0x80) {

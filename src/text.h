@@ -28,9 +28,6 @@ char *text_clean(const char *s, size_t n, bool *bad_utf8);
  */
 char *text_decode_entities(const char *s);
 
-/* Append the UTF-8 encoding of code point c to out (room for 4 bytes); return the length. */
-size_t text_utf8_put(char *out, unsigned c);
-
 /*
  * Return the length of the UTF-8 character that starts NUL-terminated s: 1
  * to 4, or 1 for a byte that starts no valid (shortest-form, non-surrogate)

@@ -14,18 +14,6 @@
 
 #define EMPTY SIZE_MAX
 
-static uint64_t
-hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;    /* FNV-1a */
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 void
 assets_init(struct assets *t)
 {
@@ -50,7 +38,7 @@ static size_t
 slot_of(const struct assets *t, const char *key)
 {
 	size_t mask = t->nslots - 1;
-	size_t i = (size_t)hash_str(key) & mask;
+	size_t i = (size_t)hash_index(key) & mask;
 
 	while (t->slots[i] != EMPTY && strcmp(t->v[t->slots[i]].key, key) != 0)
 		i = (i + 1) & mask;

@@ -21,21 +21,38 @@ load_key(const struct input *in)
 	return in->kind == INPUT_CV ? xasprintf("cv%s", in->id) : xstrdup(in->id);
 }
 
+/*
+ * Get ready to ask for the answer of kind ("opus" or "article") id: with
+ * --offline it must be in the cache (what names it in the message: "opus N",
+ * "cvN"), else the network is set up.
+ */
+static int
+answer_ready(struct session *r, const char *kind, const char *id, const char *what,
+    struct err *e)
+{
+	if (r->o->offline) {
+		char *path = cache_api_path(&r->cache, kind, id);
+		bool have = file_exists(path);
+
+		free(path);
+		if (!have)
+			return err_set(e, "%s: no saved response in the cache, and --offline is set", what);
+		return 0;
+	}
+	return session_net_up(r, e);
+}
+
 /* The article/view response of cvN: from the cache with --offline, else through the API. */
 static int
 article_view(struct session *r, const char *cv, char **raw, size_t *len, struct jsv **root,
     struct err *e)
 {
-	if (r->o->offline) {
-		char *path = cache_api_path(&r->cache, "article", cv);
-		bool have = file_exists(path);
+	char *what = xasprintf("cv%s", cv);
+	int rc = answer_ready(r, "article", cv, what, e);
 
-		free(path);
-		if (!have)
-			return err_set(e, "cv%s: no saved response in the cache, and --offline is set", cv);
-	} else if (session_net_up(r, e) < 0) {
+	free(what);
+	if (rc < 0)
 		return -1;
-	}
 	return api_article_view(&r->api, cv, raw, len, root, e);
 }
 
@@ -117,20 +134,15 @@ load_opus(struct session *r, const struct input *in, struct article **a, struct 
 	size_t len;
 	int rc;
 
-	if (r->o->offline) {
-		char *path = cache_api_path(&r->cache, "opus", in->id);
-		bool have = file_exists(path);
-
-		free(path);
-		if (!have)
-			return err_set(e, "opus %s: no saved response in the cache, and --offline is set",
-			    in->id);
-	} else if (session_net_up(r, e) < 0) {
+	source = xasprintf("opus %s", in->id);
+	if (answer_ready(r, "opus", in->id, source, e) < 0) {
+		free(source);
 		return -1;
 	}
-	if (api_opus_detail(&r->api, in->id, &raw, &len, &root, e) < 0)
+	if (api_opus_detail(&r->api, in->id, &raw, &len, &root, e) < 0) {
+		free(source);
 		return -1;
-	source = xasprintf("opus %s", in->id);
+	}
 	rc = load_parse(r, raw, len, root, source, a, e);
 	free(source);
 	jsv_free(root);

@@ -122,6 +122,34 @@ def picture_key_path(cache, url):
     return os.path.join(cache, "pictures", h[:2], h)
 
 
+def add_picture(cache, html_dir, paras, html, n, name, w, h, seed):
+    """Picture n of a long article: a w x h JPEG in the cache (under its URL's key),
+    linked into html_dir/pics/, a picture paragraph, and its <figure> for pandoc."""
+    url = "https://i0.hdslb.com/bfs/new_dyn/%s%04d.jpg" % (name, n)
+    data = jpeg(seed, w, h)
+    path = picture_key_path(cache, url)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+    os.link(path, os.path.join(html_dir, "pics", "%04d.jpg" % n))
+    paras.append(pic_para(url + "@1192w.webp", w, h, len(data)))
+    html.append('<figure><img src="pics/%04d.jpg" alt="" width="%d" height="%d"/>'
+                '</figure>\n' % (n, w, h))
+
+
+def write_article(out, html_dir, name, base, item, paras, html):
+    """Write OUT/NAME.json (the response, paragraphs in its content module) and
+    html_dir/NAME.html (the same article for pandoc)."""
+    html.append("</body></html>\n")
+    for m in item["modules"]:
+        if m["module_type"] == "MODULE_TYPE_CONTENT":
+            m["module_content"]["paragraphs"] = paras
+    with open(os.path.join(out, name + ".json"), "w", encoding="utf-8") as f:
+        json.dump(base, f, ensure_ascii=False)
+    with open(os.path.join(html_dir, name + ".html"), "w", encoding="utf-8") as f:
+        f.write("".join(html))
+
+
 def cmd_long(a):
     out = a.out
     rng = random.Random(8)
@@ -167,26 +195,9 @@ def cmd_long(a):
             parts.append(w)
         html.append("<p>%s</p>\n" % "".join(parts))
         if every and i % every == every - 1 and npic < a.pictures:
-            w, h = 1200, 800
-            url = "https://i0.hdslb.com/bfs/new_dyn/bench%04d.jpg" % npic
-            data = jpeg(npic, w, h)
-            path = picture_key_path(cache, url)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "wb") as f:
-                f.write(data)
-            os.link(path, os.path.join(html_dir, "pics", "%04d.jpg" % npic))
-            paras.append(pic_para(url + "@1192w.webp", w, h, len(data)))
-            html.append('<figure><img src="pics/%04d.jpg" alt="" width="%d" height="%d"/>'
-                        '</figure>\n' % (npic, w, h))
+            add_picture(cache, html_dir, paras, html, npic, "bench", 1200, 800, npic)
             npic += 1
-    html.append("</body></html>\n")
-    for m in item["modules"]:
-        if m["module_type"] == "MODULE_TYPE_CONTENT":
-            m["module_content"]["paragraphs"] = paras
-    with open(os.path.join(out, "long.json"), "w", encoding="utf-8") as f:
-        json.dump(base, f, ensure_ascii=False)
-    with open(os.path.join(html_dir, "long.html"), "w", encoding="utf-8") as f:
-        f.write("".join(html))
+    write_article(out, html_dir, "long", base, item, paras, html)
     print("long article: %d paragraphs, %d pictures" % (a.paragraphs, npic))
 
 
@@ -302,26 +313,9 @@ def cmd_textlong(a):
             parts.append(w)
         html.append("<p>%s</p>\n" % "".join(parts))
         if every and i % every == every - 1 and npic < a.pictures:
-            w, h = 640, 400
-            url = "https://i0.hdslb.com/bfs/new_dyn/text%04d.jpg" % npic
-            data = jpeg(100000 + npic, w, h)
-            path = picture_key_path(cache, url)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "wb") as f:
-                f.write(data)
-            os.link(path, os.path.join(html_dir, "pics", "%04d.jpg" % npic))
-            paras.append(pic_para(url + "@1192w.webp", w, h, len(data)))
-            html.append('<figure><img src="pics/%04d.jpg" alt="" width="%d" height="%d"/>'
-                        '</figure>\n' % (npic, w, h))
+            add_picture(cache, html_dir, paras, html, npic, "text", 640, 400, 100000 + npic)
             npic += 1
-    html.append("</body></html>\n")
-    for m in item["modules"]:
-        if m["module_type"] == "MODULE_TYPE_CONTENT":
-            m["module_content"]["paragraphs"] = paras
-    with open(os.path.join(out, "textlong.json"), "w", encoding="utf-8") as f:
-        json.dump(base, f, ensure_ascii=False)
-    with open(os.path.join(html_dir, "textlong.html"), "w", encoding="utf-8") as f:
-        f.write("".join(html))
+    write_article(out, html_dir, "textlong", base, item, paras, html)
     print("text-heavy article: %d paragraphs, %d characters, %d pictures"
           % (a.paragraphs, nchars, npic))
 def cv_response(content):

@@ -217,6 +217,9 @@ item_request(const char *kind, const char *id, char **url, char **referer)
 	if (strcmp(kind, "article") == 0) {
 		*url = xasprintf(API_BASE "/x/article/view?id=%s&gaia_source=main_web", id);
 		*referer = xasprintf("https://www.bilibili.com/read/cv%s", id);
+	} else if (strcmp(kind, "readlist") == 0) {
+		*url = xasprintf(API_BASE "/x/article/list/web/articles?id=%s", id);
+		*referer = xasprintf("https://www.bilibili.com/read/readlist/rl%s", id);
 	} else {
 		*url = xasprintf(API_BASE "/x/polymer/web-dynamic/v1/opus/detail?id=%s"
 		    "&timezone_offset=-480&features=" DETAIL_FEATURES, id);
@@ -227,16 +230,18 @@ item_request(const char *kind, const char *id, char **url, char **referer)
 static const char *
 item_what_fmt(const char *kind)
 {
-	return strcmp(kind, "article") == 0 ? "cv%s" : "opus %s";
+	return strcmp(kind, "article") == 0 ? "cv%s" : strcmp(kind, "readlist") == 0 ? "rl%s" :
+	    "opus %s";
 }
 
 /*
  * Fetch one API response for the item kind/id (from the cache when it is
- * there and refresh is off), and keep it in the cache.  The response is
- * parsed once, here: *raw holds its bytes, *root the tree.
+ * there and neither refresh nor ask is on), and keep it in the cache.  The
+ * response is parsed once, here: *raw holds its bytes, *root the tree.
+ * With ask, an answer this run fetched already is used again.
  */
 static int
-api_item(struct api *a, const char *kind, const char *id, char **raw, size_t *len,
+api_item(struct api *a, const char *kind, const char *id, bool ask, char **raw, size_t *len,
     struct jsv **root, struct err *e)
 {
 	char *path = cache_api_path(a->cache, kind, id);
@@ -247,7 +252,7 @@ api_item(struct api *a, const char *kind, const char *id, char **raw, size_t *le
 	item_request(kind, id, &url, &referer);
 	*raw = NULL;
 	*root = NULL;
-	if ((!a->refresh || was_fresh(a, path)) && file_exists(path) &&
+	if ((!(a->refresh || ask) || was_fresh(a, path)) && file_exists(path) &&
 	    file_read(path, API_MAX_RESPONSE, raw, len, e) == 0) {
 		log_info("%s: using the response kept in '%s'", what, path);
 		*root = jsv_parse(*raw, *len, API_MAX_DEPTH, e);
@@ -269,7 +274,7 @@ api_item(struct api *a, const char *kind, const char *id, char **raw, size_t *le
 		err_init(&we);
 		if (cache_store(a->cache, path, buf_str(&body), body.len, &we) < 0)
 			log_warn("%s: cannot keep the response: %s", what, we.msg);
-		else if (a->refresh)
+		else if (a->refresh || ask)
 			api_ids_add(&a->fresh, path);
 		*raw = buf_detach(&body, len);
 		rc = 0;
@@ -289,14 +294,21 @@ int
 api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, struct jsv **root,
     struct err *e)
 {
-	return api_item(a, "opus", id, raw, len, root, e);
+	return api_item(a, "opus", id, false, raw, len, root, e);
 }
 
 int
 api_article_view(struct api *a, const char *cv, char **raw, size_t *len, struct jsv **root,
     struct err *e)
 {
-	return api_item(a, "article", cv, raw, len, root, e);
+	return api_item(a, "article", cv, false, raw, len, root, e);
+}
+
+int
+api_readlist(struct api *a, const char *rl, bool cached, char **raw, size_t *len,
+    struct jsv **root, struct err *e)
+{
+	return api_item(a, "readlist", rl, !cached, raw, len, root, e);
 }
 
 struct fetch_job *

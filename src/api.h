@@ -1,6 +1,6 @@
 /*
  * api: Bilibili's web API, as this program uses it: the opus detail of an
- * id, the 专栏 article/view of a cv number, the buvid3 cookie they need,
+ * id, the 专栏 article/view of a cv number, the article list of a 文集, the buvid3 cookie they need,
  * short links.  Knows the endpoints, the parameters, the JSON envelope's
  * codes and what to tell the user about them; the transfers themselves are
  * fetch.c's.  See spec §1.
@@ -100,6 +100,16 @@ int api_user_articles(struct api *a, const char *mid, struct api_ids *out, struc
  */
 int api_article_view(struct api *a, const char *cv, char **raw, size_t *len, struct jsv **root,
     struct err *e);
+
+/*
+ * Fetch the x/article/list/web/articles response of the 文集 rlN (rl holds
+ * the digits only), cached as api/readlist/N.json, with the rules of
+ * api_opus_detail(), except that a list grows: unless cached is true (the
+ * caller cannot use the network), it is asked of the API even when the
+ * cache holds an answer, once a run.  Spec §1.7.
+ */
+int api_readlist(struct api *a, const char *rl, bool cached, char **raw, size_t *len,
+    struct jsv **root, struct err *e);
 
 /* Follow a b23.tv short link; *final is the address it ends at (caller frees). */
 int api_resolve_short(struct api *a, const char *url, char **final, struct err *e);

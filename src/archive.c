@@ -89,3 +89,41 @@ out:
 	assets_release(&t);
 	return res;
 }
+
+enum archive_result
+archive_write_series(struct session *r, const struct series *s, struct article *const *v,
+    const char *key, const char *output, struct err *e)
+{
+	const char *before = r->capture.current;
+	struct assets t;
+	size_t missing;
+	enum archive_result res = ARCHIVE_FAILED;
+
+	assets_init(&t);
+	capture_set_current(&r->capture, key);
+	if (s->cover)
+		assets_add(&t, s->cover);
+	for (size_t i = 0; i < s->n; i++)
+		pictures_of(v[i], &t);
+	missing = pictures_gather(r, key, &t);
+	if (assemble_series(s, v, &t, r->o, output, e) < 0) {
+		err_prefix(e, "%s", key);
+		goto out;
+	}
+	res = ARCHIVE_OK;
+	if (missing) {
+		log_warn("%s: %zu of %zu pictures could not be archived; wrote '%s' without them",
+		    key, missing, t.n, output);
+		res = ARCHIVE_INCOMPLETE;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		if (v[i]->repaired)
+			res = ARCHIVE_INCOMPLETE;
+	if (res == ARCHIVE_OK)
+		log_info("%s: wrote '%s' (%zu chapters, %zu pictures)", key, output, s->n, t.n);
+out:
+	capture_set_current(&r->capture, before);
+	capture_done(&r->capture, key, &res);
+	assets_release(&t);
+	return res;
+}

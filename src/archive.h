@@ -41,4 +41,14 @@ enum archive_result archive_write(struct session *r, const struct article *a, co
 enum archive_result archive_write_combined(struct session *r, struct article *const *v, size_t n,
     const char *output, struct err *e);
 
+/*
+ * Write the 文集 s as one EPUB at output: its s->n chapters v[] in its order
+ * (placeholders included; see assemble_series()), the 文集's picture as the
+ * cover when it can be had.  key: "rlN", whose WARC the pictures' exchanges
+ * go to.  Returns ARCHIVE_INCOMPLETE when pictures are missing or text was
+ * repaired; the caller judges the missing chapters.
+ */
+enum archive_result archive_write_series(struct session *r, const struct series *s,
+    struct article *const *v, const char *key, const char *output, struct err *e);
+
 #endif

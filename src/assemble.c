@@ -197,20 +197,33 @@ book_front(struct article *const *v, size_t n, const char *lang, struct article 
 	return f;
 }
 
-int
-assemble_epub(struct article *const *v, size_t n, const struct assets *t,
-    const struct archive_opts *o, const char *output, struct err *e)
+/*
+ * What makes a book of articles more than its chapters, as the caller of
+ * assemble_book() decides it (all borrowed).
+ */
+struct book_plan {
+	const struct article *front;    /* the package's metadata, the cover page's title */
+	const char *identifier;
+	const struct asset *cover;      /* the cover picture, or NULL: the chapters' first */
+	char *const *docs;              /* the chapters' document names */
+	const char *raw_name;           /* one more response to keep (a 文集's list), or NULL */
+	const char *raw;
+	size_t raw_len;
+};
+
+/* Write the n articles v[] as one EPUB at output, as p says (see assemble_epub()). */
+static int
+assemble_book(const struct book_plan *p, struct article *const *v, size_t n,
+    const struct assets *t, const struct archive_opts *o, const char *output, struct err *e)
 {
 	struct links links;
 	struct render_opts ro = { o->templates, o->lang, RENDER_EPUB, o->now,
 	    o->user_css ? USER_CSS : NULL, &links };
 	struct book content, root;
 	struct toc toc = { 0 };
-	struct article *front_owned;
-	const struct article *front = book_front(v, n, o->lang, &front_owned);
-	const struct asset *cover = NULL;
-	char *identifier = books_identifier(v, n);
-	char **docs = xcalloc(n, sizeof *docs);
+	const struct article *front = p->front;
+	const struct asset *cover = p->cover;
+	char *const *docs = p->docs;
 	char *data;
 	size_t len;
 	struct book_item *it;
@@ -221,7 +234,6 @@ assemble_epub(struct article *const *v, size_t n, const struct assets *t,
 	links_init(&links);
 	for (size_t i = 0; i < n; i++) {
 		/* links between the book's articles stay in the book */
-		docs[i] = xasprintf("opus-%s.xhtml", v[i]->id);
 		links_add_article(&links, v[i]->id, v[i]->cv_id, docs[i]);
 	}
 	for (size_t i = 0; i < n && cover == NULL; i++)
@@ -247,7 +259,7 @@ assemble_epub(struct article *const *v, size_t n, const struct assets *t,
 		goto out;
 	it = book_add_data(&content, "nav.xhtml", "application/xhtml+xml", "nav", data, len);
 	it->properties = xstrdup("nav");
-	if (render_ncx(front->title, identifier, &toc, &data, &len, e) < 0)
+	if (render_ncx(front->title, p->identifier, &toc, &data, &len, e) < 0)
 		goto out;
 	book_add_data(&content, "toc.ncx", "application/x-dtbncx+xml", "ncx", data, len);
 	if (add_stylesheets(&content, o, e) < 0)
@@ -255,10 +267,10 @@ assemble_epub(struct article *const *v, size_t n, const struct assets *t,
 	add_pictures(&content, t, cover);
 	{
 		struct book_meta m = {
-			identifier, front->title, front->author_name, o->lang, front->pub_ts, o->now,
-			n == 1 ? front->source_url : NULL, n == 1 ? front->tags : NULL,
+			p->identifier, front->title, front->author_name, o->lang, front->pub_ts, o->now,
+			front->source_url, n == 1 ? front->tags : NULL,
 			n == 1 ? front->ntags : 0, front->summary, "cover-image",
-			front->collection_name,
+			front->collection_name, front->collection_index,
 		};
 
 		if (render_opf(&m, &content, "ncx", &data, &len, e) < 0)
@@ -269,9 +281,14 @@ assemble_epub(struct article *const *v, size_t n, const struct assets *t,
 		goto out;
 	book_add_data(&root, "META-INF/container.xml", "application/xml", "container", data, len);
 	/* The responses themselves, so the book can be rendered again without the network. */
+	if (p->raw_name)
+		book_add_ref(&root, p->raw_name, "application/json", "raw", p->raw, p->raw_len);
 	for (size_t i = 0; i < n; i++) {
-		char *raw_name = xasprintf("META-INF/opus-archive/%s-%s.json", v[i]->raw_name, v[i]->id);
+		char *raw_name;
 
+		if (v[i]->raw == NULL)
+			continue;       /* a chapter that could not be had: nothing came */
+		raw_name = xasprintf("META-INF/opus-archive/%s-%s.json", v[i]->raw_name, v[i]->id);
 		/* borrowed, not copied: the articles outlive the book (808 KB for the bench's) */
 		book_add_ref(&root, raw_name, "application/json", "raw", v[i]->raw, v[i]->raw_len);
 		free(raw_name);
@@ -282,11 +299,69 @@ out:
 	toc_release(&toc);
 	book_release(&content);
 	book_release(&root);
+	return rc;
+}
+
+int
+assemble_epub(struct article *const *v, size_t n, const struct assets *t,
+    const struct archive_opts *o, const char *output, struct err *e)
+{
+	struct article *front_owned;
+	const struct article *front = book_front(v, n, o->lang, &front_owned);
+	char *identifier = books_identifier(v, n);
+	char **docs = xcalloc(n, sizeof *docs);
+	struct book_plan p = { front, identifier, NULL, docs, NULL, NULL, 0 };
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		docs[i] = xasprintf("opus-%s.xhtml", v[i]->id);
+	rc = assemble_book(&p, v, n, t, o, output, e);
 	for (size_t i = 0; i < n; i++)
 		free(docs[i]);
 	free(docs);
 	free(identifier);
 	article_free(front_owned);
+	return rc;
+}
+
+int
+assemble_series(const struct series *s, struct article *const *v, const struct assets *t,
+    const struct archive_opts *o, const char *output, struct err *e)
+{
+	struct article *front = article_new();
+	char *rl = xasprintf("rl%s", s->id);
+	char *identifier = book_identifier(rl);
+	char *raw_name = xasprintf("META-INF/opus-archive/article-list-%s.json", rl);
+	char **docs = xcalloc(s->n ? s->n : 1, sizeof *docs);
+	const struct asset *cover = s->cover ? assets_find(t, s->cover) : NULL;
+	struct book_plan p = { front, identifier, NULL, docs, raw_name, s->raw, s->raw_len };
+	bool zh = strncmp(o->lang, "zh", 2) == 0;
+	int rc;
+
+	if (cover && cover->state == ASSET_READY)
+		p.cover = cover;
+	front->id = xstrdup(rl);
+	front->title = *s->name ? xstrdup(s->name) :
+	    zh ? xasprintf("文集 %s", rl) : xasprintf("Collection %s", rl);
+	front->author_name = s->author_name ? xstrdup(s->author_name) : NULL;
+	front->summary = s->summary ? xstrdup(s->summary) : NULL;
+	front->source_url = xasprintf("https://www.bilibili.com/read/readlist/%s", rl);
+	/* the book is the whole 文集: it belongs to it, at no one place */
+	front->collection_name = xstrdup(front->title);
+	for (size_t i = 0; i < s->n; i++) {
+		if (v[i]->pub_ts > front->pub_ts)
+			front->pub_ts = v[i]->pub_ts;
+		/* named by the list's cv number: the same chapter keeps its document, however it was read */
+		docs[i] = xasprintf("opus-cv%s.xhtml", s->v[i].cv);
+	}
+	rc = assemble_book(&p, v, s->n, t, o, output, e);
+	for (size_t i = 0; i < s->n; i++)
+		free(docs[i]);
+	free(docs);
+	free(raw_name);
+	free(identifier);
+	free(rl);
+	article_free(front);
 	return rc;
 }
 

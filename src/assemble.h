@@ -31,6 +31,19 @@ int assemble_epub(struct article *const *v, size_t n, const struct assets *t,
     const struct archive_opts *o, const char *output, struct err *e);
 
 /*
+ * Write the 文集 s as one EPUB at output: its s->n chapters v[] in its
+ * order (a chapter that could not be had is a placeholder article holding a
+ * notice, with no raw response), as assemble_epub() writes several
+ * articles, with the 文集's name, writer and summary as the book's, its
+ * picture (when t holds it READY) as the cover, its list response kept
+ * under META-INF/opus-archive/article-list-rlN.json, an identifier derived
+ * from the rl number, and chapter documents named opus-cvN.xhtml after the
+ * list's cv numbers, so that a later run writes the same names.
+ */
+int assemble_series(const struct series *s, struct article *const *v, const struct assets *t,
+    const struct archive_opts *o, const char *output, struct err *e);
+
+/*
  * Write a's page into the site directory output: NAME.html (name NULL: the
  * id), its pictures, the stylesheet and the raw response.  Without a name the
  * site is this one article and gets its index.html too; with one, the page

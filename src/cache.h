@@ -7,6 +7,7 @@
  *                        (url_picture_key()) and hh its first two digits
  *   api/opus/<id>.json   raw opus detail responses
  *   api/article/<id>.json raw 专栏 article/view responses
+ *   api/readlist/<id>.json raw 文集 article lists (x/article/list/web/articles)
  * Writes are atomic (a temporary file in the same directory, then rename), so
  * a reader never sees half a file.
  */
@@ -26,7 +27,7 @@ int cache_init(struct cache *c, const char *dir, struct err *e);
 void cache_release(struct cache *c);
 /* Return the path where the picture with this key lives (whether it exists or not); caller frees. */
 char *cache_picture_path(const struct cache *c, const char *key);
-/* Return the path of a cached API response: kind "opus" or "article"; caller frees. */
+/* Return the path of a cached API response: kind "opus", "article" or "readlist"; caller frees. */
 char *cache_api_path(const struct cache *c, const char *kind, const char *id);
 /* Store n bytes at path atomically, making directories as needed. */
 int cache_store(const struct cache *c, const char *path, const void *p, size_t n, struct err *e);

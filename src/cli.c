@@ -22,7 +22,12 @@ static const char usage_text[] =
 "\n"
 "Input:\n"
 "  ID|URL                   an opus id, https://www.bilibili.com/opus/ID,\n"
-"                           https://t.bilibili.com/ID or a https://b23.tv/ link\n"
+"                           https://t.bilibili.com/ID or a https://b23.tv/ link;\n"
+"                           cvN or https://www.bilibili.com/read/cvN (专栏);\n"
+"                           rlN or https://www.bilibili.com/read/readlist/rlN:\n"
+"                           a 文集, one book of all its articles\n"
+"      --series             an article given (opus or cv) stands for its whole\n"
+"                           文集 when it belongs to one\n"
 "      --batch FILE         also the ids and URLs in FILE, one a line ('#' starts\n"
 "                           a comment; '-' reads stdin)\n"
 "      --user MID           also every post of the writer MID (opus feed and 专栏 list)\n"
@@ -293,7 +298,7 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		OPT_RETRY_DELAY, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_MAX_IMAGE_SIZE,
 		OPT_MAX_IMAGE_WIDTH, OPT_REFRESH, OPT_BATCH, OPT_USER, OPT_NAME, OPT_COMBINE, OPT_FORCE, OPT_FAILED_LIST,
 		OPT_WARC, OPT_WARC_DIR,
-		OPT_CSS,
+		OPT_CSS, OPT_SERIES,
 	};
 	static const struct option longopts[] = {
 		{ "from-json", required_argument, NULL, OPT_FROM_JSON },
@@ -320,6 +325,7 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		{ "user", required_argument, NULL, OPT_USER },
 		{ "name", required_argument, NULL, OPT_NAME },
 		{ "combine", no_argument, NULL, OPT_COMBINE },
+		{ "series", no_argument, NULL, OPT_SERIES },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "failed-list", required_argument, NULL, OPT_FAILED_LIST },
 		{ "warc", required_argument, NULL, OPT_WARC },
@@ -501,6 +507,9 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		case OPT_COMBINE:
 			c->archive.combine = true;
 			break;
+		case OPT_SERIES:
+			c->archive.series = true;
+			break;
 		case OPT_FORCE:
 			c->archive.force = true;
 			break;
@@ -561,7 +570,7 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 	}
 	many = c->archive.batch_file || c->archive.nusers > 0;
 	if (c->archive.from_json == NULL && c->ninputs == 0 && !many) {
-		err_set(e, "nothing to archive: give an opus id or URL, --batch FILE, --user MID, "
+		err_set(e, "nothing to archive: give an opus id or URL, an rl number, --batch FILE, --user MID, "
 		    "or --from-json FILE");
 		return CLI_USAGE;
 	}

@@ -49,6 +49,9 @@ input_parse(const char *arg, struct input *in, struct err *e)
 	if ((arg[0] == 'c' || arg[0] == 'C') && (arg[1] == 'v' || arg[1] == 'V') &&
 	    (n = digits(arg + 2)) > 0 && n <= 30 && arg[2 + n] == '\0')
 		return set(in, INPUT_CV, arg + 2, n);
+	if ((arg[0] == 'r' || arg[0] == 'R') && (arg[1] == 'l' || arg[1] == 'L') &&
+	    (n = digits(arg + 2)) > 0 && n <= 20 && arg[2 + n] == '\0')
+		return set(in, INPUT_READLIST, arg + 2, n);
 	u = url_link(arg);
 	if (u == NULL)
 		goto bad;
@@ -67,6 +70,9 @@ input_parse(const char *arg, struct input *in, struct err *e)
 		} else if (strncmp(path, "/read/mobile/", 13) == 0 && (n = digits(path + 13)) > 0 &&
 		    n <= 30 && ends_segment(path + 13, n)) {
 			rc = set(in, INPUT_CV, path + 13, n);
+		} else if (strncmp(path, "/read/readlist/rl", 17) == 0 &&
+		    (n = digits(path + 17)) > 0 && n <= 20 && ends_segment(path + 17, n)) {
+			rc = set(in, INPUT_READLIST, path + 17, n);
 		}
 	} else if (strcmp(host, "t.bilibili.com") == 0) {
 		if (path[0] == '/' && (n = digits(path + 1)) > 0 && n <= 30 && ends_segment(path + 1, n))
@@ -84,7 +90,7 @@ input_parse(const char *arg, struct input *in, struct err *e)
 	if (rc == 0)
 		goto out;
 bad:
-	err_set(e, "'%s' is not an opus id, a cv number or a Bilibili opus, read or b23.tv URL", arg);
+	err_set(e, "'%s' is not an opus id, a cv or rl number, or a Bilibili opus, read, readlist or b23.tv URL", arg);
 	rc = -1;
 out:
 	free(u);

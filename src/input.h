@@ -4,7 +4,9 @@
  * Accepted: a bare opus id (digits, kept as a string: 19-digit ids do not
  * fit a double); https://www.bilibili.com/opus/ID, https://m.bilibili.com/opus/ID,
  * https://t.bilibili.com/ID (with any query string or fragment); cvN and
- * https://www.bilibili.com/read/cvN; and https://b23.tv/CODE short links,
+ * https://www.bilibili.com/read/cvN; 文集 (readlists): rlN and
+ * https://www.bilibili.com/read/readlist/rlN (or the m. host); and
+ * https://b23.tv/CODE short links,
  * which the caller resolves by following their redirect and parsing the
  * address it ends at.
  */
@@ -17,11 +19,12 @@ enum input_kind {
 	INPUT_OPUS,             /* id is an opus id */
 	INPUT_CV,               /* id is a 专栏 cv number */
 	INPUT_SHORT,            /* url is a b23.tv link to resolve */
+	INPUT_READLIST,         /* id is a 文集's rl number: a book of its articles */
 };
 
 struct input {
 	enum input_kind kind;
-	char *id;               /* OPUS, CV */
+	char *id;               /* OPUS, CV, READLIST: digits only */
 	char *url;              /* SHORT: the https URL to follow */
 };
 

@@ -13,11 +13,14 @@
 #include "log.h"
 #include "opus.h"
 #include "pictures.h"
+#include "series.h"
 #include "xalloc.h"
 
 char *
 load_key(const struct input *in)
 {
+	if (in->kind == INPUT_READLIST)
+		return xasprintf("rl%s", in->id);
 	return in->kind == INPUT_CV ? xasprintf("cv%s", in->id) : xstrdup(in->id);
 }
 
@@ -354,4 +357,25 @@ load_prefetch_pictures(struct session *r, struct article *const *v, const char *
 	api_ids_release(&fallbacks);
 	wanted_release(&w);
 	free(tags);
+}
+
+int
+load_series(struct session *r, const char *rl, struct series **out, struct err *e)
+{
+	char *what = xasprintf("rl%s", rl), *raw = NULL;
+	struct jsv *root = NULL;
+	size_t len;
+	int rc = answer_ready(r, "readlist", rl, what, e);
+
+	*out = NULL;
+	if (rc == 0)
+		rc = api_readlist(&r->api, rl, r->o->offline, &raw, &len, &root, e);
+	if (rc == 0) {
+		*out = series_parse(root, rl, raw, len, e);
+		rc = *out ? 0 : -1;
+	}
+	jsv_free(root);
+	free(raw);
+	free(what);
+	return rc;
 }

@@ -21,7 +21,7 @@
 
 struct jsv;
 
-/* Return the key of in (an opus or 专栏 input): "ID" or "cvN".  The caller frees. */
+/* Return the key of in (an opus, 专栏 or 文集 input): "ID", "cvN" or "rlN".  The caller frees. */
 char *load_key(const struct input *in);
 
 /* Parse arg into *in, following a short link (the caller releases in). */
@@ -36,6 +36,12 @@ int load_article(struct session *r, const struct input *in, struct article **a, 
  */
 int load_parse(struct session *r, const char *raw, size_t len, const struct jsv *root,
     const char *source, struct article **a, struct err *e);
+
+/*
+ * Fetch (or, with --offline, read from the cache) and parse the article list
+ * of the 文集 rlN (rl: the digits); *s is the caller's (series_free()).
+ */
+int load_series(struct session *r, const char *rl, struct series **s, struct err *e);
 
 /* Fetch the uncached responses of v[] at once, into the cache; failures are left for load_article. */
 void load_prefetch(struct session *r, const struct input *v, size_t n);

@@ -267,5 +267,28 @@ article_each_picture(const struct article *a,
 const char *
 article_kind(const char *id)
 {
-	return id && id[0] == 'c' && id[1] == 'v' ? "" : "opus ";
+	/* "cvN" and a 文集's "rlN" say what they are themselves */
+	return id && ((id[0] == 'c' && id[1] == 'v') || (id[0] == 'r' && id[1] == 'l')) ? "" : "opus ";
+}
+
+void
+series_free(struct series *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].cv);
+		free(s->v[i].opus);
+		free(s->v[i].title);
+		free(s->v[i].cover);
+	}
+	free(s->v);
+	free(s->id);
+	free(s->name);
+	free(s->summary);
+	free(s->cover);
+	free(s->author_name);
+	free(s->author_mid);
+	free(s->raw);
+	free(s);
 }

@@ -144,6 +144,7 @@ struct article {
 	char *collection_name;  /* 文集 */
 	char *collection_id;
 	char *collection_count;
+	int collection_index;   /* the article's place in its 文集, from 1; 0 when unknown */
 	char *category;         /* 专栏 分类, "生活 / 日常", or NULL */
 	char *summary;          /* the site's plain-text excerpt (book description), or NULL */
 	long long words;        /* 专栏 word count as the site gives it; 0 when unknown */
@@ -157,6 +158,35 @@ struct article {
 	char *raw_name;         /* what the raw response is ("opus-detail", ...) */
 	bool repaired;          /* text had to be repaired (invalid UTF-8): the copy is not exact */
 };
+
+/*
+ * A 文集 (readlist, "rlN"): its own data and its chapters in reading order,
+ * as x/article/list/web/articles gives them (spec §1.7).  Strings follow the
+ * article's rules; series_free() frees it all.
+ */
+struct series_chapter {
+	char *cv;               /* the 专栏 number, digits only; never NULL */
+	char *opus;             /* the opus id of the same article (dyn_id_str), or NULL */
+	char *title;            /* as the list names it; never NULL (may be "") */
+	long long pub_ts;       /* 0 when unknown */
+	char *cover;            /* its first picture (image_urls[0]), or NULL */
+};
+
+struct series {
+	char *id;               /* the rl number, digits only */
+	char *name;             /* never NULL after parsing (may be "") */
+	char *summary;          /* or NULL */
+	char *cover;            /* image_url, or NULL */
+	char *author_name;      /* data.author, or NULL */
+	char *author_mid;
+	long long updated;      /* update_time, unix seconds; 0 when unknown */
+	struct series_chapter *v;
+	size_t n, cap;
+	char *raw;              /* the list response exactly as read, kept for the archive */
+	size_t raw_len;
+};
+
+void series_free(struct series *s);
 
 /*
  * The latest publication time a book may carry: 9999-12-31 23:59:59 at
@@ -194,7 +224,7 @@ void block_release(struct block *b);
  * the table of contents and for alt texts); the caller frees it.
  */
 char *runs_plain_text(const struct runs *r);
-/* How messages name the article with model id id: "opus " before an opus id, nothing before "cvN". */
+/* How messages name the article with model id id: "opus " before an opus id, nothing before "cvN" (or a 文集's "rlN"). */
 const char *article_kind(const char *id);
 
 /*

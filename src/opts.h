@@ -39,6 +39,7 @@ struct archive_opts {
 	size_t nusers;
 	const char *name_template;      /* --name: book names in a directory ("{id}") */
 	bool combine;                   /* --combine: all the articles in one book */
+	bool series;                    /* --series: an article given stands for its whole 文集 */
 	bool force;                     /* --force: redo books that exist */
 	const char *failed_list;        /* --failed-list: write the failed ids there */
 	const char *output;             /* the book, or the site's directory */

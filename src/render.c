@@ -1362,7 +1362,10 @@ render_opf(const struct book_meta *m, const struct book *book, const char *ncx_i
 	attr(n, "property", "dcterms:modified");
 	txt(n, when);
 	if (m->collection && *m->collection) {
-		/* EPUB 3.3 §D.5.2: the book is (part of) this 文集 */
+		char pos[24];
+
+		snprintf(pos, sizeof pos, "%d", m->collection_position);
+		/* EPUB 3.3 §D.5.2: the book is (part of) this 文集, a series read in order */
 		n = el(meta, "meta");
 		attr(n, "property", "belongs-to-collection");
 		attr(n, "id", "collection");
@@ -1370,7 +1373,22 @@ render_opf(const struct book_meta *m, const struct book *book, const char *ncx_i
 		n = el(meta, "meta");
 		attr(n, "refines", "#collection");
 		attr(n, "property", "collection-type");
-		txt(n, "set");
+		txt(n, "series");
+		if (m->collection_position > 0) {
+			n = el(meta, "meta");
+			attr(n, "refines", "#collection");
+			attr(n, "property", "group-position");
+			txt(n, pos);
+		}
+		/* calibre's own names, which it and the readers fed by it read from EPUB 2 books */
+		n = el(meta, "meta");
+		attr(n, "name", "calibre:series");
+		attr(n, "content", m->collection);
+		if (m->collection_position > 0) {
+			n = el(meta, "meta");
+			attr(n, "name", "calibre:series_index");
+			attr(n, "content", pos);
+		}
 	}
 	if (m->cover_id) {
 		/* EPUB 2 readers find the cover through this */

@@ -103,7 +103,8 @@ struct book_meta {
 	size_t nsubjects;
 	const char *description;        /* may be NULL */
 	const char *cover_id;           /* manifest id of the cover image, or NULL */
-	const char *collection;         /* belongs-to-collection (a 文集), or NULL */
+	const char *collection;         /* belongs-to-collection (a 文集, a series), or NULL */
+	int collection_position;        /* the book's place in it, from 1; 0 when unknown */
 };
 
 /*

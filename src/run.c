@@ -10,21 +10,52 @@
 #include "jsonval.h"
 #include "load.h"
 #include "opus.h"
+#include "readlist.h"
 #include "run.h"
 #include "session.h"
 #include "xalloc.h"
 
-/* The one article named by arg (an id or a URL), into its book. */
+/* The 文集 rl (its digits), into its book. */
+static enum archive_result
+one_readlist(struct session *r, const char *rl, struct err *e)
+{
+	struct readlist *l = NULL;
+	char *key = xasprintf("rl%s", rl), *output;
+	enum archive_result res = ARCHIVE_FAILED;
+
+	output = opts_output_for(r->o, key);
+	if (opts_pick_format(r->o->format, output) == FORMAT_SITE)
+		err_set(e, "%s: a 文集 as a folder site joins a library: give -o DIR/", key);
+	else if (readlist_load(r, rl, &l, e) == 0)
+		res = readlist_write(r, l, output, e);
+	capture_done(&r->capture, key, &res);
+	readlist_free(l);
+	free(output);
+	free(key);
+	return res;
+}
+
+/* The one article named by arg (an id or a URL), into its book; or its 文集. */
 static enum archive_result
 one_id(struct session *r, const char *arg, struct err *e)
 {
 	struct input in;
 	struct article *a = NULL;
-	char *output = NULL, *key;
+	char *output = NULL, *key, *rl = NULL;
 	enum archive_result res = ARCHIVE_FAILED;
 
 	if (load_resolve(r, arg, &in, e) < 0)
 		return ARCHIVE_FAILED;
+	if (r->o->series && in.kind != INPUT_READLIST && readlist_of(r, &in, &rl, e) < 0) {
+		input_release(&in);
+		return ARCHIVE_FAILED;
+	}
+	if (rl || in.kind == INPUT_READLIST) {
+		res = one_readlist(r, rl ? rl : in.id, e);
+		free(rl);
+		input_release(&in);
+		return res;
+	}
 	key = load_key(&in);
 	if (load_article(r, &in, &a, e) == 0) {
 		/* cvN.epub: a cv number and an opus id may be the same digits */

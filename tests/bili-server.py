@@ -859,6 +859,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return envelope(-400)
             f = srv.data_file("article", cid + ".json")
             return Resp(200, JSON_CT, read_file(f)) if f else envelope(-404)
+        if path == "/x/article/list/web/articles":
+            # a 文集: DATA/readlist/N.json, read again on every request, so a
+            # test grows a list between two runs by rewriting the file
+            rid = q.get("id", "")
+            if rid.lower().startswith("rl"):
+                rid = rid[2:]
+            if not SAFE_ID.match(rid):
+                return envelope(-400)
+            f = srv.data_file("readlist", rid + ".json")
+            return Resp(200, JSON_CT, read_file(f)) if f else envelope(-404)
         if path == "/x/polymer/web-dynamic/v1/opus/feed/space":
             mid = q.get("host_mid", "")
             off = q.get("offset", "") or "first"

@@ -19,7 +19,8 @@ good(const char *arg, enum input_kind kind, const char *want)
 		return;
 	}
 	ok(in.kind == kind && strcmp(kind == INPUT_SHORT ? in.url : in.id, want) == 0,
-	    "'%s' -> %s %s", arg, kind == INPUT_OPUS ? "opus" : kind == INPUT_CV ? "cv" : "short",
+	    "'%s' -> %s %s", arg, kind == INPUT_OPUS ? "opus" : kind == INPUT_CV ? "cv" :
+	    kind == INPUT_READLIST ? "rl" : "short",
 	    kind == INPUT_SHORT ? in.url : in.id);
 	input_release(&in);
 }
@@ -51,10 +52,20 @@ main(void)
 	good("https://www.bilibili.com/read/cv34646640", INPUT_CV, "34646640");
 	good("https://www.bilibili.com/read/cv34646640/?from=search", INPUT_CV, "34646640");
 	good("https://m.bilibili.com/read/mobile/34646640", INPUT_CV, "34646640");
+	good("rl723612", INPUT_READLIST, "723612");
+	good("RL1", INPUT_READLIST, "1");
+	good("https://www.bilibili.com/read/readlist/rl207146", INPUT_READLIST, "207146");
+	good("https://www.bilibili.com/read/readlist/rl207146?from=articleDetail#x", INPUT_READLIST, "207146");
+	good("https://m.bilibili.com/read/readlist/rl207146/", INPUT_READLIST, "207146");
 	good("https://b23.tv/AbC12x", INPUT_SHORT, "https://b23.tv/AbC12x");
 	good("b23.tv/AbC12x?share_source=copy", INPUT_SHORT, "https://b23.tv/AbC12x");
 	bad("");
 	bad("hello");
+	bad("rl");
+	bad("rl12x");
+	bad("rl123456789012345678901");
+	bad("https://www.bilibili.com/read/readlist/rl");
+	bad("https://www.bilibili.com/read/readlist/207146");
 	bad("12a");
 	bad("1234567890123456789012345678901");
 	bad("https://www.bilibili.com/video/BV1xx411c7mD");

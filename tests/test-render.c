@@ -280,7 +280,7 @@ main(void)
 		struct book b;
 		char *subjects[] = { "标签 <1>" };
 		struct book_meta m = { "urn:uuid:x", hostile, "作者 & co", "zh-CN", 1743941902, 1764300000,
-		    "https://www.bilibili.com/opus/42", subjects, 1, NULL, "cover-image", "文集 <&>" };
+		    "https://www.bilibili.com/opus/42", subjects, 1, NULL, "cover-image", "文集 <&>", 7 };
 		struct book_item *it;
 
 		book_init(&b);
@@ -299,8 +299,13 @@ main(void)
 			ok(strstr(out, "properties=\"cover-image\"") != NULL, "cover image property");
 			ok(strstr(out, "<meta property=\"belongs-to-collection\" id=\"collection\">"
 			    "文集 &lt;&amp;&gt;</meta>") != NULL, "belongs-to-collection, escaped");
-			ok(strstr(out, "<meta refines=\"#collection\" property=\"collection-type\">set</meta>")
-			    != NULL, "the collection is a set");
+			ok(strstr(out, "<meta refines=\"#collection\" property=\"collection-type\">series</meta>")
+			    != NULL, "the collection is a series");
+			ok(strstr(out, "<meta refines=\"#collection\" property=\"group-position\">7</meta>")
+			    != NULL, "the book's place in the series");
+			ok(strstr(out, "<meta name=\"calibre:series\" content=\"文集 &lt;&amp;&gt;\"/>") &&
+			    strstr(out, "<meta name=\"calibre:series_index\" content=\"7\"/>"),
+			    "calibre's series and index, escaped");
 			ok(strstr(out, "<meta name=\"cover\" content=\"cover-image\"/>") != NULL,
 			    "EPUB 2 cover meta for older readers and Kindle");
 			ok(strstr(out, "<meta property=\"schema:accessMode\">textual</meta>") &&

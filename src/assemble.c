@@ -396,7 +396,7 @@ assemble_site(const struct article *a, const struct assets *t, const struct arch
 	book_add_data(&site, page, "text/html", "article", data, len);
 	if (name == NULL) {
 		struct index_entry ie = {
-			a->title, a->author_name, a->pub_ts, page, cover ? cover->href : NULL,
+			a->title, a->author_name, a->pub_ts, page, cover ? cover->href : NULL, NULL,
 		};
 
 		if (render_index(&ie, 1, &ro, &data, &len, e) < 0)
@@ -432,5 +432,30 @@ assemble_index(const struct archive_opts *o, const char *dir, const struct index
 	rc = site_write(dir, &site, e);
 out:
 	book_release(&site);
+	return rc;
+}
+
+int
+assemble_series_page(const struct archive_opts *o, const char *dir, const char *name,
+    const char *title, const char *summary, const struct index_entry *v, size_t n, struct err *e)
+{
+	struct render_opts ro = { o->templates, o->lang, RENDER_SITE, o->now,
+	    o->user_css ? USER_CSS : NULL, NULL };
+	struct book site;
+	char *page = xasprintf("%s.html", name);
+	char *data;
+	size_t len;
+	int rc = -1;
+
+	book_init(&site);
+	if (render_series_page(title, summary, v, n, &ro, &data, &len, e) < 0)
+		goto out;
+	book_add_data(&site, page, "text/html", "series", data, len);
+	if (add_stylesheets(&site, o, e) < 0)
+		goto out;
+	rc = site_write(dir, &site, e);
+out:
+	book_release(&site);
+	free(page);
 	return rc;
 }

@@ -57,4 +57,11 @@ int assemble_site(const struct article *a, const struct assets *t, const struct 
 int assemble_index(const struct archive_opts *o, const char *dir, const struct index_entry *v,
     size_t n, struct err *e);
 
+/*
+ * Write a 文集's page NAME.html into the library site dir: its title, its
+ * summary (or NULL) and its chapters v[] in the order given.
+ */
+int assemble_series_page(const struct archive_opts *o, const char *dir, const char *name,
+    const char *title, const char *summary, const struct index_entry *v, size_t n, struct err *e);
+
 #endif

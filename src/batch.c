@@ -20,6 +20,7 @@
 #include "manifest.h"
 #include "model.h"
 #include "name.h"
+#include "readlist.h"
 #include "render.h"
 #include "session.h"
 #include "text.h"
@@ -41,6 +42,17 @@ struct item {
 	char *reason;           /* owned: why it failed */
 	struct article *a;      /* --combine: kept until the book is made */
 	char *name;             /* owned: a library page's name, chosen before the window is written */
+	bool chapter;           /* one of a 文集's articles: a failure is a gap in it, not the run's */
+};
+
+/* A 文集 of the batch: its own book, or (a site, --combine) its articles as items. */
+struct list {
+	char *rl;               /* owned: the digits */
+	char *arg;              /* owned: what the user gave */
+	struct series *s;       /* owned: its list, when its articles joined the items */
+	enum item_state state;
+	char *reason;           /* owned: why it failed */
+	char *name;             /* owned: its book's or page's name */
 };
 
 struct batch {
@@ -53,6 +65,8 @@ struct batch {
 	struct manifest m;
 	double started;         /* monotonic seconds */
 	size_t finished;        /* articles dealt with so far, for the progress line */
+	struct list *lists;     /* the 文集 among the inputs (rlN, or --series) */
+	size_t nlists, lists_cap;
 };
 
 static double
@@ -235,6 +249,9 @@ planned(const struct batch *b, const struct item *self, const char *name)
 	for (size_t i = 0; i < b->n; i++)
 		if (&b->v[i] != self && b->v[i].name && strcasecmp(b->v[i].name, name) == 0)
 			return true;
+	for (size_t i = 0; i < b->nlists; i++)
+		if (b->lists[i].name && strcasecmp(b->lists[i].name, name) == 0)
+			return true;
 	return false;
 }
 
@@ -262,6 +279,260 @@ unique_name(struct batch *b, const struct item *self, const struct article *a)
 	}
 	free(base);
 	return name;
+}
+
+/* --- 文集 ------------------------------------------------------------------------------ */
+
+/*
+ * The rl number item it stands for: an rlN input, or with --series the 文集
+ * of the article it names (read now; its answer stays in the cache for
+ * later).  NULL when it stands for an article; a failure to read the
+ * article is the item's.
+ */
+static char *
+item_list(struct batch *b, struct item *it)
+{
+	struct input in;
+	struct err e;
+	char *rl = NULL;
+
+	err_init(&e);
+	if (input_parse(it->arg, &in, &e) == 0) {
+		if (in.kind == INPUT_READLIST)
+			rl = xstrdup(in.id);
+		input_release(&in);
+		if (rl)
+			return rl;
+	}
+	if (!b->o->series)
+		return NULL;
+	err_init(&e);
+	if (load_resolve(b->r, it->arg, &it->in, &e) < 0) {
+		if (it->where)
+			err_prefix(&e, "%s", it->where);
+		fail(it, e.msg);
+		return NULL;
+	}
+	it->resolved = true;
+	if (it->in.kind == INPUT_READLIST)
+		return xstrdup(it->in.id);
+	if (readlist_of(b->r, &it->in, &rl, &e) < 0)
+		fail(it, e.msg);
+	return rl;
+}
+
+/* Add the articles of list l's 文集 (read now) to v, as items after the others. */
+static void
+add_chapters(struct batch *b, struct list *l, struct item **v, size_t *n, size_t *cap)
+{
+	struct err e;
+
+	err_init(&e);
+	if (load_series(b->r, l->rl, &l->s, &e) < 0 || l->s->n == 0) {
+		if (l->s && l->s->n == 0)
+			err_set(&e, "rl%s: the 文集 '%s' holds no article", l->rl, l->s->name);
+		l->state = ITEM_FAILED;
+		l->reason = xstrdup(e.msg);
+		log_error("%s", e.msg);
+		return;
+	}
+	log_status("rl%s: '%s', %zu articles", l->rl, l->s->name, l->s->n);
+	for (size_t k = 0; k < l->s->n && *n < MAX_ITEMS; k++) {
+		const struct series_chapter *ch = &l->s->v[k];
+		struct item *it;
+
+		XGROW(*v, *cap, *n + 1);
+		it = &(*v)[(*n)++];
+		memset(it, 0, sizeof *it);
+		it->arg = ch->opus ? xstrdup(ch->opus) : xasprintf("cv%s", ch->cv);
+		it->chapter = true;
+	}
+}
+
+/*
+ * Take the 文集 out of the items into b->lists: a directory of books gets a
+ * book for each; a site or --combine gets their articles as items in their
+ * place (read with the others), and a site a page for each 文集.
+ */
+static void
+gather_lists(struct batch *b)
+{
+	struct item *v = NULL;
+	size_t n = 0, cap = 0, old_n = b->n;
+	bool expand = b->o->combine || b->site;
+
+	for (size_t i = 0; i < old_n; i++) {
+		struct item *it = &b->v[i];
+		char *rl = it->state == ITEM_PENDING ? item_list(b, it) : NULL;
+		struct list *l;
+		bool dup = false;
+
+		if (rl == NULL) {
+			XGROW(v, cap, n + 1);
+			v[n++] = *it;
+			continue;
+		}
+		for (size_t j = 0; j < b->nlists; j++)
+			dup = dup || strcmp(b->lists[j].rl, rl) == 0;
+		if (dup) {
+			log_info("'%s' is in the 文集 rl%s, which is archived once", it->arg, rl);
+		} else {
+			XGROW(b->lists, b->lists_cap, b->nlists + 1);
+			l = &b->lists[b->nlists++];
+			memset(l, 0, sizeof *l);
+			l->rl = rl;
+			rl = NULL;
+			l->arg = xstrdup(it->arg);
+			if (expand)
+				add_chapters(b, l, &v, &n, &cap);
+		}
+		free(rl);
+		free(it->arg);
+		free(it->where);
+		free(it->reason);
+		if (it->resolved)
+			input_release(&it->in);
+	}
+	free(b->v);
+	b->v = v;
+	b->n = n;
+	b->cap = cap;
+}
+
+/* A directory of books: the book of 文集 l, named like an article's, recorded in the manifest. */
+static void
+write_list_book(struct batch *b, struct list *l)
+{
+	char *key = xasprintf("rl%s", l->rl), *out = NULL;
+	const struct manifest_entry *en = manifest_find(&b->m, key);
+	struct readlist *rd = NULL;
+	struct article *front = NULL;
+	enum archive_result res;
+	struct err e;
+
+	err_init(&e);
+	if (en && !b->o->force) {
+		char *path = output_path(b, en->name);
+		bool have = file_exists(path);
+
+		free(path);
+		if (have) {
+			log_info("%s: already archived; skipped", key);
+			l->state = ITEM_SKIPPED;
+			goto out;
+		}
+	}
+	if (readlist_load(b->r, l->rl, &rd, &e) < 0)
+		goto failed;
+	front = readlist_front(rd);
+	l->name = unique_name(b, NULL, front);
+	out = output_path(b, l->name);
+	res = readlist_write(b->r, rd, out, &e);
+	if (res == ARCHIVE_FAILED)
+		goto failed;
+	l->state = res == ARCHIVE_OK ? ITEM_DONE : ITEM_INCOMPLETE;
+	{
+		struct manifest_entry me = {
+			key, l->name, front->pub_ts, front->title,
+			front->author_name ? front->author_name : "", "", "",
+		};
+
+		if (manifest_put(&b->m, &me, &e) < 0)
+			log_warn("%s (later runs will not know that %s is done)", e.msg, key);
+	}
+	log_status("%s: '%s' -> %s%s", key, front->title, out, res == ARCHIVE_OK ? "" : " (incomplete)");
+	goto out;
+failed:
+	l->state = ITEM_FAILED;
+	l->reason = xstrdup(e.msg);
+	log_error("%s", e.msg);
+out:
+	readlist_free(rd);
+	article_free(front);
+	free(out);
+	free(key);
+}
+
+/*
+ * A library site: the page of 文集 l, its chapters in order with their
+ * pages (those that could not be had listed without a link), in the
+ * manifest so that the library's index lists it.
+ */
+static void
+write_list_page(struct batch *b, struct list *l)
+{
+	const struct series *s = l->s;
+	struct index_entry *v = xcalloc(s->n, sizeof *v);
+	char **hrefs = xcalloc(s->n, sizeof *hrefs);
+	char *key = xasprintf("rl%s", l->rl);
+	const struct manifest_entry *old = manifest_find(&b->m, key);
+	struct article *front = article_new();
+	const char *thumb = NULL;
+	bool zh = strncmp(b->o->lang, "zh", 2) == 0;
+	size_t gaps = 0;
+	struct err e;
+
+	err_init(&e);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct series_chapter *ch = &s->v[i];
+		char *cv = xasprintf("cv%s", ch->cv);
+		const struct manifest_entry *en = manifest_find(&b->m, cv);
+		char *path;
+
+		if (en == NULL && ch->opus)
+			en = manifest_find(&b->m, ch->opus);
+		path = en ? output_path(b, en->name) : NULL;
+		if (en && file_exists(path)) {
+			hrefs[i] = xasprintf("%s.html", en->name);
+			v[i].title = en->title;
+			v[i].date = en->date;
+			v[i].href = hrefs[i];
+			v[i].thumb = en->cover && *en->cover ? en->cover : NULL;
+			if (thumb == NULL)
+				thumb = v[i].thumb;
+		} else {
+			v[i].title = ch->title;
+			v[i].date = ch->pub_ts;
+			v[i].note = zh ? "未能存档" : "not archived";
+			gaps++;
+		}
+		if (v[i].date > front->pub_ts)
+			front->pub_ts = v[i].date;
+		free(path);
+		free(cv);
+	}
+	front->id = xstrdup(key);
+	front->title = xstrdup(*s->name ? s->name : key);
+	front->author_name = s->author_name ? xstrdup(s->author_name) : NULL;
+	front->author_mid = s->author_mid ? xstrdup(s->author_mid) : NULL;
+	l->name = old ? xstrdup(old->name) : unique_name(b, NULL, front);
+	if (assemble_series_page(b->o, b->dir, l->name, front->title, s->summary, v, s->n, &e) < 0) {
+		l->state = ITEM_FAILED;
+		l->reason = xasprintf("%s: %s", key, e.msg);
+		log_error("%s", l->reason);
+	} else {
+		/* a copy: the entry it comes from may move when the manifest grows */
+		char *cover = xstrdup(thumb ? thumb : "");
+		struct manifest_entry me = {
+			key, l->name, front->pub_ts, front->title,
+			front->author_name ? front->author_name : "", cover, "",
+		};
+
+		l->state = gaps ? ITEM_INCOMPLETE : ITEM_DONE;
+		if (manifest_put(&b->m, &me, &e) < 0)
+			log_warn("%s (later runs will not know that %s is done)", e.msg, key);
+		free(cover);
+		char *where = output_path(b, l->name);
+
+		log_status("%s: '%s' -> %s%s", key, front->title, where, gaps ? " (incomplete)" : "");
+		free(where);
+	}
+	for (size_t i = 0; i < s->n; i++)
+		free(hrefs[i]);
+	free(hrefs);
+	free(v);
+	free(key);
+	article_free(front);
 }
 
 /* --- the run ---------------------------------------------------------------------- */
@@ -348,6 +619,15 @@ prepare_window(struct batch *b, size_t from, size_t to)
 			continue;
 		}
 		it->resolved = true;
+		if (it->in.kind == INPUT_READLIST) {
+			/* a short link to a 文集, found only now: its book is not made in this pass */
+			char *msg = xasprintf("'%s' leads to the 文集 rl%s: give rl%s itself", it->arg,
+			    it->in.id, it->in.id);
+
+			fail(it, msg);
+			free(msg);
+			continue;
+		}
 		for (size_t j = 0; j < i; j++)
 			if (b->v[j].resolved && b->v[j].in.kind == it->in.kind &&
 			    strcmp(b->v[j].in.id, it->in.id) == 0) {
@@ -500,6 +780,9 @@ write_failed_list(struct batch *b)
 	for (size_t i = 0; i < b->n; i++)
 		if (b->v[i].state == ITEM_FAILED)
 			buf_addf(&out, "%s\n", item_id(&b->v[i]));
+	for (size_t i = 0; i < b->nlists; i++)
+		if (b->lists[i].state == ITEM_FAILED)
+			buf_addf(&out, "rl%s\n", b->lists[i].rl);
 	err_init(&e);
 	if (file_write_atomic(b->o->failed_list, buf_str(&out), out.len, false, &e) < 0)
 		log_error("--failed-list: %s", e.msg);
@@ -511,15 +794,32 @@ summary(struct batch *b)
 {
 	size_t count[ITEM_INCOMPLETE + 1] = { 0 };
 
-	for (size_t i = 0; i < b->n; i++)
-		count[b->v[i].state]++;
+	size_t lists[ITEM_INCOMPLETE + 1] = { 0 }, gaps = 0;
+
+	for (size_t i = 0; i < b->n; i++) {
+		/* a 文集's article that cannot be had leaves a gap in it: the 文集 is incomplete */
+		if (b->v[i].chapter && b->v[i].state == ITEM_FAILED)
+			gaps++;
+		else
+			count[b->v[i].state]++;
+	}
+	for (size_t i = 0; i < b->nlists; i++)
+		lists[b->lists[i].state]++;
 	log_status("%zu articles: %zu done, %zu skipped, %zu failed, %zu incomplete", b->n,
-	    count[ITEM_DONE], count[ITEM_SKIPPED], count[ITEM_FAILED], count[ITEM_INCOMPLETE]);
+	    count[ITEM_DONE], count[ITEM_SKIPPED], count[ITEM_FAILED] + gaps, count[ITEM_INCOMPLETE]);
+	if (b->nlists)
+		log_status("%zu 文集: %zu done, %zu skipped, %zu failed, %zu incomplete", b->nlists,
+		    lists[ITEM_DONE], lists[ITEM_SKIPPED], lists[ITEM_FAILED], lists[ITEM_INCOMPLETE]);
+	count[ITEM_FAILED] += lists[ITEM_FAILED];
+	count[ITEM_INCOMPLETE] += lists[ITEM_INCOMPLETE] + gaps;
 	if (count[ITEM_FAILED]) {
 		/* the failures again, together, where the summary is read */
 		for (size_t i = 0; i < b->n; i++)
-			if (b->v[i].state == ITEM_FAILED)
+			if (b->v[i].state == ITEM_FAILED && !b->v[i].chapter)
 				log_error("failed: %s", b->v[i].reason);
+		for (size_t i = 0; i < b->nlists; i++)
+			if (b->lists[i].state == ITEM_FAILED)
+				log_error("failed: %s", b->lists[i].reason);
 	}
 	if (b->o->failed_list)
 		write_failed_list(b);
@@ -569,6 +869,10 @@ batch_run(const struct archive_opts *o, struct err *e)
 			have_library = true;
 		}
 	}
+	/* the 文集 among the inputs: a book each now, or their articles as items */
+	gather_lists(&b);
+	for (size_t i = 0; !o->combine && !b.site && i < b.nlists; i++)
+		write_list_book(&b, &b.lists[i]);
 	window = o->net.jobs > WINDOW_MIN ? (size_t)o->net.jobs : WINDOW_MIN;
 	/*
 	 * A window of articles at a time: their API answers, then all their pictures
@@ -635,6 +939,9 @@ batch_run(const struct archive_opts *o, struct err *e)
 		log_progress_end();
 	session_set_label(b.r, NULL);
 	if (o->combine) {
+		for (size_t i = 0; i < b.nlists; i++)
+			if (b.lists[i].state == ITEM_PENDING)
+				b.lists[i].state = ITEM_DONE;
 		combined = write_combined(&b, e);
 		if (combined == ARCHIVE_FAILED) {
 			log_error("%s", e->msg);
@@ -643,6 +950,9 @@ batch_run(const struct archive_opts *o, struct err *e)
 	} else if (b.site) {
 		struct err ie;
 
+		for (size_t i = 0; i < b.nlists; i++)
+			if (b.lists[i].s && b.lists[i].state == ITEM_PENDING)
+				write_list_page(&b, &b.lists[i]);
 		library_relink(&library);
 		err_init(&ie);
 		if (library_write_index(&library, &ie) < 0) {
@@ -666,6 +976,14 @@ out:
 		article_free(b.v[i].a);
 	}
 	free(b.v);
+	for (size_t i = 0; i < b.nlists; i++) {
+		free(b.lists[i].rl);
+		free(b.lists[i].arg);
+		series_free(b.lists[i].s);
+		free(b.lists[i].reason);
+		free(b.lists[i].name);
+	}
+	free(b.lists);
 	free(b.dir);
 	manifest_release(&b.m);
 	session_finish(b.r, &res);

@@ -132,7 +132,8 @@ parse_line(struct manifest *m, const char *s, const char *end)
 	en.cover = get_field(f[5], f[6] - 1);
 	en.alias = nf == NFIELDS ? get_field(f[6], f[7] - 1) : xstrdup("");
 	en.date = strtoll(date, &stop, 10);
-	if (*en.id && strspn(en.id, "0123456789cv") == strlen(en.id) && name_ok(en.name) &&
+	/* an opus id, "cvN", or a 文集's "rlN" */
+	if (*en.id && strspn(en.id, "0123456789cvrl") == strlen(en.id) && name_ok(en.name) &&
 	    strspn(en.alias, "0123456789") == strlen(en.alias) &&
 	    *stop == '\0' && strstr(en.cover, "..") == NULL && en.cover[0] != '/')
 		remember(m, &en);

@@ -1,7 +1,7 @@
 /*
  * manifest: what a directory of books (or a library site) already holds.
  *
- * DIR/.opus-archive.tsv has one line per archived article: its id, the name
+ * DIR/.opus-archive.tsv has one line per archived article (or 文集, "rlN"): its id, the name
  * its book or page was given, and what the library index shows (date, title,
  * author, cover picture).  A re-run reads it to skip what is done without
  * asking the API anything, to keep each article's name, and to give a new

@@ -1441,9 +1441,11 @@ render_container(const char *opf_path, char **out, size_t *len, struct err *e)
 	return rc;
 }
 
-int
-render_index(const struct index_entry *v, size_t n, const struct render_opts *o,
-    char **out, size_t *len, struct err *e)
+/* A page listing v[] (the index template): the library's front page, or a 文集's page. */
+static int
+render_listing(const char *title, const char *heading, const char *summary,
+    const struct index_entry *v, size_t n, const struct render_opts *o, char **out, size_t *len,
+    struct err *e)
 {
 	const struct labels *l = labels_for(o->lang);
 	xmlDocPtr doc = load_template(o, "index.xhtml", e);
@@ -1454,9 +1456,18 @@ render_index(const struct index_entry *v, size_t n, const struct render_opts *o,
 		return -1;
 	prepare(doc, o);
 	if ((s = slot(doc, "title")))
-		txt(s, n == 1 ? v[0].title : l->library);
-	if ((s = slot(doc, "heading")))
-		txt(s, l->library);
+		txt(s, title);
+	if ((s = slot(doc, "heading"))) {
+		txt(s, heading);
+		if (summary && *summary) {
+			/* after the heading, inside its header */
+			xmlNodePtr p = xmlNewDocNode(doc, s->ns, BAD_CAST "p", NULL);
+
+			xmlAddNextSibling(s, p);
+			attr(p, "class", "summary");
+			txt(p, summary);
+		}
+	}
 	if ((s = slot(doc, "list"))) {
 		for (size_t i = 0; i < n; i++) {
 			newline(s);
@@ -1468,10 +1479,13 @@ render_index(const struct index_entry *v, size_t n, const struct render_opts *o,
 				attr(a, "src", v[i].thumb);
 				attr(a, "alt", "");
 			}
-			a = el(el_class(li, "p", "article-title"), "a");
-			attr(a, "href", v[i].href);
+			a = el_class(li, "p", "article-title");
+			if (v[i].href) {
+				a = el(a, "a");
+				attr(a, "href", v[i].href);
+			}
 			txt(a, v[i].title);
-			if (v[i].author || v[i].date > 0) {
+			if (v[i].author || v[i].date > 0 || v[i].note) {
 				xmlNodePtr meta = el_class(li, "p", "article-meta");
 				char when[32];
 
@@ -1481,6 +1495,11 @@ render_index(const struct index_entry *v, size_t n, const struct render_opts *o,
 					if (v[i].author)
 						txt(meta, " · ");
 					txt(meta, when);
+				}
+				if (v[i].note) {
+					if (v[i].author || v[i].date > 0)
+						txt(meta, " · ");
+					txt(meta, v[i].note);
 				}
 			}
 		}
@@ -1499,6 +1518,23 @@ render_index(const struct index_entry *v, size_t n, const struct render_opts *o,
 	rc = serialise(doc, o->flavour, out, len, e);
 	xmlFreeDoc(doc);
 	return rc;
+}
+
+int
+render_index(const struct index_entry *v, size_t n, const struct render_opts *o,
+    char **out, size_t *len, struct err *e)
+{
+	const struct labels *l = labels_for(o->lang);
+
+	return render_listing(n == 1 ? v[0].title : l->library, l->library, NULL, v, n, o, out,
+	    len, e);
+}
+
+int
+render_series_page(const char *title, const char *summary, const struct index_entry *v, size_t n,
+    const struct render_opts *o, char **out, size_t *len, struct err *e)
+{
+	return render_listing(title, title, summary, v, n, o, out, len, e);
 }
 
 void

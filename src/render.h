@@ -122,13 +122,17 @@ struct index_entry {
 	const char *title;
 	const char *author;
 	long long date;
-	const char *href;               /* the article page */
+	const char *href;               /* the article page, or NULL (not archived: no link) */
 	const char *thumb;              /* a picture href or NULL */
+	const char *note;               /* a word after the date ("not archived"), or NULL */
 };
 
 /* Render the folder site's index.html listing entries (in the order given). */
 int render_index(const struct index_entry *v, size_t n, const struct render_opts *o,
     char **out, size_t *len, struct err *e);
+/* Render a 文集's page: its title, its summary (or NULL), its chapters v[] in order. */
+int render_series_page(const char *title, const char *summary, const struct index_entry *v, size_t n,
+    const struct render_opts *o, char **out, size_t *len, struct err *e);
 
 
 /* Set up and tear down libxml2 (once per process). */

@@ -67,6 +67,8 @@ struct batch {
 	size_t finished;        /* articles dealt with so far, for the progress line */
 	struct list *lists;     /* the 文集 among the inputs (rlN, or --series) */
 	size_t nlists, lists_cap;
+	struct list *places;    /* the 文集 read for their articles' places (s NULL: unreadable) */
+	size_t nplaces, places_cap;
 };
 
 static double
@@ -535,6 +537,45 @@ write_list_page(struct batch *b, struct list *l)
 	article_free(front);
 }
 
+/*
+ * A book of an article in a 文集 says its place in it (calibre sorts a
+ * writer's backup into series by it): from the 文集's list, read once a run
+ * for all its articles.  Nothing when the list cannot be had.
+ */
+static void
+find_place(struct batch *b, struct article *a)
+{
+	const char *rl = a->collection_id;
+	struct list *l = NULL;
+	struct err e;
+
+	if (rl == NULL || a->collection_index > 0 || b->site || b->o->combine ||
+	    strspn(rl, "0123456789") != strlen(rl) || strcmp(rl, "0") == 0)
+		return;
+	for (size_t i = 0; i < b->nplaces && l == NULL; i++)
+		if (strcmp(b->places[i].rl, rl) == 0)
+			l = &b->places[i];
+	if (l == NULL) {
+		XGROW(b->places, b->places_cap, b->nplaces + 1);
+		l = &b->places[b->nplaces++];
+		memset(l, 0, sizeof *l);
+		l->rl = xstrdup(rl);
+		err_init(&e);
+		if (load_series(b->r, rl, &l->s, &e) < 0)
+			log_info("the places of articles in the 文集 rl%s are not known: %s", rl, e.msg);
+	}
+	for (size_t k = 0; l->s && k < l->s->n; k++) {
+		const struct series_chapter *ch = &l->s->v[k];
+
+		if ((strncmp(a->id, "cv", 2) == 0 && strcmp(a->id + 2, ch->cv) == 0) ||
+		    (a->cv_id && strcmp(a->cv_id, ch->cv) == 0) ||
+		    (ch->opus && strcmp(a->id, ch->opus) == 0)) {
+			a->collection_index = (int)(k + 1);
+			break;
+		}
+	}
+}
+
 /* --- the run ---------------------------------------------------------------------- */
 
 static const char *
@@ -677,6 +718,7 @@ write_item(struct batch *b, struct item *it)
 	}
 	show_label(b, it, 1);
 	it->a = NULL;
+	find_place(b, a);
 	name = it->name ? xstrdup(it->name) : unique_name(b, it, a);
 	out = b->site ? xstrdup(b->dir) : output_path(b, name);
 	key = load_key(&it->in);
@@ -984,6 +1026,11 @@ out:
 		free(b.lists[i].name);
 	}
 	free(b.lists);
+	for (size_t i = 0; i < b.nplaces; i++) {
+		free(b.places[i].rl);
+		series_free(b.places[i].s);
+	}
+	free(b.places);
 	free(b.dir);
 	manifest_release(&b.m);
 	session_finish(b.r, &res);

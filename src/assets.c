@@ -270,6 +270,7 @@ asset_settle(struct asset *a, const char *path, struct err *e)
 	a->media = media_sniff(chunk, n < 64 ? n : 64);
 	free(a->path);
 	a->path = xstrdup(path);
+	a->data = NULL;
 	free(a->problem);
 	a->problem = NULL;
 	if (n == 0) {
@@ -319,4 +320,42 @@ read_error:
 		close(fd);
 		return err_set(e, "cannot read '%s': %s", path, strerror(saved));
 	}
+}
+
+/* The same steps as asset_settle, on bytes already in memory (read_dimensions never needs the fd). */
+int
+asset_settle_bytes(struct asset *a, const char *data, size_t len, struct err *e)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	unsigned char digest[32];
+	char hex[65];
+
+	a->media = media_sniff(p, len < 64 ? len : 64);
+	free(a->path);
+	a->path = NULL;
+	a->data = data;
+	free(a->problem);
+	a->problem = NULL;
+	if (len == 0) {
+		a->state = ASSET_UNUSABLE;
+		a->problem = xstrdup("the picture is empty (0 bytes)");
+		return 0;
+	}
+	if (!media_book_safe(a->media)) {
+		a->state = ASSET_UNUSABLE;
+		a->problem = a->media == MEDIA_UNKNOWN ? xstrdup("the bytes are not a picture") :
+		    xasprintf("the picture is %s, which e-readers do not all show",
+		    media_type(a->media));
+		return 0;
+	}
+	read_dimensions(a, p, len, -1);
+	if (hash_digest(HASH_SHA256, p, len, digest, e) < 0)
+		return -1;
+	hash_tohex(digest, sizeof digest, hex);
+	hex[32] = '\0';
+	a->size = len;
+	free(a->href);
+	a->href = xasprintf("images/%s.%s", hex, media_ext(a->media));
+	a->state = ASSET_READY;
+	return 0;
 }

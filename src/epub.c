@@ -423,6 +423,9 @@ epub_open(const char *path, const struct epub_limits *lim, struct epub_reader **
 		zip_error_init_with_code(&err, ze);
 		if (ze == ZIP_ER_NOZIP)
 			err_set(e, "'%s': not a zip file (an EPUB is one)", path);
+		else if (ze == ZIP_ER_EXISTS)
+			/* libzip refuses a name given twice itself; check_duplicates is the second guard */
+			err_set(e, "'%s': a member name is there twice", path);
 		else
 			err_set(e, "'%s': cannot read it as a zip: %s", path, zip_error_strerror(&err));
 		zip_error_fini(&err);

@@ -99,9 +99,25 @@ read_responses(struct oldbook *b, struct epub_reader *z, struct err *e)
 			return -1;
 	}
 	if (b->nresponses == 0)
-		return err_set(e, "'%s': not a book made by opus-archive (no API response under %s)",
-		    b->path, OLDBOOK_DIR);
+		return err_set(e, "'%s': no API response under %s: not a book made by "
+		    "opus-archive, or one that lost them", b->path, OLDBOOK_DIR);
 	return 0;
+}
+
+/*
+ * Return true when href can name an article's document in the rebuilt book:
+ * a plain file name beside the others (it becomes a member name and an
+ * href), not one of the names the book's other documents have.
+ */
+static bool
+doc_name_ok(const char *href)
+{
+	size_t n = strlen(href);
+
+	if (n < 7 || n > 200 || strcmp(href + n - 6, ".xhtml") != 0 || href[0] == '.' ||
+	    href[0] == '-' || strcmp(href, "cover.xhtml") == 0 || strcmp(href, "nav.xhtml") == 0)
+		return false;
+	return strspn(href, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
 }
 
 /*
@@ -127,8 +143,8 @@ read_package(struct oldbook *b, struct epub_reader *z, struct err *e)
 		goto out;
 	}
 	rc = -1;
-	if (info.identifier == NULL || *info.identifier == '\0') {
-		err_set(e, "'%s': the package has no identifier", b->path);
+	if (info.identifier == NULL || *info.identifier == '\0' || strlen(info.identifier) > 1000) {
+		err_set(e, "'%s': the package has no identifier (or one over 1,000 bytes)", b->path);
 		goto out;
 	}
 	b->identifier = xstrdup(info.identifier);
@@ -138,6 +154,17 @@ read_package(struct oldbook *b, struct epub_reader *z, struct err *e)
 
 		if (strcmp(id, "article") != 0 && strncmp(id, "article-", 8) != 0)
 			continue;
+		if (!doc_name_ok(info.spine[i].href)) {
+			err_set(e, "'%s': the article document '%.200s' is not a plain file name",
+			    b->path, info.spine[i].href);
+			goto out;
+		}
+		for (size_t j = 0; j < k && j < b->nresponses; j++)
+			if (strcmp(b->responses[j].doc, info.spine[i].href) == 0) {
+				err_set(e, "'%s': the article document '%.200s' is in the spine twice",
+				    b->path, info.spine[i].href);
+				goto out;
+			}
 		if (k < b->nresponses)
 			b->responses[k].doc = xstrdup(info.spine[i].href);
 		k++;

@@ -240,6 +240,12 @@ read_picture(struct oldbook *b, struct epub_reader *z, size_t i, uint64_t max, s
 	return 0;
 }
 
+static void
+add_key(const char *url, void *ctx)
+{
+	assets_add(ctx, url);
+}
+
 static int
 by_href(const void *x, const void *y)
 {
@@ -348,6 +354,15 @@ oldbook_open(const char *path, uint64_t max_picture, struct oldbook *b, struct e
 			goto out;
 		}
 	rc = read_map(b, z, e);
+	/* without the map, the old documents are what the pictures are matched by */
+	for (size_t i = 0; rc == 0 && !b->has_map && b->npictures > 0 && i < b->nresponses; i++) {
+		struct oldbook_response *r = &b->responses[i];
+		char *member = xasprintf("OEBPS/%s", r->doc);
+
+		if (epub_find(z, member) >= 0)
+			rc = read_named(z, member, OLDBOOK_MAX_TEXT, &r->doc_data, &r->doc_len, e);
+		free(member);
+	}
 out:
 	epub_close(z);
 	return rc;
@@ -364,6 +379,7 @@ oldbook_release(struct oldbook *b)
 		free(r->id);
 		free(r->data);
 		free(r->doc);
+		free(r->doc_data);
 	}
 	for (size_t i = 0; i < b->npictures; i++) {
 		free(b->pictures[i].href);
@@ -390,4 +406,111 @@ oldbook_picture_for(const struct oldbook *b, const char *key)
 		return NULL;
 	k = bsearch(&want, b->keys, b->nkeys, sizeof *k, by_key);
 	return k ? &b->pictures[k->picture] : NULL;
+}
+
+/*
+ * The addresses of the pictures today's renderer shows in a's document, in
+ * order (n of them; the caller frees the array, not the strings, which are
+ * t's): a is rendered with every picture present under a name that is its
+ * index in t.
+ */
+static const char **
+pictures_shown(const struct article *a, const struct render_opts *ro, struct assets *t,
+    size_t *n)
+{
+	struct toc toc = { 0 };
+	const char **keys = NULL;
+	char **srcs = NULL, *data = NULL;
+	size_t len, nsrcs = 0;
+	struct err e;
+
+	*n = 0;
+	err_init(&e);
+	article_each_picture(a, add_key, t);
+	for (size_t i = 0; i < t->n; i++) {
+		t->v[i].state = ASSET_READY;
+		t->v[i].media = MEDIA_PNG;
+		t->v[i].href = xasprintf("images/%zu.png", i);
+	}
+	if (render_article(a, t, "article.xhtml", ro, &toc, &data, &len, &e) == 0 &&
+	    render_img_srcs(data, len, "images/", &srcs, &nsrcs, &e) == 0) {
+		keys = xcalloc(nsrcs ? nsrcs : 1, sizeof *keys);
+		for (size_t i = 0; i < nsrcs; i++) {
+			size_t k = strtoul(srcs[i] + 7, NULL, 10);
+
+			keys[i] = k < t->n ? t->v[k].key : NULL;
+		}
+		*n = nsrcs;
+	}
+	for (size_t i = 0; i < nsrcs; i++)
+		free(srcs[i]);
+	free(srcs);
+	free(data);
+	toc_release(&toc);
+	return keys;
+}
+
+/* Pair key with the picture at href, unless either is unknown. */
+static void
+pair(struct oldbook *b, const char *key, const char *href)
+{
+	long k = picture_named(b, href);
+
+	if (key == NULL || k < 0)
+		return;
+	XGROW(b->keys, b->keys_cap, b->nkeys + 1);
+	b->keys[b->nkeys].key = xstrdup(key);
+	b->keys[b->nkeys++].picture = (size_t)k;
+}
+
+size_t
+oldbook_match_pictures(struct oldbook *b, struct article *const *v, const struct render_opts *ro)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < b->nresponses; i++) {
+		const struct oldbook_response *r = &b->responses[i];
+		struct assets t;
+		const char **keys;
+		char **hrefs = NULL;
+		size_t nkeys, nhrefs = 0;
+		struct err e;
+
+		if (r->doc_data == NULL)
+			continue;
+		err_init(&e);
+		assets_init(&t);
+		keys = pictures_shown(v[i], ro, &t, &nkeys);
+		if (keys && render_img_srcs(r->doc_data, r->doc_len, "images/", &hrefs, &nhrefs,
+		    &e) == 0 && nhrefs == nkeys)
+			for (size_t j = 0; j < nkeys; j++)
+				pair(b, keys[j], hrefs[j]);
+		for (size_t j = 0; j < nhrefs; j++)
+			free(hrefs[j]);
+		free(hrefs);
+		free(keys);
+		assets_release(&t);
+	}
+	if (b->nkeys == 0)
+		return 0;
+	/* an address paired with two different pictures is dropped, and pairs once said twice kept once */
+	qsort(b->keys, b->nkeys, sizeof *b->keys, by_key);
+	for (size_t i = 0; i < b->nkeys;) {
+		size_t j = i + 1;
+		bool same = true;
+
+		while (j < b->nkeys && strcmp(b->keys[j].key, b->keys[i].key) == 0) {
+			same = same && b->keys[j].picture == b->keys[i].picture;
+			j++;
+		}
+		if (same)
+			b->keys[kept++] = b->keys[i];
+		else
+			free(b->keys[i].key);
+		for (size_t k = i + 1; k < j; k++)
+			free(b->keys[k].key);
+		i = j;
+	}
+	b->nkeys = kept;
+	return kept;
 }

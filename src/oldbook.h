@@ -16,8 +16,9 @@
  * required: a reading app that rewrote the package keeps the responses.
  *
  * Since the picture map (OLDBOOK_PICTURE_MAP) was added, a book also says
- * which picture address each stored picture came from; a book made before
- * has none, and its pictures cannot be matched to the articles' addresses.
+ * which picture address each stored picture came from.  For a book made
+ * before, oldbook_match_pictures() finds the addresses by rendering the
+ * articles again and pairing the pictures each document shows.
  *
  * Ownership: struct oldbook owns every string and byte it holds.
  */
@@ -29,6 +30,8 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "model.h"
+#include "render.h"
 
 /* Where a book keeps what it was made from. */
 #define OLDBOOK_DIR "META-INF/opus-archive/"
@@ -53,6 +56,8 @@ struct oldbook_response {
 	char *data;             /* the response, NUL-terminated */
 	size_t len;
 	char *doc;              /* its document in the book ("opus-123.xhtml") */
+	char *doc_data;         /* that document, read only for a book without the map, or NULL */
+	size_t doc_len;
 };
 
 /* One stored picture, its bytes checked against its name. */
@@ -89,6 +94,21 @@ struct oldbook {
  */
 int oldbook_open(const char *path, uint64_t max_picture, struct oldbook *b, struct err *e);
 void oldbook_release(struct oldbook *b);
+
+/*
+ * For a book without the picture map: find which address each stored
+ * picture came from.  v[] are the book's articles (b->nresponses, parsed
+ * from its responses, in order); each is rendered again by ro's renderer
+ * with every picture present, and the pictures its document shows are
+ * paired, in order, with those the old document shows.  A document whose
+ * count differs (a picture was missing when the book was made, or the
+ * renderer shows others now) pairs nothing, and an address paired with two
+ * different pictures is dropped: a picture is never given to the wrong
+ * place, at worst it becomes a placeholder.  Return how many addresses were
+ * found.
+ */
+size_t oldbook_match_pictures(struct oldbook *b, struct article *const *v,
+    const struct render_opts *ro);
 
 /* Return the picture stored for the address key (url_picture_key() form), or NULL. */
 const struct oldbook_picture *oldbook_picture_for(const struct oldbook *b, const char *key);

@@ -196,7 +196,8 @@ from_book(const struct oldbook *book, struct assets *t)
 			as->state = ASSET_MISSING;
 			free(as->problem);
 			as->problem = xstrdup(book->has_map ? "not in the book it is rebuilt from" :
-			    "the book it is rebuilt from does not say which picture came from where");
+			    "not in the book it is rebuilt from, or not found there: that book "
+			    "does not say which picture came from where");
 		} else if (asset_settle_bytes(as, p->data, p->len, &e) < 0) {
 			as->state = ASSET_MISSING;
 			free(as->problem);

@@ -1536,6 +1536,46 @@ out:
 	return rc;
 }
 
+/* Add the src of every img below n (document order) that starts with prefix to *v. */
+static void
+collect_srcs(const xmlNode *n, const char *prefix, char ***v, size_t *len, size_t *cap)
+{
+	for (; n; n = n->next) {
+		if (is_el(n, XHTML_NS, "img")) {
+			char *src = prop(n, "src");
+
+			if (src && strncmp(src, prefix, strlen(prefix)) == 0) {
+				XGROW(*v, *cap, *len + 1);
+				(*v)[(*len)++] = src;
+			} else {
+				free(src);
+			}
+		}
+		if (n->type == XML_ELEMENT_NODE)
+			collect_srcs(n->children, prefix, v, len, cap);
+	}
+}
+
+int
+render_img_srcs(const char *xhtml, size_t len, const char *prefix, char ***srcs, size_t *n,
+    struct err *e)
+{
+	xmlDocPtr doc;
+	size_t cap = 0;
+
+	*srcs = NULL;
+	*n = 0;
+	if (len > INT_MAX)
+		return err_set(e, "the document is too large");
+	doc = xmlReadMemory(xhtml, (int)len, "article.xhtml", NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL)
+		return err_set(e, "the document is not well-formed XML");
+	collect_srcs(xmlDocGetRootElement(doc), prefix, srcs, n, &cap);
+	xmlFreeDoc(doc);
+	return 0;
+}
+
 void
 render_opf_info_release(struct opf_info *info)
 {

@@ -137,6 +137,15 @@ struct opf_info {
 int render_opf_read(const char *xml, size_t len, struct opf_info *info, struct err *e);
 void render_opf_info_release(struct opf_info *info);
 
+/*
+ * Return in *srcs (n of them; the caller frees each and the array) the src
+ * of every XHTML <img> of the document xhtml (len bytes, untrusted, parsed
+ * as render_opf_read parses) whose src starts with prefix, in document
+ * order.  -1 with e set when it is not well-formed.
+ */
+int render_img_srcs(const char *xhtml, size_t len, const char *prefix, char ***srcs, size_t *n,
+    struct err *e);
+
 /* Render META-INF/container.xml pointing at the package document opf_path. */
 int render_container(const char *opf_path, char **out, size_t *len, struct err *e);
 

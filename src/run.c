@@ -175,9 +175,6 @@ from_epub(const struct archive_opts *o, struct err *e)
 	if (b.generator == NULL || strncmp(b.generator, "opus-archive ", 13) != 0)
 		log_info("'%s': made by %s; reading its opus-archive responses", b.path,
 		    b.generator ? b.generator : "an unnamed program");
-	if (!b.has_map && b.npictures > 0)
-		log_warn("'%s' was made before books said which picture came from where: "
-		    "its pictures become placeholders", b.path);
 	docs = xcalloc(n, sizeof *docs);
 	for (size_t i = 0; i < n; i++)
 		docs[i] = b.responses[i].doc;
@@ -199,6 +196,13 @@ from_epub(const struct archive_opts *o, struct err *e)
 	v = xcalloc(n, sizeof *v);
 	if (parse_book(r, &b, v, e) < 0)
 		goto out;
+	if (!b.has_map && b.npictures > 0) {
+		struct render_opts ro = { o->templates, o->lang, RENDER_EPUB, o->now, NULL, NULL };
+		size_t found = oldbook_match_pictures(&b, v, &ro);
+
+		log_info("'%s' was made before books said which picture came from where: "
+		    "%zu addresses found by the pictures' places in its documents", b.path, found);
+	}
 	if (n == 1)
 		res = archive_write(r, v[0], NULL, o->output, NULL, NULL, e);
 	else if (opts_pick_format(o->format, o->output) == FORMAT_SITE)

@@ -152,8 +152,10 @@ expect_status $? 3 "rendered again: still without them"
 grep -q "not in the book it is rebuilt from" "$TMP/err"
 ok $? "each missing picture is named, and why"
 epubcheck_ok "$TMP/nopics-re.epub" "the rebuilt book with placeholders"
-# a book from before the picture map: its pictures are there, but nothing says whose
-"$PYTHON3" - "$TMP/fresh.epub" "$TMP/nomap.epub" <<'PY'
+# Books from before the picture map: the addresses are found by the pictures'
+# places in the old documents, rendered again with every picture present.
+strip_map() {  # strip_map BOOK OUT
+	"$PYTHON3" - "$1" "$2" <<'PY'
 import sys, zipfile
 src = zipfile.ZipFile(sys.argv[1])
 with zipfile.ZipFile(sys.argv[2], "w") as z:
@@ -161,10 +163,44 @@ with zipfile.ZipFile(sys.argv[2], "w") as z:
         if i.filename != "META-INF/opus-archive/pictures.tsv":
             z.writestr(i, src.read(i.filename))
 PY
-"$OPUS_ARCHIVE" --from-epub "$TMP/nomap.epub" -o "$TMP/nomap-re.epub" 2>"$TMP/err"
-expect_status $? 3 "a book without the picture map: written, incomplete"
-grep -q "made before books said which picture came from where" "$TMP/err"
-ok $? "and it says why its pictures are placeholders"
+}
+strip_map "$TMP/fresh.epub" "$TMP/nomap.epub"
+"$OPUS_ARCHIVE" -q --from-epub "$TMP/nomap.epub" -o "$TMP/nomap-re.epub" 2>"$TMP/err"
+expect_status $? 0 "a book without the picture map rendered again"
+cmp -s "$TMP/fresh.epub" "$TMP/nomap-re.epub"
+ok $? "every picture found by its place: the fresh build's bytes, map included"
+strip_map "$TMP/comb.epub" "$TMP/comb-nomap.epub"
+"$OPUS_ARCHIVE" -q --from-epub "$TMP/comb-nomap.epub" -o "$TMP/comb-nomap-re.epub" 2>"$TMP/err"
+expect_status $? 0 "a --combine book without the picture map rendered again"
+cmp -s "$TMP/comb.epub" "$TMP/comb-nomap-re.epub"
+ok $? "its pictures found too: the fresh --combine build's bytes"
+# one picture was missing when the old book was made: its document pairs
+# nothing rather than risk a picture in the wrong place
+mkdir -p "$TMP/partial"
+cp -r "$SAMPLES/cache/pictures" "$TMP/partial/"
+"$PYTHON3" - "$TMP/fresh.epub" "$TMP/partial/pictures" <<'PY'
+import hashlib, os, sys, zipfile
+z, pics = zipfile.ZipFile(sys.argv[1]), sys.argv[2]
+line = [l for l in z.read("META-INF/opus-archive/pictures.tsv").decode().splitlines()
+        if l and not l.startswith("#")][-1]
+h = hashlib.sha256(line.split("\t")[1].encode()).hexdigest()
+os.remove(os.path.join(pics, h[:2], h))
+PY
+"$OPUS_ARCHIVE" -q --offline --cache-dir "$TMP/partial" --from-json "$SAMPLES/opus-full.json" \
+	-o "$TMP/partial.epub" 2>"$TMP/err"
+expect_status $? 3 "a book made with one picture missing"
+strip_map "$TMP/partial.epub" "$TMP/partial-nomap.epub"
+"$OPUS_ARCHIVE" --from-epub "$TMP/partial-nomap.epub" -o "$TMP/partial-re.epub" 2>"$TMP/err"
+expect_status $? 3 "without its map, rendered again: incomplete"
+grep -q "does not say which picture came from where" "$TMP/err"
+ok $? "and the placeholders say why"
+"$PYTHON3" - "$TMP/partial-re.epub" <<'PY'
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+assert not [n for n in z.namelist() if n.startswith("OEBPS/images/")], "a picture was placed by guess"
+PY
+ok $? "no picture placed by guess when the documents do not line up"
+epubcheck_ok "$TMP/partial-re.epub" "the rebuilt book with placeholders for every picture"
 
 # --- hostile and broken books: exit 1, one line naming the book and the cause, nothing written ---
 "$PYTHON3" "$top_srcdir/tests/hostile-epub.py" "$TMP/fresh.epub" "$TMP/bad" >"$TMP/out" 2>&1

@@ -11,6 +11,7 @@
 #include "epub.h"
 #include "file.h"
 #include "hash.h"
+#include "oldbook.h"
 #include "site.h"
 #include "xalloc.h"
 
@@ -50,10 +51,38 @@ add_pictures(struct book *b, const struct assets *t, const struct asset *cover)
 			snprintf(id, sizeof id, "cover-image");
 		else
 			snprintf(id, sizeof id, "img-%.24s", as->href + strlen("images/"));
-		it = book_add_file(b, as->href, media_type(as->media), id, as->path);
+		if (as->data)
+			it = book_add_ref(b, as->href, media_type(as->media), id, as->data, as->size);
+		else
+			it = book_add_file(b, as->href, media_type(as->media), id, as->path);
 		if (strcmp(id, "cover-image") == 0)
 			it->properties = xstrdup("cover-image");
 	}
+}
+
+/*
+ * Say which address each stored picture came from (OLDBOOK_PICTURE_MAP), so
+ * that --from-epub can give the articles their pictures again: the names in
+ * the book are the bytes' digests, which no address can be read from.
+ */
+static void
+add_picture_map(struct book *root, const struct assets *t)
+{
+	struct buf map;
+	size_t len;
+	char *data;
+
+	buf_init(&map, 0);
+	buf_adds(&map, "# opus-archive: each picture of the book and the address it came from\n");
+	for (size_t i = 0; i < t->n; i++) {
+		const struct asset *as = &t->v[i];
+
+		/* an address is one line without tabs (url_link escapes them); be sure */
+		if (as->state == ASSET_READY && strpbrk(as->key, "\t\r\n") == NULL)
+			buf_addf(&map, "%s\t%s\n", as->href, as->key);
+	}
+	data = buf_detach(&map, &len);
+	book_add_data(root, OLDBOOK_PICTURE_MAP, "text/tab-separated-values", "pictures", data, len);
 }
 
 /* A name-based UUID (RFC 9562 version 8, from SHA-256) so the same opus keeps the same identifier. */
@@ -293,6 +322,7 @@ assemble_book(const struct book_plan *p, struct article *const *v, size_t n,
 		book_add_ref(&root, raw_name, "application/json", "raw", v[i]->raw, v[i]->raw_len);
 		free(raw_name);
 	}
+	add_picture_map(&root, t);
 	rc = epub_write(output, &root, &content, "OEBPS", o->now, e);
 out:
 	links_release(&links);
@@ -308,13 +338,18 @@ assemble_epub(struct article *const *v, size_t n, const struct assets *t,
 {
 	struct article *front_owned;
 	const struct article *front = book_front(v, n, o->lang, &front_owned);
-	char *identifier = books_identifier(v, n);
+	/* --from-epub: the old book's identifier and document names, which readers key on */
+	char *identifier = o->keep ? xstrdup(o->keep->identifier) : books_identifier(v, n);
 	char **docs = xcalloc(n, sizeof *docs);
 	struct book_plan p = { front, identifier, NULL, docs, NULL, NULL, 0 };
 	int rc;
 
-	for (size_t i = 0; i < n; i++)
-		docs[i] = xasprintf("opus-%s.xhtml", v[i]->id);
+	for (size_t i = 0; i < n; i++) {
+		if (o->keep && o->keep->ndocs == n)
+			docs[i] = xstrdup(o->keep->docs[i]);
+		else
+			docs[i] = xasprintf("opus-%s.xhtml", v[i]->id);
+	}
 	rc = assemble_book(&p, v, n, t, o, output, e);
 	for (size_t i = 0; i < n; i++)
 		free(docs[i]);

@@ -244,6 +244,32 @@ read_full(int fd, unsigned char *p, size_t len)
 }
 
 /*
+ * Sniff a from its first n bytes (head) and say whether a book can carry it;
+ * if not, a is UNUSABLE with the reason.  The first 64 bytes decide, as they
+ * always have (an SVG names itself early).
+ */
+static bool
+sniff_usable(struct asset *a, const unsigned char *head, size_t n)
+{
+	a->media = media_sniff(head, n < 64 ? n : 64);
+	free(a->problem);
+	a->problem = NULL;
+	if (n == 0) {
+		a->state = ASSET_UNUSABLE;
+		a->problem = xstrdup("the picture is empty (0 bytes)");
+		return false;
+	}
+	if (!media_book_safe(a->media)) {
+		a->state = ASSET_UNUSABLE;
+		a->problem = a->media == MEDIA_UNKNOWN ? xstrdup("the bytes are not a picture") :
+		    xasprintf("the picture is %s, which e-readers do not all show",
+		    media_type(a->media));
+		return false;
+	}
+	return true;
+}
+
+/*
  * One pass over the file: its first 64 KB serve the sniffing, the pixel size
  * (a JPEG's markers are almost always in them) and the hash, and the rest is
  * hashed as it is read.  The stdio version read the head, sought back and
@@ -266,23 +292,10 @@ asset_settle(struct asset *a, const char *path, struct err *e)
 	if (got < 0)
 		goto read_error;
 	n = (size_t)got;
-	/* the first 64 bytes decide, as they always have (an SVG names itself early) */
-	a->media = media_sniff(chunk, n < 64 ? n : 64);
 	free(a->path);
 	a->path = xstrdup(path);
-	free(a->problem);
-	a->problem = NULL;
-	if (n == 0) {
-		a->state = ASSET_UNUSABLE;
-		a->problem = xstrdup("the picture is empty (0 bytes)");
-		close(fd);
-		return 0;
-	}
-	if (!media_book_safe(a->media)) {
-		a->state = ASSET_UNUSABLE;
-		a->problem = a->media == MEDIA_UNKNOWN ? xstrdup("the bytes are not a picture") :
-		    xasprintf("the picture is %s, which e-readers do not all show",
-		    media_type(a->media));
+	a->data = NULL;
+	if (!sniff_usable(a, chunk, n)) {
 		close(fd);
 		return 0;
 	}
@@ -319,4 +332,29 @@ read_error:
 		close(fd);
 		return err_set(e, "cannot read '%s': %s", path, strerror(saved));
 	}
+}
+
+/* The same steps as asset_settle, on bytes already in memory (read_dimensions never needs the fd). */
+int
+asset_settle_bytes(struct asset *a, const char *data, size_t len, struct err *e)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	unsigned char digest[32];
+	char hex[65];
+
+	free(a->path);
+	a->path = NULL;
+	a->data = data;
+	if (!sniff_usable(a, p, len))
+		return 0;
+	read_dimensions(a, p, len, -1);
+	if (hash_digest(HASH_SHA256, p, len, digest, e) < 0)
+		return -1;
+	hash_tohex(digest, sizeof digest, hex);
+	hex[32] = '\0';
+	a->size = len;
+	free(a->href);
+	a->href = xasprintf("images/%s.%s", hex, media_ext(a->media));
+	a->state = ASSET_READY;
+	return 0;
 }

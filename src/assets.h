@@ -38,6 +38,7 @@ enum asset_state {
 struct asset {
 	char *key;              /* normalised URL */
 	char *path;             /* the file holding the bytes (cache), or NULL */
+	const char *data;       /* or the bytes themselves (borrowed: an old book's), or NULL */
 	char *href;             /* "images/<sha256>.png" relative to the documents */
 	char *problem;          /* why not READY, for placeholders and warnings */
 	enum asset_state state;
@@ -72,5 +73,10 @@ bool media_book_safe(enum media m);
  * libcrypto cannot hash (e set).
  */
 int asset_settle(struct asset *a, const char *path, struct err *e);
+/*
+ * Settle a from the len bytes at data (borrowed: they must outlive the
+ * table), as asset_settle does from a file: a->data is set, a->path is NULL.
+ */
+int asset_settle_bytes(struct asset *a, const char *data, size_t len, struct err *e);
 
 #endif

@@ -18,6 +18,7 @@
 static const char usage_text[] =
 "Usage: opus-archive [OPTION]... ID|URL... [-o OUTPUT]\n"
 "       opus-archive [OPTION]... --from-json FILE -o OUTPUT\n"
+"       opus-archive [OPTION]... --from-epub BOOK.epub -o OUTPUT\n"
 "Archive Bilibili opus (图文) articles as EPUB 3 books or folder sites for reading offline.\n"
 "\n"
 "Input:\n"
@@ -33,6 +34,9 @@ static const char usage_text[] =
 "      --user MID           also every post of the writer MID (opus feed and 专栏 list)\n"
 "      --from-json FILE     render a saved opus detail response (the whole\n"
 "                           {code, message, data} envelope); '-' reads stdin\n"
+"      --from-epub BOOK     render a book opus-archive made again with today's\n"
+"                           code, from the responses and pictures it carries\n"
+"                           (no network, no cache; same identifier)\n"
 "\n"
 "Output:\n"
 "  -o, --output PATH        the book to write, or the site's directory\n"
@@ -297,11 +301,12 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		OPT_COOKIES, OPT_USER_AGENT, OPT_CACERT, OPT_CONNECT_TO, OPT_RATE, OPT_RETRIES,
 		OPT_RETRY_DELAY, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_MAX_IMAGE_SIZE,
 		OPT_MAX_IMAGE_WIDTH, OPT_REFRESH, OPT_BATCH, OPT_USER, OPT_NAME, OPT_COMBINE, OPT_FORCE, OPT_FAILED_LIST,
-		OPT_WARC, OPT_WARC_DIR,
+		OPT_WARC, OPT_WARC_DIR, OPT_FROM_EPUB,
 		OPT_CSS, OPT_SERIES,
 	};
 	static const struct option longopts[] = {
 		{ "from-json", required_argument, NULL, OPT_FROM_JSON },
+		{ "from-epub", required_argument, NULL, OPT_FROM_EPUB },
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
@@ -376,6 +381,9 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		switch (ch) {
 		case OPT_FROM_JSON:
 			c->archive.from_json = optarg;
+			break;
+		case OPT_FROM_EPUB:
+			c->archive.from_epub = optarg;
 			break;
 		case 'o':
 			c->archive.output = optarg;
@@ -569,7 +577,23 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		input_release(&in);
 	}
 	many = c->archive.batch_file || c->archive.nusers > 0;
-	if (c->archive.from_json == NULL && c->ninputs == 0 && !many) {
+	if (c->archive.from_epub) {
+		/* the book says what to render, and nothing is fetched */
+		if (c->archive.from_json || c->ninputs > 0 || many || c->archive.combine) {
+			err_set(e, "--from-epub renders the book's own articles: give no ids, "
+			    "--batch, --user, --from-json or --combine");
+			return CLI_USAGE;
+		}
+		if (c->archive.warc || c->archive.warc_dir) {
+			err_set(e, "--warc and --warc-dir record what is fetched; with --from-epub "
+			    "nothing is");
+			return CLI_USAGE;
+		}
+		if (c->archive.output == NULL || *c->archive.output == '\0') {
+			err_set(e, "no output: use -o NEW.epub (or -o DIR/ for a folder site)");
+			return CLI_USAGE;
+		}
+	} else if (c->archive.from_json == NULL && c->ninputs == 0 && !many) {
 		err_set(e, "nothing to archive: give an opus id or URL, an rl number, --batch FILE, --user MID, "
 		    "or --from-json FILE");
 		return CLI_USAGE;

@@ -15,6 +15,14 @@
 
 static const char mimetype[] = "application/epub+zip";
 
+/*
+ * Every member's Unix mode: a plain file, rw-r--r--.  Set, not inherited:
+ * libzip takes a file source's mode from the file (a cache picture's depends
+ * on the umask it was written under) and gives buffers 0666, so the same
+ * book from the cache and from memory (--from-epub) differed in these bytes.
+ */
+#define MEMBER_ATTRIBUTES ((zip_uint32_t)0100644 << 16)
+
 static bool
 is_compressed_already(const char *media_type)
 {
@@ -48,7 +56,9 @@ add_item(zip_t *z, const char *name, const struct book_item *it, time_t mtime, s
 	 */
 	if (zip_set_file_compression(z, (zip_uint64_t)idx,
 	    is_compressed_already(it->media_type) ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 6) < 0 ||
-	    zip_file_set_mtime(z, (zip_uint64_t)idx, mtime, 0) < 0)
+	    zip_file_set_mtime(z, (zip_uint64_t)idx, mtime, 0) < 0 ||
+	    zip_file_set_external_attributes(z, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
+	    MEMBER_ATTRIBUTES) < 0)
 		return err_set(e, "cannot set up '%s' in the book: %s", name, zip_strerror(z));
 	return 0;
 }
@@ -254,7 +264,9 @@ write_zip(const char *tmp, const char *path, const struct book *root, const stru
 		goto zfail;
 	}
 	if (zip_set_file_compression(z, (zip_uint64_t)idx, ZIP_CM_STORE, 0) < 0 ||
-	    zip_file_set_mtime(z, (zip_uint64_t)idx, mtime, 0) < 0)
+	    zip_file_set_mtime(z, (zip_uint64_t)idx, mtime, 0) < 0 ||
+	    zip_file_set_external_attributes(z, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
+	    MEMBER_ATTRIBUTES) < 0)
 		goto zfail;
 	for (size_t i = 0; i < root->n; i++)
 		if (add_item(z, root->v[i].path, &root->v[i], mtime, e) < 0)
@@ -273,4 +285,273 @@ zfail:
 fail:
 	zip_discard(z);
 	return -1;
+}
+
+/* --- reading a book back ----------------------------------------------------- */
+
+struct epub_reader {
+	zip_t *z;
+	char *path;             /* for messages */
+	char **names;           /* every member's name, checked, in the zip's order */
+	uint64_t *sizes;        /* their declared sizes */
+	size_t n;
+	uint64_t left;          /* what may still be inflated (max_total less what was read) */
+};
+
+/*
+ * Return NULL when name is one a book may hold, else why not.  Members are
+ * never written to disk by name, but a name that could climb out of a
+ * directory or hide behind another is a sign of a crafted zip, and a book of
+ * ours never has one.
+ */
+static const char *
+bad_name(const char *name)
+{
+	const char *part = name;
+
+	if (*name == '\0')
+		return "an empty name";
+	if (*name == '/')
+		return "an absolute name";
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (*p < 0x20 || *p == 0x7F)
+			return "a control character in a name";
+		if (*p == '\\')
+			return "a backslash in a name";
+		if (*p == ':')
+			return "a colon in a name (a drive letter?)";
+	}
+	for (;;) {
+		size_t len = strcspn(part, "/");
+
+		if (len == 2 && part[0] == '.' && part[1] == '.')
+			return "a '..' in a name";
+		if (len == 1 && part[0] == '.')
+			return "a '.' part in a name";
+		if (part[len] == '\0')
+			break;
+		/* "a//b" (an empty part); a trailing slash is a directory entry */
+		if (len == 0)
+			return "an empty part in a name";
+		part += len + 1;
+		if (*part == '\0')
+			break;
+	}
+	return NULL;
+}
+
+static int
+by_name(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Refuse a name given twice: a reader and we could see different members under it. */
+static int
+check_duplicates(struct epub_reader *r, struct err *e)
+{
+	char **sorted = xcalloc(r->n ? r->n : 1, sizeof *sorted);
+	int rc = 0;
+
+	memcpy(sorted, r->names, r->n * sizeof *sorted);
+	qsort(sorted, r->n, sizeof *sorted, by_name);
+	for (size_t i = 1; i < r->n; i++)
+		if (strcmp(sorted[i - 1], sorted[i]) == 0) {
+			rc = err_set(e, "'%s': the member '%.200s' is there twice", r->path, sorted[i]);
+			break;
+		}
+	free(sorted);
+	return rc;
+}
+
+/* Check member i's entry in the central directory and note its name and size. */
+static int
+check_member(struct epub_reader *r, zip_uint64_t i, const struct epub_limits *lim,
+    uint64_t *total, struct err *e)
+{
+	zip_stat_t st;
+	zip_uint8_t opsys;
+	zip_uint32_t attrs;
+	const char *why;
+
+	zip_stat_init(&st);
+	if (zip_stat_index(r->z, i, 0, &st) < 0 || !(st.valid & ZIP_STAT_NAME) ||
+	    !(st.valid & ZIP_STAT_SIZE))
+		return err_set(e, "'%s': member %llu cannot be read: %s", r->path,
+		    (unsigned long long)i, zip_strerror(r->z));
+	why = bad_name(st.name);
+	if (why)
+		return err_set(e, "'%s': %s: '%.200s'", r->path, why, st.name);
+	if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
+		return err_set(e, "'%s': the member '%.200s' is encrypted", r->path, st.name);
+	if ((st.valid & ZIP_STAT_COMP_METHOD) && st.comp_method != ZIP_CM_STORE &&
+	    st.comp_method != ZIP_CM_DEFLATE)
+		return err_set(e, "'%s': the member '%.200s' is compressed with method %d "
+		    "(only stored and deflated are read)", r->path, st.name, (int)st.comp_method);
+	if (zip_file_get_external_attributes(r->z, i, 0, &opsys, &attrs) == 0 &&
+	    opsys == ZIP_OPSYS_UNIX && ((attrs >> 16) & 0170000) == 0120000)
+		return err_set(e, "'%s': the member '%.200s' is a symbolic link", r->path, st.name);
+	if (st.size > lim->max_member)
+		return err_set(e, "'%s': the member '%.200s' would inflate to %llu bytes "
+		    "(at most %llu are read)", r->path, st.name, (unsigned long long)st.size,
+		    (unsigned long long)lim->max_member);
+	*total += st.size;
+	if (*total > lim->max_total)
+		return err_set(e, "'%s': the members would inflate to more than %llu bytes "
+		    "together", r->path, (unsigned long long)lim->max_total);
+	r->names[i] = xstrdup(st.name);
+	r->sizes[i] = st.size;
+	return 0;
+}
+
+int
+epub_open(const char *path, const struct epub_limits *lim, struct epub_reader **out,
+    struct err *e)
+{
+	struct epub_reader *r;
+	zip_int64_t n;
+	uint64_t total = 0;
+	int ze = 0;
+	zip_t *z;
+
+	*out = NULL;
+	/* ZIP_CHECKCONS: the central directory must agree with the local headers */
+	z = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+	if (z == NULL) {
+		zip_error_t err;
+
+		zip_error_init_with_code(&err, ze);
+		if (ze == ZIP_ER_NOZIP)
+			err_set(e, "'%s': not a zip file (an EPUB is one)", path);
+		else if (ze == ZIP_ER_EXISTS)
+			/* libzip refuses a name given twice itself; check_duplicates is the second guard */
+			err_set(e, "'%s': a member name is there twice", path);
+		else
+			err_set(e, "'%s': cannot read it as a zip: %s", path, zip_error_strerror(&err));
+		zip_error_fini(&err);
+		return -1;
+	}
+	n = zip_get_num_entries(z, 0);
+	if (n < 0 || (uint64_t)n > lim->max_members) {
+		err_set(e, "'%s': %lld members, more than the %zu a book may have", path,
+		    (long long)n, lim->max_members);
+		zip_discard(z);
+		return -1;
+	}
+	r = xcalloc(1, sizeof *r);
+	r->z = z;
+	r->path = xstrdup(path);
+	r->n = (size_t)n;
+	r->names = xcalloc(r->n ? r->n : 1, sizeof *r->names);
+	r->sizes = xcalloc(r->n ? r->n : 1, sizeof *r->sizes);
+	r->left = lim->max_total;
+	for (size_t i = 0; i < r->n; i++)
+		if (check_member(r, i, lim, &total, e) < 0) {
+			epub_close(r);
+			return -1;
+		}
+	if (check_duplicates(r, e) < 0) {
+		epub_close(r);
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
+size_t
+epub_count(const struct epub_reader *r)
+{
+	return r->n;
+}
+
+const char *
+epub_name(const struct epub_reader *r, size_t i)
+{
+	return r->names[i];
+}
+
+uint64_t
+epub_size(const struct epub_reader *r, size_t i)
+{
+	return r->sizes[i];
+}
+
+long
+epub_find(const struct epub_reader *r, const char *name)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->names[i], name) == 0)
+			return (long)i;
+	return -1;
+}
+
+int
+epub_read(struct epub_reader *r, size_t i, uint64_t max, char **data, size_t *len,
+    struct err *e)
+{
+	const char *name = r->names[i];
+	uint64_t cap = r->sizes[i];
+	zip_file_t *f;
+	char *p;
+	size_t got = 0;
+	int rc = -1;
+
+	*data = NULL;
+	*len = 0;
+	if (cap > max || cap > r->left)
+		return err_set(e, "'%s': the member '%.200s' would inflate to %llu bytes (at most "
+		    "%llu are read)", r->path, name, (unsigned long long)cap,
+		    (unsigned long long)(max < r->left ? max : r->left));
+	f = zip_fopen_index(r->z, i, 0);
+	if (f == NULL)
+		return err_set(e, "'%s': cannot read '%.200s': %s", r->path, name,
+		    zip_strerror(r->z));
+	/* one byte more than declared: a stream that goes on past its size is caught */
+	p = xmalloc((size_t)cap + 2);
+	for (;;) {
+		zip_int64_t k = zip_fread(f, p + got, (zip_uint64_t)(cap + 1 - got));
+
+		if (k < 0) {
+			err_set(e, "'%s': cannot read '%.200s': %s", r->path, name,
+			    zip_file_strerror(f));
+			goto out;
+		}
+		if (k == 0)
+			break;
+		got += (size_t)k;
+		if (got > cap) {
+			err_set(e, "'%s': the member '%.200s' inflates past its declared %llu bytes",
+			    r->path, name, (unsigned long long)cap);
+			goto out;
+		}
+	}
+	if (got != cap) {
+		err_set(e, "'%s': the member '%.200s' is %zu bytes, not the %llu it declares",
+		    r->path, name, got, (unsigned long long)cap);
+		goto out;
+	}
+	p[got] = '\0';
+	r->left -= got;
+	*data = p;
+	*len = got;
+	p = NULL;
+	rc = 0;
+out:
+	free(p);
+	zip_fclose(f);
+	return rc;
+}
+
+void
+epub_close(struct epub_reader *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		free(r->names[i]);
+	free(r->names);
+	free(r->sizes);
+	free(r->path);
+	zip_discard(r->z);
+	free(r);
 }

@@ -33,6 +33,8 @@ static int
 answer_ready(struct session *r, const char *kind, const char *id, const char *what,
     struct err *e)
 {
+	if (r->book)
+		return err_set(e, "%s: not in the book, and --from-epub reads nothing else", what);
 	if (r->o->offline) {
 		char *path = cache_api_path(&r->cache, kind, id);
 		bool have = file_exists(path);

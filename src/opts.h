@@ -30,8 +30,21 @@ struct net_opts {
 	bool refresh;                   /* fetch API responses again */
 };
 
+/*
+ * What a book rebuilt with --from-epub keeps of the book it came from:
+ * readers know a book by its identifier and keep reading positions by
+ * document name, so both stay as they were (borrowed strings).
+ */
+struct book_keep {
+	const char *identifier;
+	const char *const *docs;        /* each article's document, in the book's order */
+	size_t ndocs;
+};
+
 struct archive_opts {
 	const char *from_json;          /* a saved response ("-" = stdin) */
+	const char *from_epub;          /* --from-epub: a book of ours to render again */
+	const struct book_keep *keep;   /* set by run.c for --from-epub, else NULL */
 	char **ids;                     /* or ids and URLs to fetch */
 	size_t nids;
 	const char *batch_file;         /* --batch: more ids, one a line ("-" = stdin) */

@@ -9,6 +9,7 @@
 #include "cache.h"
 #include "file.h"
 #include "log.h"
+#include "oldbook.h"
 #include "pictures.h"
 #include "xalloc.h"
 
@@ -178,14 +179,45 @@ convert_unusable(struct session *r, struct assets *t)
 	}
 }
 
+/*
+ * --from-epub: every picture from the old book (checked against its name when
+ * the book was read), none from the cache or the network.
+ */
+static void
+from_book(const struct oldbook *book, struct assets *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct asset *as = &t->v[i];
+		const struct oldbook_picture *p = oldbook_picture_for(book, as->key);
+		struct err e;
+
+		err_init(&e);
+		if (p == NULL) {
+			as->state = ASSET_MISSING;
+			free(as->problem);
+			as->problem = xstrdup(book->has_map ? "not in the book it is rebuilt from" :
+			    "not in the book it is rebuilt from, or not found there: that book "
+			    "does not say which picture came from where");
+		} else if (asset_settle_bytes(as, p->data, p->len, &e) < 0) {
+			as->state = ASSET_MISSING;
+			free(as->problem);
+			as->problem = xstrdup(e.msg);
+		}
+	}
+}
+
 size_t
 pictures_gather(struct session *r, const char *what, struct assets *t)
 {
-	bool online = !r->o->offline;
+	bool online = !r->o->offline && r->book == NULL;
 	size_t bad = 0;
 	struct err e;
 
 	err_init(&e);
+	if (r->book) {
+		from_book(r->book, t);
+		goto count;
+	}
 	if (online && pictures_download(r, what, t, NULL, NULL, 0, &e) < 0) {
 		/* no network at all: every missing picture becomes a placeholder */
 		log_warn("%s%s: %s", article_kind(what), what, e.msg);
@@ -207,6 +239,7 @@ pictures_gather(struct session *r, const char *what, struct assets *t)
 	}
 	if (online)
 		convert_unusable(r, t);
+count:
 	for (size_t i = 0; i < t->n; i++) {
 		const struct asset *as = &t->v[i];
 

@@ -1425,6 +1425,188 @@ render_opf(const struct book_meta *m, const struct book *book, const char *ncx_i
 	return rc;
 }
 
+/* --- a package document read back (--from-epub) ------------------------------ */
+
+/* Return true when n is the element name of namespace ns. */
+static bool
+is_el(const xmlNode *n, const char *ns, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && n->ns && xmlStrEqual(n->ns->href, BAD_CAST ns) &&
+	    xmlStrEqual(n->name, BAD_CAST name);
+}
+
+/* Return n's attribute name as an owned string, or NULL. */
+static char *
+prop(const xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetNoNsProp(n, BAD_CAST name);
+	char *s = v ? xstrdup((const char *)v) : NULL;
+
+	xmlFree(v);
+	return s;
+}
+
+/* Return the manifest item of package root whose id is id, or NULL. */
+static const xmlNode *
+manifest_item(const xmlNode *manifest, const char *id)
+{
+	for (const xmlNode *n = manifest ? manifest->children : NULL; n; n = n->next) {
+		xmlChar *v;
+		bool same;
+
+		if (!is_el(n, OPF_NS, "item"))
+			continue;
+		v = xmlGetNoNsProp(n, BAD_CAST "id");
+		same = v && xmlStrEqual(v, BAD_CAST id);
+		xmlFree(v);
+		if (same)
+			return n;
+	}
+	return NULL;
+}
+
+/* Fill info from the metadata element: the unique identifier (uid: its id) and the generator. */
+static void
+read_metadata(const xmlNode *meta, const char *uid, struct opf_info *info)
+{
+	for (const xmlNode *n = meta->children; n; n = n->next) {
+		if (is_el(n, DC_NS, "identifier") && info->identifier == NULL) {
+			char *id = prop(n, "id");
+
+			if (uid && id && strcmp(id, uid) == 0) {
+				xmlChar *t = xmlNodeGetContent(n);
+
+				info->identifier = xstrdup(t ? (const char *)t : "");
+				xmlFree(t);
+			}
+			free(id);
+		} else if (is_el(n, OPF_NS, "meta") && info->generator == NULL) {
+			char *name = prop(n, "name");
+
+			if (name && strcmp(name, "generator") == 0)
+				info->generator = prop(n, "content");
+			free(name);
+		}
+	}
+}
+
+int
+render_opf_read(const char *xml, size_t len, struct opf_info *info, struct err *e)
+{
+	xmlDocPtr doc;
+	xmlNodePtr root;
+	const xmlNode *meta = NULL, *manifest = NULL, *spine = NULL;
+	char *uid;
+	int rc = -1;
+
+	memset(info, 0, sizeof *info);
+	if (len > INT_MAX)
+		return err_set(e, "the package document is too large");
+	/* no XML_PARSE_NOENT, no DTD loading: entities stay references, nothing is fetched */
+	doc = xmlReadMemory(xml, (int)len, "content.opf", NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL)
+		return err_set(e, "the package document is not well-formed XML");
+	root = xmlDocGetRootElement(doc);
+	if (root == NULL || !is_el(root, OPF_NS, "package")) {
+		err_set(e, "the package document has no OPF <package> element");
+		goto out;
+	}
+	for (const xmlNode *n = root->children; n; n = n->next) {
+		if (is_el(n, OPF_NS, "metadata"))
+			meta = n;
+		else if (is_el(n, OPF_NS, "manifest"))
+			manifest = n;
+		else if (is_el(n, OPF_NS, "spine"))
+			spine = n;
+	}
+	if (meta == NULL || manifest == NULL || spine == NULL) {
+		err_set(e, "the package document lacks its metadata, manifest or spine");
+		goto out;
+	}
+	uid = prop(root, "unique-identifier");
+	read_metadata(meta, uid, info);
+	free(uid);
+	for (const xmlNode *n = spine->children; n; n = n->next) {
+		const xmlNode *item;
+		char *idref;
+
+		if (!is_el(n, OPF_NS, "itemref"))
+			continue;
+		idref = prop(n, "idref");
+		item = idref ? manifest_item(manifest, idref) : NULL;
+		if (item == NULL) {
+			err_set(e, "the spine names an item the manifest does not have");
+			free(idref);
+			goto out;
+		}
+		XGROW(info->spine, info->cap, info->nspine + 1);
+		info->spine[info->nspine].id = idref;
+		info->spine[info->nspine].href = prop(item, "href");
+		if (info->spine[info->nspine++].href == NULL) {
+			err_set(e, "a spine item has no href");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+/* Add the src of every img below n (document order) that starts with prefix to *v. */
+static void
+collect_srcs(const xmlNode *n, const char *prefix, char ***v, size_t *len, size_t *cap)
+{
+	for (; n; n = n->next) {
+		if (is_el(n, XHTML_NS, "img")) {
+			char *src = prop(n, "src");
+
+			if (src && strncmp(src, prefix, strlen(prefix)) == 0) {
+				XGROW(*v, *cap, *len + 1);
+				(*v)[(*len)++] = src;
+			} else {
+				free(src);
+			}
+		}
+		if (n->type == XML_ELEMENT_NODE)
+			collect_srcs(n->children, prefix, v, len, cap);
+	}
+}
+
+int
+render_img_srcs(const char *xhtml, size_t len, const char *prefix, char ***srcs, size_t *n,
+    struct err *e)
+{
+	xmlDocPtr doc;
+	size_t cap = 0;
+
+	*srcs = NULL;
+	*n = 0;
+	if (len > INT_MAX)
+		return err_set(e, "the document is too large");
+	doc = xmlReadMemory(xhtml, (int)len, "article.xhtml", NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL)
+		return err_set(e, "the document is not well-formed XML");
+	collect_srcs(xmlDocGetRootElement(doc), prefix, srcs, n, &cap);
+	xmlFreeDoc(doc);
+	return 0;
+}
+
+void
+render_opf_info_release(struct opf_info *info)
+{
+	for (size_t i = 0; i < info->nspine; i++) {
+		free(info->spine[i].id);
+		free(info->spine[i].href);
+	}
+	free(info->spine);
+	free(info->identifier);
+	free(info->generator);
+	memset(info, 0, sizeof *info);
+}
+
 int
 render_container(const char *opf_path, char **out, size_t *len, struct err *e)
 {

@@ -114,6 +114,39 @@ struct book_meta {
 int render_opf(const struct book_meta *m, const struct book *book, const char *ncx_id,
     char **out, size_t *len, struct err *e);
 
+/*
+ * What a package document says, read back (--from-epub): owned strings, NULL
+ * when absent.  spine[] lists the spine's items in order.
+ */
+struct opf_itemref {
+	char *id;                       /* its manifest id */
+	char *href;
+};
+
+struct opf_info {
+	char *identifier;               /* the dc:identifier the package's unique-identifier names */
+	char *generator;                /* <meta name="generator" content="..."> */
+	struct opf_itemref *spine;
+	size_t nspine, cap;
+};
+
+/*
+ * Read the package document xml (len bytes, untrusted: nothing is fetched,
+ * no entity is expanded) into *info (released with render_opf_info_release,
+ * also after a failure).  -1 with e set when it is not a well-formed package.
+ */
+int render_opf_read(const char *xml, size_t len, struct opf_info *info, struct err *e);
+void render_opf_info_release(struct opf_info *info);
+
+/*
+ * Return in *srcs (n of them; the caller frees each and the array) the src
+ * of every XHTML <img> of the document xhtml (len bytes, untrusted, parsed
+ * as render_opf_read parses) whose src starts with prefix, in document
+ * order.  -1 with e set when it is not well-formed.
+ */
+int render_img_srcs(const char *xhtml, size_t len, const char *prefix, char ***srcs, size_t *n,
+    struct err *e);
+
 /* Render META-INF/container.xml pointing at the package document opf_path. */
 int render_container(const char *opf_path, char **out, size_t *len, struct err *e);
 

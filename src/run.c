@@ -4,11 +4,15 @@
 #include <string.h>
 
 #include "archive.h"
+#include "assemble.h"
 #include "batch.h"
 #include "file.h"
 #include "input.h"
 #include "jsonval.h"
+#include "links.h"
 #include "load.h"
+#include "log.h"
+#include "oldbook.h"
 #include "opus.h"
 #include "readlist.h"
 #include "run.h"
@@ -103,12 +107,158 @@ from_json(struct session *r, struct err *e)
 	return res;
 }
 
+/*
+ * Parse the responses of the old book b into v[] (b->nresponses of them),
+ * each named in messages by the book and its member.  An article must be the
+ * one its member's name says: the kept document names and identifier are
+ * for it.
+ */
+static int
+parse_book(struct session *r, const struct oldbook *b, struct article **v, struct err *e)
+{
+	for (size_t i = 0; i < b->nresponses; i++) {
+		const struct oldbook_response *x = &b->responses[i];
+		char *source = xasprintf("'%s': %s", b->path, x->member);
+		struct jsv *root = jsv_parse(x->data, x->len, OPUS_MAX_DEPTH, e);
+		int rc = -1;
+
+		if (root == NULL)
+			err_prefix(e, "%s", source);
+		else if (load_parse(r, x->data, x->len, root, source, &v[i], e) == 0)
+			rc = 0;
+		if (rc == 0 && strcmp(v[i]->id, x->id) != 0)
+			rc = err_set(e, "%s: the response is of %s%s, not of %s", source,
+			    article_kind(v[i]->id), v[i]->id, x->id);
+		jsv_free(root);
+		free(source);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The articles of a book of several as a folder site: a page each, linked to
+ * one another, and an index in the book's order.
+ */
+static enum archive_result
+book_site(struct session *r, struct article *const *v, size_t n, struct err *e)
+{
+	const struct archive_opts *o = r->o;
+	struct index_entry *ie = xcalloc(n, sizeof *ie);
+	struct archive_done *done = xcalloc(n, sizeof *done);
+	char **pages = xcalloc(n, sizeof *pages);
+	enum archive_result res = ARCHIVE_OK;
+	struct links pages_map;
+
+	links_init(&pages_map);
+	for (size_t i = 0; i < n; i++) {
+		pages[i] = xasprintf("%s.html", v[i]->id);
+		links_add_article(&pages_map, v[i]->id, v[i]->cv_id, pages[i]);
+	}
+	session_set_library(r, &pages_map);
+	for (size_t i = 0; i < n && res != ARCHIVE_FAILED; i++) {
+		enum archive_result one = archive_write(r, v[i], NULL, o->output, v[i]->id,
+		    &done[i], e);
+
+		if (one != ARCHIVE_OK)
+			res = one;
+		ie[i].title = v[i]->title;
+		ie[i].author = v[i]->author_name;
+		ie[i].date = v[i]->pub_ts;
+		ie[i].href = pages[i];
+		ie[i].thumb = done[i].cover_href;
+	}
+	session_set_library(r, NULL);
+	if (res != ARCHIVE_FAILED && assemble_index(o, o->output, ie, n, e) < 0)
+		res = ARCHIVE_FAILED;
+	for (size_t i = 0; i < n; i++) {
+		free(done[i].cover_href);
+		free(pages[i]);
+	}
+	links_release(&pages_map);
+	free(pages);
+	free(done);
+	free(ie);
+	return res;
+}
+
+/*
+ * --from-epub: the book o->from_epub rendered again by today's code from
+ * what it carries (its responses and pictures), with --offline's rules and
+ * no cache: its identifier and its documents' names stay as they were.
+ */
+static enum archive_result
+from_epub(const struct archive_opts *o, struct err *e)
+{
+	struct archive_opts again = *o;
+	struct book_keep keep;
+	struct oldbook b;
+	struct session *r = NULL;
+	struct article **v = NULL;
+	const char **docs = NULL;
+	enum archive_result res = ARCHIVE_FAILED;
+	size_t n = 0;
+
+	if (oldbook_open(o->from_epub, o->net.max_image_size, &b, e) < 0)
+		goto out;
+	n = b.nresponses;
+	if (b.generator == NULL || strncmp(b.generator, "opus-archive ", 13) != 0)
+		log_info("'%s': made by %s; reading its opus-archive responses", b.path,
+		    b.generator ? b.generator : "an unnamed program");
+	docs = xcalloc(n, sizeof *docs);
+	for (size_t i = 0; i < n; i++)
+		docs[i] = b.responses[i].doc;
+	keep.identifier = b.identifier;
+	keep.docs = docs;
+	keep.ndocs = n;
+	again.keep = &keep;
+	again.offline = true;
+	/*
+	 * No cache: the book is the only source.  A path below a file, where
+	 * nothing can be made, so that a stray use fails instead of touching
+	 * the user's cache.
+	 */
+	again.cache_dir = "/dev/null/opus-archive-no-cache";
+	r = session_new(&again, e);
+	if (r == NULL)
+		goto out;
+	session_set_book(r, &b);
+	v = xcalloc(n, sizeof *v);
+	if (parse_book(r, &b, v, e) < 0)
+		goto out;
+	if (!b.has_map && b.npictures > 0) {
+		struct render_opts ro = { o->templates, o->lang, RENDER_EPUB, o->now, NULL, NULL };
+		size_t found = oldbook_match_pictures(&b, v, &ro);
+
+		log_info("'%s' was made before books said which picture came from where: "
+		    "%zu addresses found by the pictures' places in its documents", b.path, found);
+	}
+	if (n == 1)
+		res = archive_write(r, v[0], NULL, o->output, NULL, NULL, e);
+	else if (opts_pick_format(o->format, o->output) == FORMAT_SITE)
+		res = book_site(r, v, n, e);
+	else
+		res = archive_write_combined(r, v, n, o->output, e);
+out:
+	session_finish(r, &res);
+	session_free(r);
+	for (size_t i = 0; v && i < n; i++)
+		article_free(v[i]);
+	free(v);
+	free(docs);
+	oldbook_release(&b);
+	return res;
+}
+
 enum archive_result
 run_archive(const struct archive_opts *o, struct err *e)
 {
 	struct session *r;
 	enum archive_result res;
 
+	if (o->from_epub)
+		return from_epub(o, e);
 	if (batch_wanted(o))
 		return batch_run(o, e);
 	r = session_new(o, e);

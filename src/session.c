@@ -99,6 +99,12 @@ session_set_label(struct session *r, const char *label)
 }
 
 void
+session_set_book(struct session *r, const struct oldbook *book)
+{
+	r->book = book;
+}
+
+void
 session_set_library(struct session *r, const struct links *l)
 {
 	r->library = l;

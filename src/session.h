@@ -19,6 +19,7 @@
 #include "opts.h"
 
 struct links;
+struct oldbook;
 
 struct session {
 	const struct archive_opts *o;   /* borrowed for the session's life */
@@ -29,6 +30,7 @@ struct session {
 	char label[256];                /* what the progress line starts with ("" = one article) */
 	const char *current;            /* the article whose pictures come in, for the progress line */
 	const struct links *library;    /* a library site's pages (borrowed), or NULL */
+	const struct oldbook *book;     /* --from-epub: the only source of pictures and answers */
 };
 
 /* Return a new session for o (borrowed until session_free), or NULL with e set. */
@@ -45,6 +47,11 @@ struct api *session_api(struct session *r, struct err *e);
 
 /* Start the progress line with label (a batch's "[3/50] ..."); NULL for none. */
 void session_set_label(struct session *r, const char *label);
+/*
+ * Take every picture from book (borrowed until session_free) and nothing
+ * from the cache or the network: a book rendered again from an old one.
+ */
+void session_set_book(struct session *r, const struct oldbook *book);
 /* The library's page map for the pages written next (borrowed until the next call; NULL forgets it). */
 void session_set_library(struct session *r, const struct links *l);
 /* The progress callback of fetch_run() for r (ctx): "[label] opus ID: pictures 3/9, 1.2 MB". */

@@ -554,31 +554,53 @@ put_runs(struct mctx *c, const struct runs *r, bool one_line)
 
 /* --- blocks ------------------------------------------------------------------------ */
 
+/*
+ * Write a picture as its own paragraph: ![alt](images/...), its alternative
+ * text (else its caption) kept, and a caption that says more shown under
+ * it.  One not archived is linked at its web address with no alternative
+ * text, which the note after it carries instead (a reader offline sees the
+ * note, not a broken picture's text twice).
+ */
 static void
 put_picture(struct mctx *c, const struct picture *p)
 {
 	const struct asset *as = use_picture(c, p->url);
-	const char *alt = p->caption && *p->caption ? p->caption : p->alt ? p->alt : "";
+	const char *cap = p->caption && *p->caption ? p->caption : NULL;
+	const char *alt = p->alt && *p->alt ? p->alt : cap ? cap : "";
+	bool more = cap && strcmp(cap, alt) != 0;
 
 	begin_block(c);
 	if (as) {
 		put_image(c, alt, as->href);
-		return;
-	}
-	if (web_url(p->url)) {
+	} else if (web_url(p->url)) {
 		const struct asset *any = assets_find(c->t, p->url);
 
-		put_image(c, alt, p->url);
+		put_image(c, "", p->url);
 		put(c, " ");
 		put_text(c, "(");
 		put_text(c, c->l->not_archived);
-		if (any && any->problem) {
+		if (*alt) {
 			put_text(c, ": ");
+			put_text(c, alt);
+		}
+		if (more) {
+			put_text(c, " ");
+			put_text(c, cap);
+		}
+		more = false;
+		if (any && any->problem) {
+			put_text(c, " (");
 			put_text(c, any->problem);
+			put_text(c, ")");
 		}
 		put_text(c, ")");
 	} else {
 		put_text(c, alt);
+	}
+	if (more) {
+		put(c, "\\");
+		newline(c);
+		put_text(c, cap);
 	}
 }
 

@@ -191,7 +191,12 @@ put_plain(struct mctx *c, const char *s, size_t n)
 				p++;
 				continue;
 			}
-			if (strchr("-+=", ch)) {
+			/*
+			 * "- ", "+ ", "-", "---", "===": a list item, a rule or a
+			 * heading's underline; "-5" and "+1" are only text.  The end
+			 * of the piece counts as a space (the next run may start one).
+			 */
+			if (strchr("-+=", ch) && (p + 1 == end || strchr(" \t\n\r", p[1]) || p[1] == ch)) {
 				/* escaped once, whatever the rules below would add */
 				buf_addc(c->out, '\\');
 				buf_addc(c->out, ch);
@@ -204,7 +209,9 @@ put_plain(struct mctx *c, const char *s, size_t n)
 
 				while (q < end && q - p < 10 && *q >= '0' && *q <= '9')
 					q++;
-				if (q < end && (*q == '.' || *q == ')')) {
+				/* "1. " and "1) " start a list; "2.3万" does not */
+				if (q < end && (*q == '.' || *q == ')') &&
+				    (q + 1 == end || strchr(" \t\n\r", q[1]))) {
 					buf_add(c->out, p, (size_t)(q - p));
 					buf_addc(c->out, '\\');
 					buf_addc(c->out, *q);

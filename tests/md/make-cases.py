@@ -110,8 +110,21 @@ def structure():
     return response("900000000000000002", "结构", ps, tags=["标签"])
 
 
+def line_starts():
+    """What starts a block only at the start of a line, after a line break in a paragraph."""
+    lines = ["-5度", "+1", "2.3万", "- x", "-", "--x", "1.", "=", "==", "1)x", "# x", "> x",
+             "    code?", "***", "| a | b |", "|---|---|", "<div>", "```", "~~~", "[a]: http://x.example"]
+    return response("900000000000000003", "行首", [
+        para([word("\n".join(lines))]),
+        {"para_type": 5, "list": {"style": 2, "items": [
+            {"level": 1, "order": 1, "nodes": [word("\n".join(lines))]}]}},
+        {"para_type": 4, "text": {"nodes": [word("\n".join(lines))]}},
+    ])
+
+
 def main():
-    for name, resp in (("hostile", hostile()), ("structure", structure())):
+    for name, resp in (("hostile", hostile()), ("structure", structure()),
+                       ("line-starts", line_starts())):
         with open(os.path.join(HERE, name + ".json"), "w", encoding="utf-8") as f:
             json.dump(resp, f, ensure_ascii=False, indent=1)
             f.write("\n")

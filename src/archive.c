@@ -1,10 +1,12 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "archive.h"
 #include "assemble.h"
 #include "assets.h"
+#include "file.h"
 #include "log.h"
 #include "pictures.h"
 #include "xalloc.h"
@@ -30,9 +32,17 @@ archive_write(struct session *r, const struct article *a, const char *key, const
 	pictures_of(a, &t);
 	missing = pictures_gather(r, a->id, &t);
 	cover = assemble_cover(a, &t);
-	if (opts_pick_format(o->format, output) == FORMAT_SITE)
+	if (opts_pick_format(o->format, output) == FORMAT_SITE) {
 		rc = assemble_site(a, &t, o, output, name, name ? r->library : NULL, e);
-	else
+	} else if (opts_pick_format(o->format, output) == FORMAT_MD) {
+		/* a directory (--from-json F -o DIR/): the document is DIR/ID.md */
+		char *doc = output[strlen(output) - 1] == '/' || file_is_dir(output) ?
+		    xasprintf("%s%s%s.md", output, output[strlen(output) - 1] == '/' ? "" : "/",
+		    a->id) : xstrdup(output);
+
+		rc = assemble_md((struct article *const *)&a, 1, &t, o, doc, e);
+		free(doc);
+	} else
 		rc = assemble_epub((struct article *const *)&a, 1, &t, o, output, e);
 	if (rc < 0) {
 		err_prefix(e, "%s%s", article_kind(a->id), a->id);
@@ -73,7 +83,8 @@ archive_write_combined(struct session *r, struct article *const *v, size_t n, co
 	for (size_t i = 0; i < n; i++)
 		pictures_of(v[i], &t);
 	missing = pictures_gather(r, "(combined book)", &t);
-	if (assemble_epub(v, n, &t, r->o, output, e) < 0)
+	if ((opts_pick_format(r->o->format, output) == FORMAT_MD ?
+	    assemble_md(v, n, &t, r->o, output, e) : assemble_epub(v, n, &t, r->o, output, e)) < 0)
 		goto out;
 	if (missing) {
 		log_warn("%zu of %zu pictures could not be archived; wrote '%s' without them",

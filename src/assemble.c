@@ -12,6 +12,7 @@
 #include "file.h"
 #include "hash.h"
 #include "oldbook.h"
+#include "md.h"
 #include "site.h"
 #include "xalloc.h"
 
@@ -492,5 +493,37 @@ assemble_series_page(const struct archive_opts *o, const char *dir, const char *
 out:
 	book_release(&site);
 	free(page);
+	return rc;
+}
+
+int
+assemble_md(struct article *const *v, size_t n, const struct assets *t,
+    const struct archive_opts *o, const char *output, struct err *e)
+{
+	struct article *front_owned;
+	const struct article *front = book_front(v, n, o->lang, &front_owned);
+	const struct asset *cover = NULL;
+	char *dir = file_dirname(output);
+	const char *base = strrchr(output, '/') ? strrchr(output, '/') + 1 : output;
+	struct md_opts mo = { o->lang, NULL };
+	struct book files;
+	struct buf doc;
+	char *data;
+	size_t len;
+	int rc;
+
+	for (size_t i = 0; i < n && cover == NULL; i++)
+		cover = assemble_cover(v[i], t);
+	mo.cover = cover ? cover->href : NULL;
+	book_init(&files);
+	buf_init(&doc, 0);
+	md_document(front, (const struct article *const *)v, n, t, &mo, &files, &doc);
+	data = buf_detach(&doc, &len);
+	/* the document last: site_write renames the pictures into place before it */
+	book_add_data(&files, base, "text/markdown", "document", data, len);
+	rc = site_write(dir, &files, e);
+	book_release(&files);
+	free(dir);
+	article_free(front_owned);
 	return rc;
 }

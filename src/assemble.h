@@ -53,6 +53,15 @@ int assemble_series(const struct series *s, struct article *const *v, const stru
 int assemble_site(const struct article *a, const struct assets *t, const struct archive_opts *o,
     const char *output, const char *name, const struct links *library, struct err *e);
 
+/*
+ * Write the n articles v[] (in the order given) as one Markdown document at
+ * output (md.c), a chapter each, with the pictures it links in images/
+ * beside it: named by their content, stored once, shared by every document
+ * written into that directory.
+ */
+int assemble_md(struct article *const *v, size_t n, const struct assets *t,
+    const struct archive_opts *o, const char *output, struct err *e);
+
 /* Write the library site's index.html (and stylesheets) in dir, listing v[] in the order given. */
 int assemble_index(const struct archive_opts *o, const char *dir, const struct index_entry *v,
     size_t n, struct err *e);

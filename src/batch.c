@@ -233,7 +233,8 @@ read_users(struct batch *b, struct err *e)
 static char *
 output_path(const struct batch *b, const char *name)
 {
-	char *file = xasprintf("%s%s", name, b->site ? ".html" : ".epub");
+	char *file = xasprintf("%s%s", name, b->site ? ".html" :
+	    opts_pick_format(b->o->format, "") == FORMAT_MD ? ".md" : ".epub");
 	char *path = file_join(b->dir, file);
 
 	free(file);

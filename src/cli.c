@@ -42,11 +42,14 @@ static const char usage_text[] =
 "  -o, --output PATH        the book to write, or the site's directory\n"
 "                           (default for an id: ID.epub; with several articles,\n"
 "                           a directory that gets a book for each)\n"
-"  -f, --format FORMAT      'epub' (default) or 'site'; for one article 'site' is\n"
-"                           the default when PATH is a directory or ends in '/'\n"
+"  -f, --format FORMAT      'epub' (default), 'site' or 'md'; for one article\n"
+"                           'site' is the default when PATH is a directory or\n"
+"                           ends in '/', 'md' when PATH ends in '.md' (or --name\n"
+"                           does): NAME.md with its pictures in images/ beside it\n"
 "      --name TEMPLATE      names of the books in a directory, from {id} {title}\n"
 "                           {author} {date} {mid} (default: {id})\n"
-"      --combine            all the articles in one book (-o BOOK.epub)\n"
+"      --combine            all the articles in one book (-o BOOK.epub or\n"
+"                           -o FILE.md)\n"
 "      --force              redo books the directory holds already (they are\n"
 "                           skipped without a request otherwise)\n"
 "      --failed-list FILE   write the ids that failed to FILE, for --batch\n"
@@ -393,8 +396,10 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 				c->archive.format = FORMAT_EPUB;
 			else if (strcmp(optarg, "site") == 0)
 				c->archive.format = FORMAT_SITE;
+			else if (strcmp(optarg, "md") == 0 || strcmp(optarg, "markdown") == 0)
+				c->archive.format = FORMAT_MD;
 			else {
-				err_set(e, "unknown format '%s' (use 'epub' or 'site')", optarg);
+				err_set(e, "unknown format '%s' (use 'epub', 'site' or 'md')", optarg);
 				return CLI_USAGE;
 			}
 			break;
@@ -577,6 +582,15 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		input_release(&in);
 	}
 	many = c->archive.batch_file || c->archive.nusers > 0;
+	/* --name '{title}.md' asks for Markdown documents named '{title}' + ".md" */
+	if (c->archive.name_template && strlen(c->archive.name_template) > 3 &&
+	    strcmp(c->archive.name_template + strlen(c->archive.name_template) - 3, ".md") == 0 &&
+	    (c->archive.format == FORMAT_AUTO || c->archive.format == FORMAT_MD)) {
+		c->name_template = xstrndup(c->archive.name_template,
+		    strlen(c->archive.name_template) - 3);
+		c->archive.name_template = c->name_template;
+		c->archive.format = FORMAT_MD;
+	}
 	if (c->archive.from_epub) {
 		/* the book says what to render, and nothing is fetched */
 		if (c->archive.from_json || c->ninputs > 0 || many || c->archive.combine) {
@@ -603,9 +617,17 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		return CLI_USAGE;
 	}
 	if (c->archive.combine) {
-		if (c->archive.output == NULL || opts_pick_format(c->archive.format,
-		    c->archive.output) != FORMAT_EPUB) {
-			err_set(e, "--combine makes one book: give -o BOOK.epub");
+		enum out_format f = c->archive.output ?
+		    opts_pick_format(c->archive.format, c->archive.output) : FORMAT_AUTO;
+		size_t n = c->archive.output ? strlen(c->archive.output) : 0;
+
+		if (f == FORMAT_MD && (n == 0 || c->archive.output[n - 1] == '/' ||
+		    file_is_dir(c->archive.output))) {
+			err_set(e, "--combine with Markdown makes one document: give -o FILE.md");
+			return CLI_USAGE;
+		}
+		if (f != FORMAT_EPUB && f != FORMAT_MD) {
+			err_set(e, "--combine makes one book: give -o BOOK.epub (or -o FILE.md)");
 			return CLI_USAGE;
 		}
 		if (c->archive.from_json) {
@@ -649,6 +671,8 @@ cli_release(struct cli *c)
 	free(c->templates);
 	free(c->connect_to);
 	free(c->users);
+	free(c->name_template);
+	c->name_template = NULL;
 	c->templates = NULL;
 	c->connect_to = NULL;
 	c->users = NULL;

@@ -17,6 +17,7 @@ struct cli {
 	char *templates;        /* owned: the resolved template directory */
 	char **connect_to;      /* owned array of argv strings */
 	char **users;           /* owned array of argv strings (--user) */
+	char *name_template;    /* owned: --name without its ".md" (which asks for Markdown) */
 	size_t connect_to_cap, users_cap;
 	int verbosity;          /* 0 quiet, 1 normal, 2 verbose */
 };

@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "model.h"
+#include "text.h"
 #include "xalloc.h"
 
 bool
@@ -201,6 +202,18 @@ block_push_item(struct block *b)
 	it = &b->items[b->nitems++];
 	memset(it, 0, sizeof *it);
 	return it;
+}
+
+bool
+runs_blank(const struct runs *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->v[i].kind == RUN_BREAK)
+			continue;
+		if (r->v[i].kind != RUN_TEXT || !text_is_blank(r->v[i].text))
+			return false;
+	}
+	return true;
 }
 
 char *

@@ -219,6 +219,8 @@ size_t run_text_len(const struct run *x);
 void runs_release(struct runs *r);
 void block_release(struct block *b);
 
+/* Return true when r shows nothing: only breaks and blank text (the editor's empty lines). */
+bool runs_blank(const struct runs *r);
 /*
  * Return the article's plain visible text of runs joined (used for headings in
  * the table of contents and for alt texts); the caller frees it.

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <time.h>
 
-enum out_format { FORMAT_AUTO, FORMAT_EPUB, FORMAT_SITE };
+enum out_format { FORMAT_AUTO, FORMAT_EPUB, FORMAT_SITE, FORMAT_MD };
 
 /* How the network is used (ignored with offline). */
 struct net_opts {
@@ -79,13 +79,16 @@ enum archive_result {
 };
 
 
-/* Return the format to use: f, or by the look of the output path (a directory or "DIR/": a site). */
+/*
+ * Return the format to use: f, or by the look of the output path (a
+ * directory or "DIR/": a site; "NAME.md": Markdown).
+ */
 enum out_format opts_pick_format(enum out_format f, const char *output);
 
 /*
  * Return where the book of article id goes when the caller did not choose
- * (o->output NULL, or a directory for books): "ID.epub", "DIR/ID.epub" or
- * "ID/" for a site.  The caller frees.
+ * (o->output NULL, or a directory for books): "ID.epub", "DIR/ID.epub",
+ * "ID/" for a site, "ID.md" or "DIR/ID.md" for Markdown.  The caller frees.
  */
 char *opts_output_for(const struct archive_opts *o, const char *id);
 

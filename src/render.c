@@ -607,18 +607,6 @@ render_runs(struct actx *c, xmlNodePtr parent, const struct runs *r)
 	}
 }
 
-static bool
-runs_blank(const struct runs *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		if (r->v[i].kind == RUN_BREAK)
-			continue;
-		if (r->v[i].kind != RUN_TEXT || !text_is_blank(r->v[i].text))
-			return false;
-	}
-	return true;
-}
-
 static const char *
 align_class(enum align a)
 {

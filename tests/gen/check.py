@@ -38,6 +38,12 @@ there was any (0 otherwise).  The invariants:
   site         the folder site has the same exit status, passes
                tests/check-site.py's checks, and its article page holds the
                same tokens in the same order as the EPUB's body
+  md           the Markdown document (--format md) has the same exit status;
+               its front matter is closed YAML (read with PyYAML when it is
+               there); read by cmark-gfm (when it is there) its body holds no
+               script or event handler, links only to the web, pictures
+               that resolve, and the EPUB's tokens in the same order, but
+               for those (of its header and colophon) in the front matter
 Without a .tokens file the tokens found in the response are each expected at
 most once, in no particular order.
 """
@@ -552,10 +558,94 @@ def check_site(res, site, epub_seq):
                 % (i, seq[i:i + 3], epub_seq[i:i + 3]))
 
 
+# --- Markdown ----------------------------------------------------------------------------
+
+class MdText(html.parser.HTMLParser):
+    """The text of cmark-gfm's HTML (as body_text: alternative texts are not text), the
+    pictures, and what must never be there."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts, self.srcs, self.hrefs, self.bad = [], [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("script", "iframe", "object", "embed", "style", "form"):
+            self.bad.append("<%s>" % tag)
+        for k in a:
+            if k.startswith("on"):
+                self.bad.append("<%s %s=...>" % (tag, k))
+        if tag == "img":
+            self.srcs.append(a.get("src") or "")
+        if tag == "a" and "href" in a:
+            self.hrefs.append(a["href"] or "")
+
+    def handle_data(self, d):
+        self.parts.append(d)
+
+
+def check_md(res, mdir, epub_seq):
+    docs = [f for f in os.listdir(mdir) if f.endswith(".md")]
+    if docs != ["doc.md"]:
+        res.bad("md", "documents written: %s (want doc.md)" % docs[:5])
+        return
+    with open(os.path.join(mdir, "doc.md"), encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    end = text.find("\n---\n", 3)
+    if not text.startswith("---\n") or end < 0:
+        res.bad("md", "no front matter between --- lines")
+        return
+    front, body = text[4:end + 1], text[end + 5:]
+    try:
+        import yaml
+    except ImportError:
+        yaml = None
+    if yaml is not None:
+        try:
+            meta = yaml.safe_load(front)
+            if not isinstance(meta, dict) or not isinstance(meta.get("title"), str):
+                res.bad("md", "the front matter is not a mapping with a title")
+        except yaml.YAMLError as e:
+            res.bad("md", "the front matter is not YAML: %s" % str(e).replace("\n", " ")[:200])
+    cm = shutil.which("cmark-gfm")
+    if cm is None:
+        return
+    out = subprocess.run([cm, "--unsafe", "-e", "strikethrough", "-e", "autolink", "--to", "html"],
+                         input=body.encode("utf-8"), stdout=subprocess.PIPE).stdout.decode("utf-8")
+    p = MdText()
+    p.feed(out)
+    p.close()
+    for b in p.bad:
+        res.bad("md", "the body holds %s" % b)
+    for h in p.hrefs:
+        if not re.match(r"(https?:|mailto:)", h):
+            res.bad("md", "a link to %r" % h[:80])
+    for src in p.srcs:
+        if not src.startswith(("http://", "https://")) and not os.path.isfile(
+                os.path.join(mdir, urllib.parse.unquote(src))):
+            res.bad("md", "picture %r does not resolve" % src[:80])
+    seq = TOKEN.findall("".join(p.parts))
+    if epub_seq is None:
+        return
+    # the book's tokens in order, less those its colophon and header show that
+    # the document keeps in its front matter (文集, tags, topic, category)
+    fm = set(TOKEN.findall(front))
+    i = j = 0
+    while i < len(seq) or j < len(epub_seq):
+        if i < len(seq) and j < len(epub_seq) and seq[i] == epub_seq[j]:
+            i, j = i + 1, j + 1
+        elif j < len(epub_seq) and epub_seq[j] in fm:
+            j += 1
+        else:
+            res.bad("md", "the body's tokens differ from the book's at %d: md %s, book %s"
+                    % (i, seq[i:i + 3], epub_seq[j:j + 3]))
+            return
+
+
 # --- one response --------------------------------------------------------------------------
 
 def check(response, exp, program, templates=None, timeout=60, work=None, keep=False, site=True,
-          twice=True):
+          twice=True, md=True):
     res = Result()
     own = work is None
     work = work or tempfile.mkdtemp(prefix="oa-gen.")
@@ -607,6 +697,22 @@ def check(response, exp, program, templates=None, timeout=60, work=None, keep=Fa
                 res.bad("status", "site: exit 1 but files were written")
             if ok:
                 check_site(res, sdir, seq)
+        if md:
+            mdir = os.path.join(out, "md")
+            shutil.rmtree(cache, ignore_errors=True)
+            os.makedirs(cache)
+            st4, err4 = run(program, base + ["--format", "md", "-o", os.path.join(mdir, "doc.md")],
+                            work, timeout)
+            left = sorted(set(os.listdir(out)) - {"book.epub", "book2.epub", "site", "md"})
+            if left:
+                res.bad("md", "exit %s left %s beside the document" % (st4, left[:3]))
+            ok = judge_run(res, "md", st4, err4, exp, os.path.join(mdir, "doc.md"))
+            if st4 != st and st is not None and st4 is not None:
+                res.bad("md", "exit %s as Markdown, %s as an EPUB" % (st4, st))
+            if st4 == 1 and os.path.exists(mdir) and os.listdir(mdir):
+                res.bad("status", "md: exit 1 but files were written")
+            if ok:
+                check_md(res, mdir, seq)
         # no duplicate lines in the problem list
         seen = set()
         res.problems = [p for p in res.problems if not (p in seen or seen.add(p))]

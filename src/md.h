@@ -1,0 +1,46 @@
+/*
+ * md: the article as a Markdown document (GitHub-flavoured: CommonMark,
+ * strikethrough, autolinks) with YAML front matter, for Obsidian, Typora,
+ * Hugo and pandoc.  A renderer from the model, beside render.c: it knows
+ * Markdown's and YAML's syntax and nothing of the parsers.
+ *
+ * Every character of the writer's text shows literally: what Markdown (or
+ * a tool that reads Markdown: HTML, Hugo shortcodes, Obsidian tags and
+ * comments, pandoc citations) would take as markup is escaped, so a title
+ * or paragraph crafted as Markdown or HTML comes out inert.  Only http(s)
+ * addresses (and the relative paths of pictures) become link targets.
+ *
+ * Pictures: a READY asset is linked at its href ("images/<sha256>.png",
+ * relative to the document) and added to pics, once; any other picture is
+ * linked at its original address with a note saying it was not archived.
+ */
+#ifndef OA_MD_H
+#define OA_MD_H
+
+#include <stddef.h>
+
+#include "assets.h"
+#include "book.h"
+#include "buf.h"
+#include "model.h"
+
+struct md_opts {
+	const char *lang;       /* BCP 47 tag: "zh..." gets Chinese notes, else English */
+	const char *cover;      /* the cover picture's href for the front matter, or NULL */
+};
+
+/*
+ * Append to out the Markdown document of the n articles v[] (in the order
+ * given): front matter describing front (for one article, the article
+ * itself; for several, what they share), then each article as a chapter
+ * whose title is a level-1 heading, with its byline, top pictures and body.
+ * Every picture linked at a local href is added to pics (a book whose items
+ * are files; the caller writes them beside the document).
+ */
+void md_document(const struct article *front, const struct article *const *v, size_t n,
+    const struct assets *t, const struct md_opts *o, struct book *pics, struct buf *out);
+
+/* Append s to out as a YAML double-quoted scalar (every character kept, none taken as syntax). */
+void md_yaml_string(struct buf *out, const char *s);
+
+#endif

@@ -12,6 +12,7 @@
 #include "batch.h"
 #include "buf.h"
 #include "file.h"
+#include "hash.h"
 #include "input.h"
 #include "library.h"
 #include "links.h"
@@ -75,6 +76,18 @@ add_item(struct batch *b, const char *arg, const char *where)
 	it->arg = xstrdup(arg);
 	it->where = where ? xstrdup(where) : NULL;
 	return it;
+}
+
+static void
+item_release(struct item *it)
+{
+	free(it->arg);
+	free(it->where);
+	free(it->reason);
+	free(it->name);
+	if (it->resolved)
+		input_release(&it->in);
+	article_free(it->a);
 }
 
 static void
@@ -212,6 +225,41 @@ read_users(struct batch *b, struct err *e)
 	return 0;
 }
 
+/*
+ * --shard K/N: keep the items of shard K alone, once every input is in the
+ * list.  An item goes by its key (load_key(): the opus id in decimal, or
+ * "cvN"), short links followed first (every worker follows them all); one
+ * that cannot be read goes by its text as given, so that one worker, and
+ * only one, reports it.
+ */
+static void
+keep_shard(struct batch *b)
+{
+	size_t kept = 0, total = b->n;
+
+	for (size_t i = 0; i < b->n; i++) {
+		struct item *it = &b->v[i];
+		struct err e;
+		char *key;
+
+		err_init(&e);
+		if (load_resolve(b->r, it->arg, &it->in, &e) == 0) {
+			it->resolved = true;
+			key = load_key(&it->in);
+		} else {
+			key = xstrdup(it->arg);
+		}
+		if (hash_shard(key, b->o->shard_n) == b->o->shard_k)
+			b->v[kept++] = *it;
+		else
+			item_release(it);
+		free(key);
+	}
+	b->n = kept;
+	log_status("shard %u/%u: %zu of the %zu articles named", b->o->shard_k, b->o->shard_n,
+	    kept, total);
+}
+
 /* --- names --------------------------------------------------------------------- */
 
 static char *
@@ -341,7 +389,7 @@ prepare_window(struct batch *b, size_t from, size_t to)
 		if (it->state != ITEM_PENDING)
 			continue;
 		err_init(&e);
-		if (load_resolve(b->r, it->arg, &it->in, &e) < 0) {
+		if (!it->resolved && load_resolve(b->r, it->arg, &it->in, &e) < 0) {
 			if (it->where)
 				err_prefix(&e, "%s", it->where);
 			fail(it, e.msg);
@@ -548,6 +596,14 @@ batch_run(const struct archive_opts *o, struct err *e)
 		goto out;
 	if (read_users(&b, e) < 0)
 		goto out;
+	/* every input is in: from here on the list is this worker's share of it */
+	if (o->shard_n && b.n > 0) {
+		keep_shard(&b);
+		if (b.n == 0) {
+			res = ARCHIVE_OK;
+			goto out;
+		}
+	}
 	if (b.n == 0) {
 		err_set(e, "nothing to archive: the list is empty");
 		goto out;
@@ -656,15 +712,8 @@ batch_run(const struct archive_opts *o, struct err *e)
 	else if (combined == ARCHIVE_INCOMPLETE && res == ARCHIVE_OK)
 		res = ARCHIVE_INCOMPLETE;
 out:
-	for (size_t i = 0; i < b.n; i++) {
-		free(b.v[i].arg);
-		free(b.v[i].where);
-		free(b.v[i].reason);
-		free(b.v[i].name);
-		if (b.v[i].resolved)
-			input_release(&b.v[i].in);
-		article_free(b.v[i].a);
-	}
+	for (size_t i = 0; i < b.n; i++)
+		item_release(&b.v[i]);
 	free(b.v);
 	free(b.dir);
 	manifest_release(&b.m);

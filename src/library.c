@@ -140,3 +140,34 @@ library_write_index(const struct library *l, struct err *e)
 	free(v);
 	return rc;
 }
+
+int
+library_reindex(const struct archive_opts *o, const char *dir, struct err *e)
+{
+	struct manifest m;
+	struct library l;
+	size_t pages = 0;
+	int rc;
+
+	if (manifest_load(&m, dir, e) < 0)
+		return -1;
+	for (size_t i = 0; i < m.n; i++) {
+		char *path = page_path(&(struct library){ .dir = dir }, m.v[i].name);
+
+		pages += file_exists(path);
+		free(path);
+	}
+	if (pages == 0) {
+		manifest_release(&m);
+		return err_set(e, "--reindex '%s': no library site there (no page listed in its "
+		    ".opus-archive.tsv)", dir);
+	}
+	library_init(&l, o, dir, &m);
+	library_relink(&l);
+	rc = library_write_index(&l, e);
+	if (rc == 0)
+		log_status("library '%s': %zu pages, index and links rebuilt", dir, pages);
+	library_release(&l);
+	manifest_release(&m);
+	return rc;
+}

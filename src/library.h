@@ -42,4 +42,12 @@ void library_relink(struct library *l);
 /* Write index.html (and the stylesheets) listing every page there, the newest first. */
 int library_write_index(const struct library *l, struct err *e);
 
+/*
+ * Rebuild the library site in dir from what it holds, without the network:
+ * every page of its manifest relinked to the others, and index.html written
+ * again.  For a site that many runs (--shard workers) wrote at once, each
+ * knowing only its own pages.  An error when dir holds no page.
+ */
+int library_reindex(const struct archive_opts *o, const char *dir, struct err *e);
+
 #endif

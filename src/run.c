@@ -6,9 +6,12 @@
 #include "archive.h"
 #include "batch.h"
 #include "file.h"
+#include "hash.h"
 #include "input.h"
 #include "jsonval.h"
+#include "library.h"
 #include "load.h"
+#include "log.h"
 #include "opus.h"
 #include "run.h"
 #include "session.h"
@@ -26,6 +29,14 @@ one_id(struct session *r, const char *arg, struct err *e)
 	if (load_resolve(r, arg, &in, e) < 0)
 		return ARCHIVE_FAILED;
 	key = load_key(&in);
+	if (r->o->shard_n && hash_shard(key, r->o->shard_n) != r->o->shard_k) {
+		log_status("%s%s belongs to shard %u/%u, not to this one (%u/%u): nothing to do",
+		    in.kind == INPUT_CV ? "" : "opus ", key, hash_shard(key, r->o->shard_n),
+		    r->o->shard_n, r->o->shard_k, r->o->shard_n);
+		input_release(&in);
+		free(key);
+		return ARCHIVE_OK;
+	}
 	if (load_article(r, &in, &a, e) == 0) {
 		/* cvN.epub: a cv number and an opus id may be the same digits */
 		output = opts_output_for(r->o, in.kind == INPUT_CV ? a->id : in.id);
@@ -78,6 +89,8 @@ run_archive(const struct archive_opts *o, struct err *e)
 	struct session *r;
 	enum archive_result res;
 
+	if (o->reindex)
+		return library_reindex(o, o->reindex, e) < 0 ? ARCHIVE_FAILED : ARCHIVE_OK;
 	if (batch_wanted(o))
 		return batch_run(o, e);
 	r = session_new(o, e);

@@ -289,18 +289,36 @@ planned(const struct batch *b, const struct item *self, const char *name)
 static char *
 unique_name(struct batch *b, const struct item *self, const struct article *a)
 {
-	const struct manifest_entry *old = manifest_find(&b->m, a->id);
+	const struct manifest_entry *old;
 	char *base, *name;
+	struct err e;
 
-	if (old)
-		return xstrdup(old->name);
+	/*
+	 * Under the manifest's lock, knowing the names other runs gave (--shard
+	 * workers writing to this directory too), and claiming the new name there
+	 * before the lock goes: two runs never give two articles one name.
+	 */
+	err_init(&e);
+	if (manifest_lock(&b->m, &e) < 0)
+		log_warn("%s", e.msg);
+	old = manifest_find(&b->m, a->id);
+	if (old) {
+		name = xstrdup(old->name);
+		manifest_unlock(&b->m);
+		return name;
+	}
 	base = name_expand(b->o->name_template ? b->o->name_template : "{id}", a->id, a->title,
 	    a->author_name, a->pub_ts, a->author_mid);
 	name = xstrdup(base);
 	for (int k = 2; ; k++) {
 		char *path = output_path(b, name);
+		/*
+		 * A file under the article's own id is its book (one another run
+		 * racing on the same article has just written, or one made by hand),
+		 * not another article's.
+		 */
 		bool taken = manifest_name_taken(&b->m, name, a->id) || (b->site && name_reserved(name)) ||
-		    planned(b, self, name) || file_exists(path);
+		    planned(b, self, name) || (strcmp(name, a->id) != 0 && file_exists(path));
 
 		free(path);
 		if (!taken || k > 10000)
@@ -309,6 +327,17 @@ unique_name(struct batch *b, const struct item *self, const struct article *a)
 		name = xasprintf("%s-%d", base, k);
 	}
 	free(base);
+	if (strcmp(name, a->id) != 0) {
+		/* the claim: the line write_item() adds once the book is there replaces it */
+		struct manifest_entry en = {
+			a->id, name, a->pub_ts, a->title, a->author_name ? a->author_name : "", "", "",
+		};
+
+		err_init(&e);
+		if (manifest_put(&b->m, &en, &e) < 0)
+			log_warn("%s", e.msg);
+	}
+	manifest_unlock(&b->m);
 	return name;
 }
 
@@ -699,6 +728,11 @@ batch_run(const struct archive_opts *o, struct err *e)
 	} else if (b.site) {
 		struct err ie;
 
+		/* the pages other runs added meanwhile (--shard workers) are linked and listed too */
+		err_init(&ie);
+		if (manifest_lock(&b.m, &ie) == 0)
+			manifest_unlock(&b.m);
+		library_map_pages(&library);
 		library_relink(&library);
 		err_init(&ie);
 		if (library_write_index(&library, &ie) < 0) {

@@ -23,13 +23,10 @@ page_path(const struct library *l, const char *name)
 }
 
 void
-library_init(struct library *l, const struct archive_opts *o, const char *dir,
-    const struct manifest *m)
+library_map_pages(struct library *l)
 {
-	l->o = o;
-	l->dir = dir;
-	l->m = m;
-	links_init(&l->pages);
+	const struct manifest *m = l->m;
+
 	/* the pages there, under their article's id and the opus id each was asked by */
 	for (size_t i = 0; i < m->n; i++) {
 		const struct manifest_entry *en = &m->v[i];
@@ -45,6 +42,17 @@ library_init(struct library *l, const struct archive_opts *o, const char *dir,
 		}
 		free(path);
 	}
+}
+
+void
+library_init(struct library *l, const struct archive_opts *o, const char *dir,
+    const struct manifest *m)
+{
+	l->o = o;
+	l->dir = dir;
+	l->m = m;
+	links_init(&l->pages);
+	library_map_pages(l);
 }
 
 void

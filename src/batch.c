@@ -12,6 +12,7 @@
 #include "batch.h"
 #include "buf.h"
 #include "file.h"
+#include "hash.h"
 #include "input.h"
 #include "library.h"
 #include "links.h"
@@ -91,6 +92,18 @@ add_item(struct batch *b, const char *arg, const char *where)
 	it->arg = xstrdup(arg);
 	it->where = where ? xstrdup(where) : NULL;
 	return it;
+}
+
+static void
+item_release(struct item *it)
+{
+	free(it->arg);
+	free(it->where);
+	free(it->reason);
+	free(it->name);
+	if (it->resolved)
+		input_release(&it->in);
+	article_free(it->a);
 }
 
 static void
@@ -228,6 +241,41 @@ read_users(struct batch *b, struct err *e)
 	return 0;
 }
 
+/*
+ * --shard K/N: keep the items of shard K alone, once every input is in the
+ * list.  An item goes by its key (load_key(): the opus id in decimal, or
+ * "cvN"), short links followed first (every worker follows them all); one
+ * that cannot be read goes by its text as given, so that one worker, and
+ * only one, reports it.
+ */
+static void
+keep_shard(struct batch *b)
+{
+	size_t kept = 0, total = b->n;
+
+	for (size_t i = 0; i < b->n; i++) {
+		struct item *it = &b->v[i];
+		struct err e;
+		char *key;
+
+		err_init(&e);
+		if (load_resolve(b->r, it->arg, &it->in, &e) == 0) {
+			it->resolved = true;
+			key = load_key(&it->in);
+		} else {
+			key = xstrdup(it->arg);
+		}
+		if (hash_shard(key, b->o->shard_n) == b->o->shard_k)
+			b->v[kept++] = *it;
+		else
+			item_release(it);
+		free(key);
+	}
+	b->n = kept;
+	log_status("shard %u/%u: %zu of the %zu articles named", b->o->shard_k, b->o->shard_n,
+	    kept, total);
+}
+
 /* --- names --------------------------------------------------------------------- */
 
 static char *
@@ -261,18 +309,36 @@ planned(const struct batch *b, const struct item *self, const char *name)
 static char *
 unique_name(struct batch *b, const struct item *self, const struct article *a)
 {
-	const struct manifest_entry *old = manifest_find(&b->m, a->id);
+	const struct manifest_entry *old;
 	char *base, *name;
+	struct err e;
 
-	if (old)
-		return xstrdup(old->name);
+	/*
+	 * Under the manifest's lock, knowing the names other runs gave (--shard
+	 * workers writing to this directory too), and claiming the new name there
+	 * before the lock goes: two runs never give two articles one name.
+	 */
+	err_init(&e);
+	if (manifest_lock(&b->m, &e) < 0)
+		log_warn("%s", e.msg);
+	old = manifest_find(&b->m, a->id);
+	if (old) {
+		name = xstrdup(old->name);
+		manifest_unlock(&b->m);
+		return name;
+	}
 	base = name_expand(b->o->name_template ? b->o->name_template : "{id}", a->id, a->title,
 	    a->author_name, a->pub_ts, a->author_mid);
 	name = xstrdup(base);
 	for (int k = 2; ; k++) {
 		char *path = output_path(b, name);
+		/*
+		 * A file under the article's own id is its book (one another run
+		 * racing on the same article has just written, or one made by hand),
+		 * not another article's.
+		 */
 		bool taken = manifest_name_taken(&b->m, name, a->id) || (b->site && name_reserved(name)) ||
-		    planned(b, self, name) || file_exists(path);
+		    planned(b, self, name) || (strcmp(name, a->id) != 0 && file_exists(path));
 
 		free(path);
 		if (!taken || k > 10000)
@@ -281,6 +347,17 @@ unique_name(struct batch *b, const struct item *self, const struct article *a)
 		name = xasprintf("%s-%d", base, k);
 	}
 	free(base);
+	if (strcmp(name, a->id) != 0) {
+		/* the claim: the line write_item() adds once the book is there replaces it */
+		struct manifest_entry en = {
+			a->id, name, a->pub_ts, a->title, a->author_name ? a->author_name : "", "", "",
+		};
+
+		err_init(&e);
+		if (manifest_put(&b->m, &en, &e) < 0)
+			log_warn("%s", e.msg);
+	}
+	manifest_unlock(&b->m);
 	return name;
 }
 
@@ -654,7 +731,7 @@ prepare_window(struct batch *b, size_t from, size_t to)
 		if (it->state != ITEM_PENDING)
 			continue;
 		err_init(&e);
-		if (load_resolve(b->r, it->arg, &it->in, &e) < 0) {
+		if (!it->resolved && load_resolve(b->r, it->arg, &it->in, &e) < 0) {
 			if (it->where)
 				err_prefix(&e, "%s", it->where);
 			fail(it, e.msg);
@@ -891,6 +968,14 @@ batch_run(const struct archive_opts *o, struct err *e)
 		goto out;
 	if (read_users(&b, e) < 0)
 		goto out;
+	/* every input is in: from here on the list is this worker's share of it */
+	if (o->shard_n && b.n > 0) {
+		keep_shard(&b);
+		if (b.n == 0) {
+			res = ARCHIVE_OK;
+			goto out;
+		}
+	}
 	if (b.n == 0) {
 		err_set(e, "nothing to archive: the list is empty");
 		goto out;
@@ -996,6 +1081,11 @@ batch_run(const struct archive_opts *o, struct err *e)
 		for (size_t i = 0; i < b.nlists; i++)
 			if (b.lists[i].s && b.lists[i].state == ITEM_PENDING)
 				write_list_page(&b, &b.lists[i]);
+		/* the pages other runs added meanwhile (--shard workers) are linked and listed too */
+		err_init(&ie);
+		if (manifest_lock(&b.m, &ie) == 0)
+			manifest_unlock(&b.m);
+		library_map_pages(&library);
 		library_relink(&library);
 		err_init(&ie);
 		if (library_write_index(&library, &ie) < 0) {
@@ -1009,15 +1099,8 @@ batch_run(const struct archive_opts *o, struct err *e)
 	else if (combined == ARCHIVE_INCOMPLETE && res == ARCHIVE_OK)
 		res = ARCHIVE_INCOMPLETE;
 out:
-	for (size_t i = 0; i < b.n; i++) {
-		free(b.v[i].arg);
-		free(b.v[i].where);
-		free(b.v[i].reason);
-		free(b.v[i].name);
-		if (b.v[i].resolved)
-			input_release(&b.v[i].in);
-		article_free(b.v[i].a);
-	}
+	for (size_t i = 0; i < b.n; i++)
+		item_release(&b.v[i]);
 	free(b.v);
 	for (size_t i = 0; i < b.nlists; i++) {
 		free(b.lists[i].rl);

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,11 @@ static const char usage_text[] =
 "      --force              redo books the directory holds already (they are\n"
 "                           skipped without a request otherwise)\n"
 "      --failed-list FILE   write the ids that failed to FILE, for --batch\n"
+"      --shard K/N          archive only shard K of N (1 <= K <= N) of all the\n"
+"                           articles named: workers that share -o and\n"
+"                           --cache-dir split a list between them\n"
+"      --reindex DIR        rebuild the library site in DIR's index page and\n"
+"                           links from the pages there (no network)\n"
 "      --lang TAG           the book's language (default: zh-CN)\n"
 "      --templates DIR      use the page templates and stylesheet in DIR\n"
 "      --css FILE           add the stylesheet FILE after the bundled one\n"
@@ -73,7 +79,8 @@ static const char usage_text[] =
 "                           cookies.txt); values are never printed\n"
 "      --user-agent UA      the User-Agent to send (default: a current Firefox)\n"
 "  -j, --jobs N             pictures downloaded at once (default 6)\n"
-"      --rate R             API requests per second at most (default 2)\n"
+"      --rate R             API requests per second at most (default 2), shared\n"
+"                           by every run on this host with the same cache\n"
 "      --retries N          further attempts after a failure (default 4)\n"
 "      --retry-delay S      first wait before a retry, doubled each time (default 1)\n"
 "      --connect-timeout S  give up connecting after S seconds (default 15)\n"
@@ -191,6 +198,31 @@ size_arg(const char *s, size_t *out)
 	return 0;
 }
 
+/* K/N for --shard: two whole decimal numbers, 1 <= K <= N <= 1000000. */
+static int
+shard_arg(const char *s, unsigned *k, unsigned *n)
+{
+	unsigned long v[2];
+	const char *p = s;
+
+	for (int i = 0; i < 2; i++) {
+		char *end;
+
+		if (*p < '0' || *p > '9')
+			return -1;
+		errno = 0;
+		v[i] = strtoul(p, &end, 10);
+		if (errno != 0 || v[i] == 0 || v[i] > 1000000 || *end != (i == 0 ? '/' : '\0'))
+			return -1;
+		p = end + 1;
+	}
+	if (v[0] > v[1])
+		return -1;
+	*k = (unsigned)v[0];
+	*n = (unsigned)v[1];
+	return 0;
+}
+
 /* HOST1:PORT1:HOST2:PORT2 as curl takes it: four fields, ports empty or digits. */
 static bool
 connect_to_valid(const char *s)
@@ -304,7 +336,7 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		OPT_COOKIES, OPT_USER_AGENT, OPT_CACERT, OPT_CONNECT_TO, OPT_RATE, OPT_RETRIES,
 		OPT_RETRY_DELAY, OPT_CONNECT_TIMEOUT, OPT_TIMEOUT, OPT_MAX_IMAGE_SIZE,
 		OPT_MAX_IMAGE_WIDTH, OPT_REFRESH, OPT_BATCH, OPT_USER, OPT_NAME, OPT_COMBINE, OPT_FORCE, OPT_FAILED_LIST,
-		OPT_WARC, OPT_WARC_DIR, OPT_FROM_EPUB,
+		OPT_WARC, OPT_WARC_DIR, OPT_FROM_EPUB, OPT_SHARD, OPT_REINDEX,
 		OPT_CSS, OPT_SERIES,
 	};
 	static const struct option longopts[] = {
@@ -339,6 +371,8 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		{ "warc", required_argument, NULL, OPT_WARC },
 		{ "warc-dir", required_argument, NULL, OPT_WARC_DIR },
 		{ "css", required_argument, NULL, OPT_CSS },
+		{ "shard", required_argument, NULL, OPT_SHARD },
+		{ "reindex", required_argument, NULL, OPT_REINDEX },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -537,6 +571,19 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 			}
 			*(ch == OPT_WARC ? &c->archive.warc : &c->archive.warc_dir) = optarg;
 			break;
+		case OPT_SHARD:
+			if (shard_arg(optarg, &c->archive.shard_k, &c->archive.shard_n) < 0) {
+				err_set(e, "--shard '%s' is not K/N with 1 <= K <= N (like 2/4)", optarg);
+				return CLI_USAGE;
+			}
+			break;
+		case OPT_REINDEX:
+			if (*optarg == '\0') {
+				err_set(e, "--reindex needs the site's directory");
+				return CLI_USAGE;
+			}
+			c->archive.reindex = optarg;
+			break;
 		case OPT_CSS:
 			if (!file_exists(optarg)) {
 				err_set(e, "--css '%s': no such file", optarg);
@@ -591,7 +638,19 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		c->archive.name_template = c->name_template;
 		c->archive.format = FORMAT_MD;
 	}
-	if (c->archive.from_epub) {
+	if (c->archive.reindex) {
+		/* a mode of its own: no article is fetched or written */
+		if (c->archive.from_json || c->ninputs > 0 || many || c->archive.combine ||
+		    c->archive.shard_n || c->archive.output) {
+			err_set(e, "--reindex DIR works on DIR alone: give no ids, --batch, --user, "
+			    "--from-json, --combine, --shard or -o with it");
+			return CLI_USAGE;
+		}
+		if (!file_is_dir(c->archive.reindex)) {
+			err_set(e, "--reindex '%s': no such directory", c->archive.reindex);
+			return CLI_USAGE;
+		}
+	} else if (c->archive.from_epub) {
 		/* the book says what to render, and nothing is fetched */
 		if (c->archive.from_json || c->ninputs > 0 || many || c->archive.combine) {
 			err_set(e, "--from-epub renders the book's own articles: give no ids, "
@@ -610,6 +669,11 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 	} else if (c->archive.from_json == NULL && c->ninputs == 0 && !many) {
 		err_set(e, "nothing to archive: give an opus id or URL, an rl number, --batch FILE, --user MID, "
 		    "or --from-json FILE");
+		return CLI_USAGE;
+	}
+	if (c->archive.shard_n && (c->archive.from_json || c->archive.combine)) {
+		err_set(e, "--shard splits a list of articles between runs; it does not go with %s",
+		    c->archive.from_json ? "--from-json" : "--combine (one book)");
 		return CLI_USAGE;
 	}
 	if (c->archive.from_json && (c->ninputs > 0 || many)) {

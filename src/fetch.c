@@ -789,9 +789,17 @@ fetch_run(struct fetcher *f, struct fetch_job *jobs, size_t n,
 				continue;
 			}
 			if (job->kind == FETCH_API && f->cfg.api_rate > 0) {
+				double turn;
+
 				if (f->next_api > t) {
 					if (f->next_api - t < wait)
 						wait = f->next_api - t;
+					continue;
+				}
+				/* the other runs that share the rate may have taken the turn */
+				if (f->cfg.api_turn && (turn = f->cfg.api_turn(f->cfg.api_turn_ctx)) > 0) {
+					if (turn < wait)
+						wait = turn;
 					continue;
 				}
 				f->next_api = t + 1.0 / f->cfg.api_rate;

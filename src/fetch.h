@@ -73,6 +73,12 @@ struct fetch_config {
 	double retry_delay;             /* seconds: the first backoff step */
 	double api_rate;                /* API requests per second (0: no limit) */
 	int jobs;                       /* transfers at once */
+	/*
+	 * Also asked before each API request, when not NULL: 0 lets it go (and
+	 * counts it), more says how many seconds to wait (rate.c's shared bucket).
+	 */
+	double (*api_turn)(void *ctx);
+	void *api_turn_ctx;
 	void (*observer)(void *ctx, const struct fetch_exchange *x);
 	void *observer_ctx;
 };

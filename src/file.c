@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -329,12 +330,66 @@ file_copy_atomic(const char *src, const char *dst, struct err *e)
 	return file_temp_commit(fd, tmp, dst, rc, e);
 }
 
+const char *
+file_host_name(void)
+{
+	static char clean[33];
+	char host[256] = "";
+	size_t n = 0;
+
+	if (clean[0])
+		return clean;
+	if (gethostname(host, sizeof host - 1) < 0)
+		host[0] = '\0';
+	for (const char *p = host; *p && *p != '.' && n < sizeof clean - 1; p++)
+		if (isalnum((unsigned char)*p) || *p == '-' || *p == '_')
+			clean[n++] = *p;
+	if (n == 0)
+		snprintf(clean, sizeof clean, "host");
+	return clean;
+}
+
+/*
+ * This machine's part of temporary names: file_host_name(), the first 8 hex
+ * digits of the kernel's boot id, and the inode of this process's pid
+ * namespace, joined by '+'.  A process id means something only where all
+ * three are the same: another host, another boot, or another container with
+ * its own pid numbers (a Kubernetes pod on the host's network has the host's
+ * name) make the same numbers mean other processes.  Made once.
+ */
+static const char *
+machine_token(void)
+{
+	static char token[80];
+	char boot[64] = "", ns[64] = "";
+	FILE *f;
+	ssize_t len;
+	const char *p;
+
+	if (token[0])
+		return token;
+	f = fopen("/proc/sys/kernel/random/boot_id", "r");
+	if (f) {
+		if (fgets(boot, sizeof boot, f) == NULL)
+			boot[0] = '\0';
+		fclose(f);
+	}
+	boot[strspn(boot, "0123456789abcdef")] = '\0';
+	boot[8] = '\0';
+	len = readlink("/proc/self/ns/pid", ns, sizeof ns - 1);
+	ns[len > 0 ? len : 0] = '\0';
+	p = strchr(ns, '[');
+	snprintf(token, sizeof token, "%s+%s+%lu", file_host_name(), boot[0] ? boot : "0",
+	    p ? strtoul(p + 1, NULL, 10) : 0UL);
+	return token;
+}
+
 char *
 file_temp_name(const char *path, const char *tag)
 {
 	char *dir = file_dirname(path);
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	char *t = xasprintf("%s/.%s.tmp-%ld-%s", dir, base, (long)getpid(), tag);
+	char *t = xasprintf("%s/.%s.tmp-%s+%ld-%s", dir, base, machine_token(), (long)getpid(), tag);
 
 	free(dir);
 	return t;
@@ -352,39 +407,77 @@ mkstemp_suffix(const char *s)
 }
 
 /*
- * Return the process id in a temporary name made here, or 0 for any other
- * name (a user's own ".x.tmp-1-y" is left alone): ".NAME.tmp-PID-" then
- * mkstemp's six characters, or "site", or "zip" with or without libzip's own
- * ".XXXXXX".
+ * Temporary files older than this (seconds of mtime) are taken as left
+ * behind, whoever made them: a live writer writes on, and a transfer ends
+ * (--timeout) well within it.
  */
-static long
-temp_owner(const char *name)
-{
-	const char *p = name, *t;
-	long pid = 0;
+static long temp_max_age = 6 * 3600;
 
+void
+file_temp_set_max_age(long seconds)
+{
+	temp_max_age = seconds > 60 ? seconds : 60;
+}
+
+enum temp_kind {
+	TEMP_NONE,              /* not a temporary name made here: never touched */
+	TEMP_HERE,              /* made on this machine (same host, boot and pid numbers) */
+	TEMP_ELSEWHERE,         /* made on another machine, or by an older version */
+};
+
+/*
+ * Read a name made by file_temp_name(): ".NAME.tmp-" then the machine part
+ * and "+PID" (or, from older versions, only "PID"), then "-" and mkstemp's
+ * six characters, or "site", or "zip" with or without libzip's ".XXXXXX".
+ * Anything else (a user's own ".x.tmp-1-y") is TEMP_NONE.  *pid is the
+ * process id of a TEMP_HERE name.
+ */
+static enum temp_kind
+temp_kind(const char *name, long *pid)
+{
+	const char *p = name, *t, *dash, *plus;
+	size_t len;
+
+	*pid = 0;
 	if (name[0] != '.')
-		return 0;
+		return TEMP_NONE;
 	/* the last ".tmp-" (NAME itself may hold one) */
 	for (t = NULL; (p = strstr(p, ".tmp-")) != NULL; p++)
 		t = p;
 	if (t == NULL)
-		return 0;
-	for (t += 5; *t >= '0' && *t <= '9' && pid < 100000000; t++)
-		pid = pid * 10 + (*t - '0');
-	if (*t++ != '-')
-		return 0;
-	if (mkstemp_suffix(t) || strcmp(t, "site") == 0 || strcmp(t, "zip") == 0 ||
-	    (strncmp(t, "zip.", 4) == 0 && mkstemp_suffix(t + 4)))
-		return pid;
-	return 0;
+		return TEMP_NONE;
+	t += 5;
+	dash = strrchr(t, '-');
+	if (dash == NULL || !(mkstemp_suffix(dash + 1) || strcmp(dash + 1, "site") == 0 ||
+	    strcmp(dash + 1, "zip") == 0 || (strncmp(dash + 1, "zip.", 4) == 0 &&
+	    mkstemp_suffix(dash + 5))))
+		return TEMP_NONE;
+	/* the process id: digits just before the dash */
+	for (p = dash; p > t && p[-1] >= '0' && p[-1] <= '9'; p--)
+		;
+	if (p == dash || dash - p > 9)
+		return TEMP_NONE;
+	if (p == t)
+		return TEMP_ELSEWHERE;          /* ".tmp-PID-": an older version's */
+	plus = p - 1;
+	if (*plus != '+')
+		return TEMP_NONE;
+	len = strlen(machine_token());
+	if ((size_t)(plus - t) != len || strncmp(t, machine_token(), len) != 0)
+		return TEMP_ELSEWHERE;
+	*pid = strtol(p, NULL, 10);
+	return TEMP_HERE;
 }
 
 /*
  * Remove what dead runs left in dir: regular files only (a directory or a
  * symbolic link under such a name is none of ours), named relative to the
  * directory opened, so that a path component renamed or replaced during the
- * sweep cannot send the unlink to another directory.
+ * sweep cannot send the unlink to another directory.  A file made on this
+ * machine goes when its process is gone; any goes when it is older than
+ * temp_max_age.  A process id is never looked up for another machine's file:
+ * the number names some other process here, or none, while its writer runs on
+ * (workers on many hosts share the directory over NFS).
  */
 static void
 sweep_dir(const char *dir)
@@ -392,16 +485,22 @@ sweep_dir(const char *dir)
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	struct stat st;
+	time_t now = time(NULL);
 
 	if (d == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		long pid = temp_owner(de->d_name);
+		long pid;
+		enum temp_kind k = temp_kind(de->d_name, &pid);
+		bool dead;
 
-		/* a live owner (or one we may not signal) is still writing it */
-		if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if (k == TEMP_NONE || (k == TEMP_HERE && pid == (long)getpid()))
 			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		/* a live owner (or one we may not signal) is still writing it */
+		dead = k == TEMP_HERE && pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+		if (dead || now - st.st_mtime > temp_max_age)
 			unlinkat(dirfd(d), de->d_name, 0);
 	}
 	closedir(d);
@@ -425,6 +524,21 @@ file_sweep_temps(const char *dir)
 	sweep_dir(dir);
 	XGROW(swept, swept_cap, nswept + 1);
 	swept[nswept++] = xstrdup(dir);
+}
+
+int
+file_lock(int fd, bool lock)
+{
+	struct flock fl;
+
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = lock ? F_WRLCK : F_UNLCK;
+	fl.l_whence = SEEK_SET;
+	/* the whole file; waits for the holder, and goes on waiting after a signal */
+	while (fcntl(fd, F_SETLKW, &fl) < 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
 }
 
 bool

@@ -24,6 +24,13 @@ int file_write_atomic(const char *path, const void *p, size_t n, bool mkdirs, st
  * site), streaming: the file is never held in memory whole.
  */
 int file_copy_atomic(const char *src, const char *dst, struct err *e);
+/*
+ * Take (lock true, waiting for other processes) or drop an fcntl() write
+ * lock on the whole open file fd; -1 with errno when the file system has no
+ * locks.  fcntl() locks belong to the process: closing any descriptor of the
+ * file drops them, and NFS carries them between hosts.
+ */
+int file_lock(int fd, bool lock);
 /* Return true when path names an existing directory. */
 bool file_is_dir(const char *path);
 bool file_exists(const char *path);
@@ -82,17 +89,32 @@ void file_cleanup_temps(void);
  */
 void file_temp_catch_signals(void);
 /*
- * Return the temporary name to write path under: ".NAME.tmp-PID-tag" beside
- * it, so that what a killed run leaves behind can be told from what a live
- * one is writing.  The caller frees it.
+ * Return the temporary name to write path under, beside it:
+ * ".NAME.tmp-HOST+BOOT+PIDNS+PID-tag", where HOST is this host's name (its
+ * first label, letters, digits, '-' and '_'), BOOT the first 8 hex digits of
+ * the kernel's boot id, PIDNS the inode of the pid namespace and PID the
+ * process id: unique among the runs of many hosts that share a directory
+ * (file_temp_open() adds mkstemp's random tag), and telling the sweep whose
+ * file it is.  The caller frees it.
  */
 char *file_temp_name(const char *path, const char *tag);
 /*
- * Remove the temporary files in dir that a run which no longer exists left
+ * Remove the temporary files in dir that runs which no longer exist left
  * behind (SIGKILL, a crash, a power cut), the first time this process asks
- * for dir; later calls for it do nothing.  Every temporary file made by
- * file_temp_open() asks for its directory.
+ * for dir; later calls for it do nothing.  A file of this machine goes when
+ * its process is gone; any file, this machine's or another's, when its last
+ * change is older than the age set by file_temp_set_max_age() (default 6
+ * hours).  Every temporary file made by file_temp_open() asks for its
+ * directory.
  */
 void file_sweep_temps(const char *dir);
+/*
+ * Return this host's name as it goes into file names: the letters, digits,
+ * '-' and '_' of its first label, at most 32 ("host" when none).  Static
+ * storage.
+ */
+const char *file_host_name(void);
+/* Set the age (seconds, at least 60) past which any temporary file is swept. */
+void file_temp_set_max_age(long seconds);
 
 #endif

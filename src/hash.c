@@ -152,6 +152,24 @@ hash_name_hex(const void *p, size_t n, char hex[65])
 	}
 }
 
+unsigned
+hash_shard(const char *key, unsigned n)
+{
+	unsigned char d[32];
+	uint64_t v = 0;
+	struct err e;
+
+	err_init(&e);
+	if (hash_digest(HASH_SHA256, key, strlen(key), d, &e) < 0) {
+		fprintf(stderr, "opus-archive: %s\n", e.msg);
+		abort();
+	}
+	/* the first 8 bytes as a big-endian number: what any SHA-256 tool prints first */
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | d[i];
+	return (unsigned)(v % n) + 1;
+}
+
 void
 hash_tohex(const unsigned char *d, size_t n, char *hex)
 {

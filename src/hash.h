@@ -74,6 +74,16 @@ int hash_hex(enum hash_algo a, const void *p, size_t n, char *hex, struct err *e
  */
 void hash_name_hex(const void *p, size_t n, char hex[65]);
 
+/*
+ * Return the shard (1 to n, n > 0) that --shard K/N gives the article whose
+ * key is key (load_key(): the opus id in decimal, or "cvN"): the first 8
+ * bytes of the SHA-256 of the key's bytes, read as a big-endian unsigned
+ * 64-bit number, modulo n, plus 1.  It depends on the key alone, so adding
+ * articles never moves others between shards; the man page gives the same
+ * rule for other tools.  Aborts as hash_name_hex() does.
+ */
+unsigned hash_shard(const char *key, unsigned n);
+
 /* Write the lowercase hex form of the n bytes of d into hex (2n + 1 bytes). */
 void hash_tohex(const unsigned char *d, size_t n, char *hex);
 /* Write the RFC 4648 base32 form of a 20-byte (SHA-1) digest into b32 (33 bytes with the NUL). */

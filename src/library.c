@@ -23,13 +23,10 @@ page_path(const struct library *l, const char *name)
 }
 
 void
-library_init(struct library *l, const struct archive_opts *o, const char *dir,
-    const struct manifest *m)
+library_map_pages(struct library *l)
 {
-	l->o = o;
-	l->dir = dir;
-	l->m = m;
-	links_init(&l->pages);
+	const struct manifest *m = l->m;
+
 	/* the pages there, under their article's id and the opus id each was asked by */
 	for (size_t i = 0; i < m->n; i++) {
 		const struct manifest_entry *en = &m->v[i];
@@ -45,6 +42,17 @@ library_init(struct library *l, const struct archive_opts *o, const char *dir,
 		}
 		free(path);
 	}
+}
+
+void
+library_init(struct library *l, const struct archive_opts *o, const char *dir,
+    const struct manifest *m)
+{
+	l->o = o;
+	l->dir = dir;
+	l->m = m;
+	links_init(&l->pages);
+	library_map_pages(l);
 }
 
 void
@@ -138,5 +146,36 @@ library_write_index(const struct library *l, struct err *e)
 		free(hrefs[i]);
 	free(hrefs);
 	free(v);
+	return rc;
+}
+
+int
+library_reindex(const struct archive_opts *o, const char *dir, struct err *e)
+{
+	struct manifest m;
+	struct library l;
+	size_t pages = 0;
+	int rc;
+
+	if (manifest_load(&m, dir, e) < 0)
+		return -1;
+	for (size_t i = 0; i < m.n; i++) {
+		char *path = page_path(&(struct library){ .dir = dir }, m.v[i].name);
+
+		pages += file_exists(path);
+		free(path);
+	}
+	if (pages == 0) {
+		manifest_release(&m);
+		return err_set(e, "--reindex '%s': no library site there (no page listed in its "
+		    ".opus-archive.tsv)", dir);
+	}
+	library_init(&l, o, dir, &m);
+	library_relink(&l);
+	rc = library_write_index(&l, e);
+	if (rc == 0)
+		log_status("library '%s': %zu pages, index and links rebuilt", dir, pages);
+	library_release(&l);
+	manifest_release(&m);
 	return rc;
 }

@@ -27,6 +27,12 @@ void library_init(struct library *l, const struct archive_opts *o, const char *d
     const struct manifest *m);
 void library_release(struct library *l);
 
+/*
+ * Map the pages of the manifest that are on disk and not mapped yet: those
+ * other runs (--shard workers) added since library_init(), once the caller
+ * has read their lines (manifest_lock()).
+ */
+void library_map_pages(struct library *l);
 /* Say that the article id (and its cv_id, or NULL) will have the page NAME.html. */
 void library_plan(struct library *l, const char *id, const char *cv_id, const char *name);
 /* The map of the library's pages, for the writer (valid until library_release). */
@@ -41,5 +47,13 @@ void library_relink(struct library *l);
 
 /* Write index.html (and the stylesheets) listing every page there, the newest first. */
 int library_write_index(const struct library *l, struct err *e);
+
+/*
+ * Rebuild the library site in dir from what it holds, without the network:
+ * every page of its manifest relinked to the others, and index.html written
+ * again.  For a site that many runs (--shard workers) wrote at once, each
+ * knowing only its own pages.  An error when dir holds no page.
+ */
+int library_reindex(const struct archive_opts *o, const char *dir, struct err *e);
 
 #endif

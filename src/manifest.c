@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "file.h"
+#include "log.h"
 #include "manifest.h"
 #include "xalloc.h"
 
@@ -141,21 +143,12 @@ parse_line(struct manifest *m, const char *s, const char *end)
 	entry_release(&en);
 }
 
-int
-manifest_load(struct manifest *m, const char *dir, struct err *e)
+/* Parse the complete lines of data[0..len); return how many bytes they took. */
+static size_t
+parse_lines(struct manifest *m, const char *data, size_t len)
 {
-	char *data = NULL;
-	size_t len;
-	const char *p, *end;
+	const char *p = data, *end = data + len;
 
-	memset(m, 0, sizeof *m);
-	m->path = file_join(dir, MANIFEST_NAME);
-	if (!file_exists(m->path))
-		return 0;
-	if (file_read(m->path, MANIFEST_MAX, &data, &len, e) < 0)
-		return -1;
-	p = data;
-	end = data + len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 
@@ -164,18 +157,85 @@ manifest_load(struct manifest *m, const char *dir, struct err *e)
 		parse_line(m, p, nl);
 		p = nl + 1;
 	}
+	return (size_t)(p - data);
+}
+
+int
+manifest_load(struct manifest *m, const char *dir, struct err *e)
+{
+	char *data = NULL;
+	size_t len;
+
+	memset(m, 0, sizeof *m);
+	m->lock_fd = -1;
+	m->path = file_join(dir, MANIFEST_NAME);
+	if (!file_exists(m->path))
+		return 0;
+	if (file_read(m->path, MANIFEST_MAX, &data, &len, e) < 0)
+		return -1;
+	m->read_to = (off_t)parse_lines(m, data, len);
 	free(data);
 	return 0;
+}
+
+/* Read the lines other runs appended since this one last read (the lock held). */
+static void
+refresh(struct manifest *m)
+{
+	struct stat st;
+	char *data;
+	ssize_t got;
+	size_t want;
+
+	if (fstat(m->lock_fd, &st) < 0 || st.st_size <= m->read_to)
+		return;
+	if (st.st_size - m->read_to > (off_t)MANIFEST_MAX)
+		return;
+	want = (size_t)(st.st_size - m->read_to);
+	data = xmalloc(want + 1);
+	got = pread(m->lock_fd, data, want, m->read_to);
+	if (got > 0)
+		m->read_to += (off_t)parse_lines(m, data, (size_t)got);
+	free(data);
+}
+
+int
+manifest_lock(struct manifest *m, struct err *e)
+{
+	if (m->lock_fd >= 0)
+		return 0;
+	m->lock_fd = open(m->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (m->lock_fd < 0)
+		return err_set(e, "cannot write '%s': %s", m->path, strerror(errno));
+	if (file_lock(m->lock_fd, true) < 0) {
+		/* a file system without locks: appends of one write each still land whole */
+		log_info("cannot lock '%s': %s", m->path, strerror(errno));
+	}
+	refresh(m);
+	return 0;
+}
+
+void
+manifest_unlock(struct manifest *m)
+{
+	if (m->lock_fd < 0)
+		return;
+	/* closing the descriptor drops this process's lock */
+	close(m->lock_fd);
+	m->lock_fd = -1;
 }
 
 void
 manifest_release(struct manifest *m)
 {
+	if (m->path)            /* loaded: lock_fd is real */
+		manifest_unlock(m);
 	for (size_t i = 0; i < m->n; i++)
 		entry_release(&m->v[i]);
 	free(m->v);
 	free(m->path);
 	memset(m, 0, sizeof *m);
+	m->lock_fd = -1;
 }
 
 const struct manifest_entry *
@@ -203,14 +263,15 @@ manifest_put(struct manifest *m, const struct manifest_entry *en, struct err *e)
 {
 	struct buf line;
 	char date[32], last = '\n';
-	int fd;
+	bool locked_here = m->lock_fd < 0;
+	int fd, rc = 0;
 	ssize_t w;
 	off_t size;
 
+	if (manifest_lock(m, e) < 0)
+		return -1;
+	fd = m->lock_fd;
 	buf_init(&line, 0);
-	fd = open(m->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return err_set(e, "cannot write '%s': %s", m->path, strerror(errno));
 	/* after a torn line, start on a new one so this entry stays whole */
 	size = lseek(fd, 0, SEEK_END);
 	if (size > 0 && pread(fd, &last, 1, size - 1) != 1)
@@ -230,18 +291,21 @@ manifest_put(struct manifest *m, const struct manifest_entry *en, struct err *e)
 	buf_add(&line, "\t", 1);
 	put_field(&line, en->alias);
 	buf_add(&line, "\n", 1);
-	/* one write: with O_APPEND it lands whole at the end, or (killed) as a torn last line */
+	/*
+	 * One write, under the lock: with O_APPEND it lands whole at the end, or
+	 * (killed) as a torn last line.  The lock keeps the lines of runs on other
+	 * hosts apart over NFS, where O_APPEND alone does not.
+	 */
 	w = write(fd, buf_str(&line), line.len);
-	if (w != (ssize_t)line.len || close(fd) < 0) {
-		int saved = errno;
-
-		if (w != (ssize_t)line.len)
-			close(fd);
-		buf_release(&line);
-		return err_set(e, "cannot write '%s': %s", m->path,
-		    w < 0 || saved ? strerror(saved) : "short write");
-	}
+	if (w != (ssize_t)line.len)
+		rc = err_set(e, "cannot write '%s': %s", m->path,
+		    w < 0 ? strerror(errno) : "short write");
+	else
+		m->read_to = lseek(fd, 0, SEEK_END);    /* this line is known already */
 	buf_release(&line);
-	remember(m, en);
-	return 0;
+	if (locked_here)
+		manifest_unlock(m);
+	if (rc == 0)
+		remember(m, en);
+	return rc;
 }

@@ -8,6 +8,11 @@
  * article a name no other article has.  Lines are appended as books are
  * written, so a run killed half-way keeps what it finished; a torn last line
  * is ignored, and a later line for the same id wins.
+ *
+ * Many runs may add to one directory at once (--shard workers, on one host
+ * or many over NFS): each line is one write under an fcntl() lock on the
+ * file, and a run holding the lock reads what the others added since it last
+ * read, so that it names a new book knowing theirs.
  */
 #ifndef OA_MANIFEST_H
 #define OA_MANIFEST_H
@@ -30,6 +35,8 @@ struct manifest_entry {
 
 struct manifest {
 	char *path;             /* owned */
+	int lock_fd;            /* the file, open and locked by manifest_lock(); else -1 */
+	long long read_to;      /* the bytes of the file read so far (whole lines) */
 	struct manifest_entry *v;
 	size_t n, cap;
 };
@@ -41,7 +48,15 @@ void manifest_release(struct manifest *m);
 const struct manifest_entry *manifest_find(const struct manifest *m, const char *id);
 /* Return true when some entry other than id's holds name (compared without case). */
 bool manifest_name_taken(const struct manifest *m, const char *name, const char *id);
-/* Record (or replace) an entry, in memory and on disk. */
+/*
+ * Lock the file against the other runs (waiting for them), and read the
+ * lines they added since; manifest_unlock() lets them go on.  Names chosen
+ * under the lock and recorded with manifest_put() before unlocking are
+ * never chosen by another run.  Locking twice does nothing.
+ */
+int manifest_lock(struct manifest *m, struct err *e);
+void manifest_unlock(struct manifest *m);
+/* Record (or replace) an entry, in memory and on disk (locking around it when not locked). */
 int manifest_put(struct manifest *m, const struct manifest_entry *en, struct err *e);
 
 #endif

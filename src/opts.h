@@ -53,6 +53,10 @@ struct archive_opts {
 	const char *name_template;      /* --name: book names in a directory ("{id}") */
 	bool combine;                   /* --combine: all the articles in one book */
 	bool series;                    /* --series: an article given stands for its whole 文集 */
+	unsigned shard_k, shard_n;      /* --shard K/N: only the articles of shard K of N
+	                                 * (hash_shard()); shard_n 0: all of them */
+	const char *reindex;            /* --reindex DIR: rebuild a library site's index and
+	                                 * links from what DIR holds, offline; or NULL */
 	bool force;                     /* --force: redo books that exist */
 	const char *failed_list;        /* --failed-list: write the failed ids there */
 	const char *output;             /* the book, or the site's directory */

@@ -7,8 +7,10 @@
 #include "assemble.h"
 #include "batch.h"
 #include "file.h"
+#include "hash.h"
 #include "input.h"
 #include "jsonval.h"
+#include "library.h"
 #include "links.h"
 #include "load.h"
 #include "log.h"
@@ -61,6 +63,14 @@ one_id(struct session *r, const char *arg, struct err *e)
 		return res;
 	}
 	key = load_key(&in);
+	if (r->o->shard_n && hash_shard(key, r->o->shard_n) != r->o->shard_k) {
+		log_status("%s%s belongs to shard %u/%u, not to this one (%u/%u): nothing to do",
+		    in.kind == INPUT_CV ? "" : "opus ", key, hash_shard(key, r->o->shard_n),
+		    r->o->shard_n, r->o->shard_k, r->o->shard_n);
+		input_release(&in);
+		free(key);
+		return ARCHIVE_OK;
+	}
 	if (load_article(r, &in, &a, e) == 0) {
 		/* cvN.epub: a cv number and an opus id may be the same digits */
 		output = opts_output_for(r->o, in.kind == INPUT_CV ? a->id : in.id);
@@ -257,6 +267,8 @@ run_archive(const struct archive_opts *o, struct err *e)
 	struct session *r;
 	enum archive_result res;
 
+	if (o->reindex)
+		return library_reindex(o, o->reindex, e) < 0 ? ARCHIVE_FAILED : ARCHIVE_OK;
 	if (o->from_epub)
 		return from_epub(o, e);
 	if (batch_wanted(o))

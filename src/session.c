@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file.h"
 #include "log.h"
 #include "model.h"
 #include "session.h"
@@ -23,7 +24,12 @@ session_new(const struct archive_opts *o, struct err *e)
 	r->api.retries = o->net.retries;
 	r->api.refresh = o->net.refresh;
 	r->current = "";
+	/* a temporary file untouched for twice the longest transfer has no writer left */
+	file_temp_set_max_age(o->net.timeout_ms / 1000 * 2 > 3600 ? o->net.timeout_ms / 1000 * 2 :
+	    3600);
+	rate_init(&r->rate, r->cache.dir, o->net.rate > 0 ? o->net.rate : 2);
 	if (capture_init(&r->capture, o, e) < 0) {
+		rate_release(&r->rate);
 		cache_release(&r->cache);
 		free(r);
 		return NULL;
@@ -46,8 +52,15 @@ session_free(struct session *r)
 	capture_release(&r->capture);
 	api_release(&r->api);
 	fetch_free(r->f);
+	rate_release(&r->rate);
 	cache_release(&r->cache);
 	free(r);
+}
+
+static double
+take_turn(void *ctx)
+{
+	return rate_take(ctx);
 }
 
 int
@@ -57,7 +70,7 @@ session_net_up(struct session *r, struct err *e)
 	struct fetch_config cfg = {
 		n->user_agent ? n->user_agent : api_default_user_agent, n->cacert,
 		n->connect_to, n->nconnect_to, n->connect_timeout_ms, n->timeout_ms,
-		n->retries, n->retry_delay, n->rate, n->jobs, NULL, NULL,
+		n->retries, n->retry_delay, n->rate, n->jobs, take_turn, &r->rate, NULL, NULL,
 	};
 
 	if (r->f)

@@ -14,6 +14,7 @@
 #include "api.h"
 #include "cache.h"
 #include "capture.h"
+#include "rate.h"
 #include "err.h"
 #include "fetch.h"
 #include "opts.h"
@@ -27,6 +28,7 @@ struct session {
 	struct fetcher *f;              /* NULL until session_net_up() */
 	struct api api;                 /* api.f is f once the network is up */
 	struct capture capture;
+	struct rate rate;               /* the API rate, shared with the other runs of this host */
 	char label[256];                /* what the progress line starts with ("" = one article) */
 	const char *current;            /* the article whose pictures come in, for the progress line */
 	const struct links *library;    /* a library site's pages (borrowed), or NULL */

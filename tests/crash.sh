@@ -114,17 +114,19 @@ batch c-kill
 wait $PID
 dead=999999
 while kill -0 $dead 2>/dev/null; do dead=$((dead - 1)); done
-: >"$OUT/.$ID.epub.tmp-$dead-zip.AbC123"
-: >"$OUT/.$ID.epub.tmp-$dead-zip"
-: >"$OUT/.$ID.epub.tmp-$$-zip.XyZ789"
-: >"$OUT/.notes.tmp-$dead-mine"
+# the machine part of temporary names: a pid is only looked up for this machine's
+tok=$(temp_token)
+: >"$OUT/.$ID.epub.tmp-$tok+$dead-zip.AbC123"
+: >"$OUT/.$ID.epub.tmp-$tok+$dead-zip"
+: >"$OUT/.$ID.epub.tmp-$tok+$$-zip.XyZ789"
+: >"$OUT/.notes.tmp-$tok+$dead-mine"
 batch c-kill
 wait $PID
-ok $([ ! -e "$OUT/.$ID.epub.tmp-$dead-zip.AbC123" ] && [ ! -e "$OUT/.$ID.epub.tmp-$dead-zip" ] &&
-	[ -e "$OUT/.$ID.epub.tmp-$$-zip.XyZ789" ]; echo $?) \
+ok $([ ! -e "$OUT/.$ID.epub.tmp-$tok+$dead-zip.AbC123" ] && [ ! -e "$OUT/.$ID.epub.tmp-$tok+$dead-zip" ] &&
+	[ -e "$OUT/.$ID.epub.tmp-$tok+$$-zip.XyZ789" ]; echo $?) \
 	"a dead run's temporary files are removed, a live run's are kept"
-ok $([ -e "$OUT/.notes.tmp-$dead-mine" ]; echo $?) "a file of the user's that looks a little like one is kept"
-rm -f "$OUT/.$ID.epub.tmp-$$-zip.XyZ789" "$OUT/.notes.tmp-$dead-mine"
+ok $([ -e "$OUT/.notes.tmp-$tok+$dead-mine" ]; echo $?) "a file of the user's that looks a little like one is kept"
+rm -f "$OUT/.$ID.epub.tmp-$tok+$$-zip.XyZ789" "$OUT/.notes.tmp-$tok+$dead-mine"
 
 # the same in the cache: a picture that must be fetched again, beside a dead
 # run's partial download of it and a live run's
@@ -132,16 +134,16 @@ pic=$(find "$TMP/c-kill/pictures" -type f ! -name '.*' | head -n 1)
 picdir=$(dirname "$pic")
 picname=$(basename "$pic")
 rm -f "$pic"
-: >"$picdir/.$picname.tmp-$dead-Dd0001"
-: >"$picdir/.$picname.tmp-$$-Ll0001"
+: >"$picdir/.$picname.tmp-$tok+$dead-Dd0001"
+: >"$picdir/.$picname.tmp-$tok+$$-Ll0001"
 rm -rf "$OUT"
 batch c-kill
 wait $PID
 st=$?
-ok $([ $st -eq 0 ] && [ -s "$pic" ] && [ ! -e "$picdir/.$picname.tmp-$dead-Dd0001" ] &&
-	[ -e "$picdir/.$picname.tmp-$$-Ll0001" ]; echo $?) \
+ok $([ $st -eq 0 ] && [ -s "$pic" ] && [ ! -e "$picdir/.$picname.tmp-$tok+$dead-Dd0001" ] &&
+	[ -e "$picdir/.$picname.tmp-$tok+$$-Ll0001" ]; echo $?) \
 	"the cache: a dead run's partial download is removed when its directory is written to, a live run's is kept (exit status $st)"
-rm -f "$picdir/.$picname.tmp-$$-Ll0001"
+rm -f "$picdir/.$picname.tmp-$tok+$$-Ll0001"
 
 # --- an existing book is replaced whole or not at all ---------------------------
 rm -rf "$OUT"

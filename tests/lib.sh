@@ -48,6 +48,16 @@ finish() {
 	exit $?
 }
 
+# The machine part of the program's temporary names (file_temp_name in
+# src/file.c): host name's first label, boot id's first 8 hex digits, pid
+# namespace inode.  A temporary name is ".NAME.tmp-$(temp_token)+PID-TAG".
+temp_token() {
+	_h=$(hostname 2>/dev/null | cut -d. -f1 | tr -cd 'A-Za-z0-9_-' | cut -c1-32)
+	_b=$(tr -cd '0-9a-f' </proc/sys/kernel/random/boot_id 2>/dev/null | cut -c1-8)
+	_n=$(readlink /proc/self/ns/pid 2>/dev/null | tr -cd 0-9)
+	echo "${_h:-host}+${_b:-0}+${_n:-0}"
+}
+
 have_python() {
 	"$PYTHON3" -c 'import sys' >/dev/null 2>&1
 }

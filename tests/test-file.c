@@ -367,28 +367,96 @@ test_fork(void)
 	free(dir);
 }
 
+/* Set path's modification time to seconds ago. */
+static void
+age(const char *path, long seconds)
+{
+	struct timespec t[2];
+
+	clock_gettime(CLOCK_REALTIME, &t[0]);
+	t[0].tv_sec -= seconds;
+	t[1] = t[0];
+	utimensat(AT_FDCWD, path, t, AT_SYMLINK_NOFOLLOW);
+}
+
 /*
- * The sweep of what dead runs left (its policy is issue 18's): a regular
- * file of a dead pid goes; a live pid's file, and a directory or a symbolic
- * link under a dead pid's name, stay.
+ * Return the temporary name file_temp_name() gives path in a child process
+ * that has ended by the time it returns: this machine's name of a dead pid.
+ */
+static char *
+dead_temp_name(const char *path, const char *tag, pid_t *pid)
+{
+	char buf[4096] = "";
+	int fds[2], st;
+	ssize_t n;
+
+	if (pipe(fds) < 0)
+		return xstrdup("");
+	*pid = fork();
+	if (*pid == 0) {
+		char *t = file_temp_name(path, tag);
+
+		close(fds[0]);
+		if (write(fds[1], t, strlen(t)) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	n = read(fds[0], buf, sizeof buf - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fds[0]);
+	waitpid(*pid, &st, 0);
+	return xstrdup(buf);
+}
+
+/*
+ * The sweep of what dead runs left (issue 18: many hosts share a directory):
+ * a regular file of this machine and a dead pid goes; a live pid's file
+ * stays; another machine's file (or an older version's ".tmp-PID-" one)
+ * stays while it is fresh, whatever its pid, and goes once it is old; a
+ * directory or a symbolic link under a dead pid's name stays.
  */
 static void
 test_sweep(void)
 {
-	char *dir = subdir("sweep"), *dead_file, *dead_dir, *dead_link, *live_file;
-	int st;
-	pid_t dead = fork();
+	char *dir = subdir("sweep"), *dead_file, *dead_dir, *dead_link, *live_file, *mine;
+	char *other_new, *other_old, *legacy_new, *legacy_old, *p, *q;
+	pid_t dead;
 
-	if (dead == 0)
-		_exit(0);
-	waitpid(dead, &st, 0);
-	dead_file = xasprintf("%s/.a.epub.tmp-%ld-Ab12Cd", dir, (long)dead);
-	dead_dir = xasprintf("%s/.b.epub.tmp-%ld-Ab12Cd", dir, (long)dead);
-	dead_link = xasprintf("%s/.c.epub.tmp-%ld-zip", dir, (long)dead);
-	live_file = xasprintf("%s/.d.epub.tmp-%ld-site", dir, (long)getppid());
+	file_temp_set_max_age(3600);
+	p = file_join(dir, "a.epub");
+	dead_file = dead_temp_name(p, "Ab12Cd", &dead);
+	free(p);
+	p = file_join(dir, "b.epub");
+	dead_dir = dead_temp_name(p, "Ab12Cd", &dead);
+	free(p);
+	p = file_join(dir, "c.epub");
+	dead_link = dead_temp_name(p, "zip", &dead);
+	free(p);
+	/* a live process of this machine: our parent, under this machine's part */
+	p = file_join(dir, "d.epub");
+	mine = file_temp_name(p, "site");
+	q = strrchr(mine, '+');
+	*q = '\0';
+	live_file = xasprintf("%s+%ld-site", mine, (long)getppid());
+	free(p);
+	ok(strstr(dead_file, ".a.epub.tmp-") != NULL && strchr(dead_file, '+') != NULL,
+	    "a temporary name holds the machine's part and the pid (%s)", strrchr(dead_file, '/'));
+	other_new = xasprintf("%s/.e.epub.tmp-otherhost+0badf00d+4026531836+%ld-Ab12Cd", dir,
+	    (long)dead);
+	other_old = xasprintf("%s/.f.epub.tmp-otherhost+0badf00d+4026531836+%ld-zip", dir,
+	    (long)dead);
+	legacy_new = xasprintf("%s/.g.epub.tmp-%ld-Ab12Cd", dir, (long)dead);
+	legacy_old = xasprintf("%s/.h.epub.tmp-%ld-Ab12Cd", dir, (long)dead);
 	touch(dead_file);
 	mkdir(dead_dir, 0777);
 	touch(live_file);
+	touch(other_new);
+	touch(other_old);
+	touch(legacy_new);
+	touch(legacy_old);
+	age(other_old, 7200);
+	age(legacy_old, 7200);
 	if (symlink(strrchr(live_file, '/') + 1, dead_link) < 0)
 		diag("cannot make a symbolic link");
 	file_sweep_temps(dir);
@@ -396,19 +464,28 @@ test_sweep(void)
 	    "the sweep removes a dead run's file and leaves a live one's");
 	ok(file_is_dir(dead_dir) && file_exists(dead_link),
 	    "and leaves a directory and a symbolic link under a dead run's names");
+	ok(file_exists(other_new) && file_exists(legacy_new),
+	    "another host's fresh file stays, though its pid runs nowhere here");
+	ok(!file_exists(other_old) && !file_exists(legacy_old),
+	    "another host's file older than the age limit goes");
 	rmdir(dead_dir);
 	remove_dir(dir);
 	free(dead_file);
 	free(dead_dir);
 	free(dead_link);
 	free(live_file);
+	free(mine);
+	free(other_new);
+	free(other_old);
+	free(legacy_new);
+	free(legacy_old);
 	free(dir);
 }
 
 int
 main(void)
 {
-	plan(16);
+	plan(19);
 	mkdir("tests", 0777);
 	mkdir("tests/tmp", 0777);
 	if (mkdtemp(root) == NULL) {

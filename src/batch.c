@@ -363,6 +363,27 @@ gather_lists(struct batch *b)
 	size_t n = 0, cap = 0, old_n = b->n;
 	bool expand = b->o->combine || b->site;
 
+	if (b->o->series) {
+		/* every article is read to find its 文集: their answers together first */
+		struct input *ins = xcalloc(old_n ? old_n : 1, sizeof *ins);
+		size_t k = 0;
+
+		for (size_t i = 0; i < old_n; i++) {
+			struct err e;
+
+			err_init(&e);
+			if (b->v[i].state == ITEM_PENDING && input_parse(b->v[i].arg, &ins[k], &e) == 0) {
+				if (ins[k].kind == INPUT_OPUS || ins[k].kind == INPUT_CV)
+					k++;
+				else
+					input_release(&ins[k]);
+			}
+		}
+		load_prefetch(b->r, ins, k);
+		for (size_t i = 0; i < k; i++)
+			input_release(&ins[i]);
+		free(ins);
+	}
 	for (size_t i = 0; i < old_n; i++) {
 		struct item *it = &b->v[i];
 		char *rl = it->state == ITEM_PENDING ? item_list(b, it) : NULL;

@@ -674,7 +674,8 @@ prepare_window(struct batch *b, size_t from, size_t to)
 		if (it->state != ITEM_PENDING)
 			continue;
 		err_init(&e);
-		if (load_resolve(b->r, it->arg, &it->in, &e) < 0) {
+		/* --series has resolved it already, to find its 文集 */
+		if (!it->resolved && load_resolve(b->r, it->arg, &it->in, &e) < 0) {
 			if (it->where)
 				err_prefix(&e, "%s", it->where);
 			fail(it, e.msg);

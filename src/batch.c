@@ -535,7 +535,7 @@ write_list_page(struct batch *b, struct list *l)
 		log_error("%s", l->reason);
 	} else {
 		/* a copy: the entry it comes from may move when the manifest grows */
-		char *cover = xstrdup(thumb ? thumb : "");
+		char *cover = xstrdup(thumb ? thumb : ""), *where = output_path(b, l->name);
 		struct manifest_entry me = {
 			key, l->name, front->pub_ts, front->title,
 			front->author_name ? front->author_name : "", cover, "",
@@ -545,8 +545,6 @@ write_list_page(struct batch *b, struct list *l)
 		if (manifest_put(&b->m, &me, &e) < 0)
 			log_warn("%s (later runs will not know that %s is done)", e.msg, key);
 		free(cover);
-		char *where = output_path(b, l->name);
-
 		log_status("%s: '%s' -> %s%s", key, front->title, where, gaps ? " (incomplete)" : "");
 		free(where);
 	}

@@ -97,6 +97,11 @@ cmp -s "$TMP/r1.epub" "$TMP/r2.epub" && [ -n "$id1" ] &&
 ok $? "the identifier comes from the rl number, and the same list makes the same bytes"
 oa c1 -q "https://m.bilibili.com/read/readlist/rl70007?from=share" -o "$TMP/m.epub" 2>"$TMP/err"
 expect_status $? 0 "an m.bilibili.com readlist URL"
+mkdir -p "$D/b23"
+printf 'https://www.bilibili.com/read/readlist/rl70007?share_source=copy\n' >"$D/b23/RlShort"
+oa c1 -q https://b23.tv/RlShort -o "$TMP/short.epub" 2>"$TMP/err"
+expect_status $? 0 "a b23.tv link to a 文集"
+ok $([ "$(spine "$TMP/short.epub" | grep -c opus-cv)" -eq 3 ]; echo $?) "it makes the 文集's book"
 grep -q 'list70007\.png' "$S/requests.log"
 ok $? "the 文集's picture is fetched"
 c1=$(opf "$B" | grep -o '<item id="cover-image" href="[^"]*"')
@@ -233,6 +238,11 @@ PY
 ok $? "the 文集's page lists its chapters in order with title, date and cover; the gap without a link"
 grep -q 'href="rl70008.html"' "$TMP/site/index.html"
 ok $? "the library's index lists the 文集's page"
+oa c4 --series --format site cv91002 -o "$TMP/site2/" 2>"$TMP/err"
+expect_status $? 0 "--series into a library site"
+ok $([ -f "$TMP/site2/rl70007.html" ] && [ -f "$TMP/site2/cv91001.html" ] &&
+	[ -f "$TMP/site2/cv91003.html" ] && [ "$(grep -c 'href="cv9100[123].html"' "$TMP/site2/rl70007.html")" -ge 3 ]; echo $?) \
+	"the article's 文集 joins the library, with its page"
 oa c4 --combine rl70007 -o "$TMP/comb.epub" 2>"$TMP/err"
 expect_status $? 0 "--combine with a 文集"
 ok $([ "$(spine "$TMP/comb.epub" | grep -c opus-cv)" -eq 3 ]; echo $?) "its articles are the book's chapters"

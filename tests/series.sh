@@ -152,6 +152,7 @@ ok $([ "$(ls "$TMP/none" | wc -l)" -eq 0 ]; echo $?) "nothing written for them"
 # --- newer lists: chapters named by their opus id too ------------------------------------------
 oa c1 rl70013 -o "$TMP/rl70013.epub" 2>"$TMP/err"
 expect_status $? 0 "a list that gives dyn_id_str"
+check "$TMP/rl70013.epub" "a list that gives dyn_id_str"
 spine "$TMP/rl70013.epub" | tr '\n' ' ' | grep -q 'opus-cv91001.xhtml opus-cv91002.xhtml'
 ok $? "a chapter read through its opus id keeps its cv-named document"
 grep -q '"query": *"id=1056353752004491001' "$S/requests.log"
@@ -246,6 +247,17 @@ ok $([ -f "$TMP/site2/rl70007.html" ] && [ -f "$TMP/site2/cv91001.html" ] &&
 oa c4 --combine rl70007 -o "$TMP/comb.epub" 2>"$TMP/err"
 expect_status $? 0 "--combine with a 文集"
 ok $([ "$(spine "$TMP/comb.epub" | grep -c opus-cv)" -eq 3 ]; echo $?) "its articles are the book's chapters"
+check "$TMP/comb.epub" "--combine with a 文集"
+
+# no picture at all (offline, none cached): the drawn cover, with the 文集's name
+mkdir -p "$TMP/c-nopics"
+cp -R "$TMP/c1/api" "$TMP/c-nopics/"
+oa c-nopics --offline rl70008 -o "$TMP/drawn.epub" 2>"$TMP/err"
+expect_status $? 3 "a 文集 offline with no picture cached"
+unzip -p "$TMP/drawn.epub" OEBPS/cover.svg 2>/dev/null | grep -q '缺了一章的文集' &&
+	opf "$TMP/drawn.epub" | grep -q '<item id="cover-image" href="cover.svg"'
+ok $? "the cover is drawn, with the 文集's name"
+check "$TMP/drawn.epub" "the book with a drawn cover"
 
 # --- a list that grows -----------------------------------------------------------------------------
 "$PYTHON3" - "$D/readlist/70007.json" <<'PY'

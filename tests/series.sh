@@ -259,6 +259,18 @@ unzip -p "$TMP/drawn.epub" OEBPS/cover.svg 2>/dev/null | grep -q '缺了一章�
 ok $? "the cover is drawn, with the 文集's name"
 check "$TMP/drawn.epub" "the book with a drawn cover"
 
+# --- the WARC of a 文集 ---------------------------------------------------------------------------
+oa c5 rl70007 -o "$TMP/w.epub" --warc-dir "$TMP/warcs" 2>"$TMP/err"
+expect_status $? 0 "a 文集 with --warc-dir"
+ok=0
+for w in rl70007 cv91001 cv91002 cv91003; do
+	"$PYTHON3" "$top_srcdir/tests/check-warc.py" "$TMP/warcs/$w.warc.gz" --index "$TMP/$w.idx" \
+		>"$TMP/check.out" 2>&1 || { ok=1; diag "$TMP/check.out"; }
+done
+grep -q 'x/article/list/web/articles?id=70007' "$TMP/rl70007.idx" &&
+	grep -q 'list70007.png' "$TMP/rl70007.idx" && grep -q 'article/view?id=91001' "$TMP/cv91001.idx"
+ok $(( ok || $? )) "the list and the book's cover go into rl70007.warc.gz, each chapter's answer into its own"
+
 # --- a list that grows -----------------------------------------------------------------------------
 "$PYTHON3" - "$D/readlist/70007.json" <<'PY'
 import json, sys

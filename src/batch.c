@@ -323,7 +323,7 @@ item_list(struct batch *b, struct item *it)
 	return rl;
 }
 
-/* Add the articles of list l's 文集 (read now) to v, as items after the others. */
+/* Add the articles of list l's 文集 (read now) to v, as items where the 文集 stood. */
 static void
 add_chapters(struct batch *b, struct list *l, struct item **v, size_t *n, size_t *cap)
 {

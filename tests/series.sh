@@ -174,6 +174,11 @@ grep -q 'opus 1047362918573064200 is in no 文集: archived on its own' "$TMP/er
 ok $? "it stays a single article, and -v says so"
 ok $(! opf "$TMP/s3.epub" | grep -q 'belongs-to-collection'; echo $?) "a book in no 文集 has no series"
 
+"$OPUS_ARCHIVE" --series --from-json "$SAMPLES/article-html.json" -o "$TMP/x.epub" 2>"$TMP/err"
+expect_status $? 2 "--series with --from-json"
+grep -q -- '--series takes ids' "$TMP/err"
+ok $? "--series with --from-json is refused with a reason"
+
 # --- in a batch ------------------------------------------------------------------------------------
 mark
 oa c3 rl70007 rl70008 cv91003 -o "$TMP/books/" 2>"$TMP/err"

@@ -568,7 +568,7 @@ find_place(struct batch *b, struct article *a)
 	struct list *l = NULL;
 	struct err e;
 
-	if (rl == NULL || a->collection_index > 0 || b->site || b->o->combine ||
+	if (rl == NULL || *rl == '\0' || a->collection_index > 0 || b->site || b->o->combine ||
 	    strspn(rl, "0123456789") != strlen(rl) || strcmp(rl, "0") == 0)
 		return;
 	for (size_t i = 0; i < b->nplaces && l == NULL; i++)

@@ -401,7 +401,7 @@ item_list(struct batch *b, struct item *it)
 	return rl;
 }
 
-/* Add the articles of list l's 文集 (read now) to v, as items after the others. */
+/* Add the articles of list l's 文集 (read now) to v, as items where the 文集 stood. */
 static void
 add_chapters(struct batch *b, struct list *l, struct item **v, size_t *n, size_t *cap)
 {
@@ -441,6 +441,27 @@ gather_lists(struct batch *b)
 	size_t n = 0, cap = 0, old_n = b->n;
 	bool expand = b->o->combine || b->site;
 
+	if (b->o->series) {
+		/* every article is read to find its 文集: their answers together first */
+		struct input *ins = xcalloc(old_n ? old_n : 1, sizeof *ins);
+		size_t k = 0;
+
+		for (size_t i = 0; i < old_n; i++) {
+			struct err e;
+
+			err_init(&e);
+			if (b->v[i].state == ITEM_PENDING && input_parse(b->v[i].arg, &ins[k], &e) == 0) {
+				if (ins[k].kind == INPUT_OPUS || ins[k].kind == INPUT_CV)
+					k++;
+				else
+					input_release(&ins[k]);
+			}
+		}
+		load_prefetch(b->r, ins, k);
+		for (size_t i = 0; i < k; i++)
+			input_release(&ins[i]);
+		free(ins);
+	}
 	for (size_t i = 0; i < old_n; i++) {
 		struct item *it = &b->v[i];
 		char *rl = it->state == ITEM_PENDING ? item_list(b, it) : NULL;
@@ -592,7 +613,7 @@ write_list_page(struct batch *b, struct list *l)
 		log_error("%s", l->reason);
 	} else {
 		/* a copy: the entry it comes from may move when the manifest grows */
-		char *cover = xstrdup(thumb ? thumb : "");
+		char *cover = xstrdup(thumb ? thumb : ""), *where = output_path(b, l->name);
 		struct manifest_entry me = {
 			key, l->name, front->pub_ts, front->title,
 			front->author_name ? front->author_name : "", cover, "",
@@ -602,8 +623,6 @@ write_list_page(struct batch *b, struct list *l)
 		if (manifest_put(&b->m, &me, &e) < 0)
 			log_warn("%s (later runs will not know that %s is done)", e.msg, key);
 		free(cover);
-		char *where = output_path(b, l->name);
-
 		log_status("%s: '%s' -> %s%s", key, front->title, where, gaps ? " (incomplete)" : "");
 		free(where);
 	}
@@ -627,7 +646,7 @@ find_place(struct batch *b, struct article *a)
 	struct list *l = NULL;
 	struct err e;
 
-	if (rl == NULL || a->collection_index > 0 || b->site || b->o->combine ||
+	if (rl == NULL || *rl == '\0' || a->collection_index > 0 || b->site || b->o->combine ||
 	    strspn(rl, "0123456789") != strlen(rl) || strcmp(rl, "0") == 0)
 		return;
 	for (size_t i = 0; i < b->nplaces && l == NULL; i++)
@@ -731,6 +750,7 @@ prepare_window(struct batch *b, size_t from, size_t to)
 		if (it->state != ITEM_PENDING)
 			continue;
 		err_init(&e);
+		/* --series has resolved it already, to find its 文集 */
 		if (!it->resolved && load_resolve(b->r, it->arg, &it->in, &e) < 0) {
 			if (it->where)
 				err_prefix(&e, "%s", it->where);

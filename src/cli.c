@@ -699,6 +699,10 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 			return CLI_USAGE;
 		}
 	}
+	if (c->archive.series && c->archive.from_json) {
+		err_set(e, "--series takes ids, not --from-json (a saved response is rendered as it is)");
+		return CLI_USAGE;
+	}
 	if (c->archive.output && *c->archive.output == '\0') {
 		err_set(e, "-o needs a path");
 		return CLI_USAGE;

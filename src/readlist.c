@@ -162,8 +162,8 @@ readlist_of(struct session *r, const struct input *in, char **rl, struct err *e)
 	*rl = NULL;
 	if (load_article(r, in, &a, e) < 0)
 		return -1;
-	if (a->collection_id && strspn(a->collection_id, "0123456789") == strlen(a->collection_id) &&
-	    strcmp(a->collection_id, "0") != 0) {
+	if (a->collection_id && *a->collection_id && strcmp(a->collection_id, "0") != 0 &&
+	    strspn(a->collection_id, "0123456789") == strlen(a->collection_id)) {
 		*rl = xstrdup(a->collection_id);
 		log_info("%s%s is in the 文集 rl%s '%s': archiving the whole 文集", article_kind(a->id),
 		    a->id, *rl, a->collection_name ? a->collection_name : "");

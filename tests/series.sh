@@ -97,6 +97,11 @@ cmp -s "$TMP/r1.epub" "$TMP/r2.epub" && [ -n "$id1" ] &&
 ok $? "the identifier comes from the rl number, and the same list makes the same bytes"
 oa c1 -q "https://m.bilibili.com/read/readlist/rl70007?from=share" -o "$TMP/m.epub" 2>"$TMP/err"
 expect_status $? 0 "an m.bilibili.com readlist URL"
+mkdir -p "$D/b23"
+printf 'https://www.bilibili.com/read/readlist/rl70007?share_source=copy\n' >"$D/b23/RlShort"
+oa c1 -q https://b23.tv/RlShort -o "$TMP/short.epub" 2>"$TMP/err"
+expect_status $? 0 "a b23.tv link to a 文集"
+ok $([ "$(spine "$TMP/short.epub" | grep -c opus-cv)" -eq 3 ]; echo $?) "it makes the 文集's book"
 grep -q 'list70007\.png' "$S/requests.log"
 ok $? "the 文集's picture is fetched"
 c1=$(opf "$B" | grep -o '<item id="cover-image" href="[^"]*"')
@@ -147,6 +152,7 @@ ok $([ "$(ls "$TMP/none" | wc -l)" -eq 0 ]; echo $?) "nothing written for them"
 # --- newer lists: chapters named by their opus id too ------------------------------------------
 oa c1 rl70013 -o "$TMP/rl70013.epub" 2>"$TMP/err"
 expect_status $? 0 "a list that gives dyn_id_str"
+check "$TMP/rl70013.epub" "a list that gives dyn_id_str"
 spine "$TMP/rl70013.epub" | tr '\n' ' ' | grep -q 'opus-cv91001.xhtml opus-cv91002.xhtml'
 ok $? "a chapter read through its opus id keeps its cv-named document"
 grep -q '"query": *"id=1056353752004491001' "$S/requests.log"
@@ -167,6 +173,11 @@ grep -q 'opus 1047362918573064200 is in no 文集: archived on its own' "$TMP/er
 	[ "$(spine "$TMP/s3.epub" | wc -l)" -eq 2 ]
 ok $? "it stays a single article, and -v says so"
 ok $(! opf "$TMP/s3.epub" | grep -q 'belongs-to-collection'; echo $?) "a book in no 文集 has no series"
+
+"$OPUS_ARCHIVE" --series --from-json "$SAMPLES/article-html.json" -o "$TMP/x.epub" 2>"$TMP/err"
+expect_status $? 2 "--series with --from-json"
+grep -q -- '--series takes ids' "$TMP/err"
+ok $? "--series with --from-json is refused with a reason"
 
 # --- in a batch ------------------------------------------------------------------------------------
 mark
@@ -233,9 +244,37 @@ PY
 ok $? "the 文集's page lists its chapters in order with title, date and cover; the gap without a link"
 grep -q 'href="rl70008.html"' "$TMP/site/index.html"
 ok $? "the library's index lists the 文集's page"
+oa c4 --series --format site cv91002 -o "$TMP/site2/" 2>"$TMP/err"
+expect_status $? 0 "--series into a library site"
+ok $([ -f "$TMP/site2/rl70007.html" ] && [ -f "$TMP/site2/cv91001.html" ] &&
+	[ -f "$TMP/site2/cv91003.html" ] && [ "$(grep -c 'href="cv9100[123].html"' "$TMP/site2/rl70007.html")" -ge 3 ]; echo $?) \
+	"the article's 文集 joins the library, with its page"
 oa c4 --combine rl70007 -o "$TMP/comb.epub" 2>"$TMP/err"
 expect_status $? 0 "--combine with a 文集"
 ok $([ "$(spine "$TMP/comb.epub" | grep -c opus-cv)" -eq 3 ]; echo $?) "its articles are the book's chapters"
+check "$TMP/comb.epub" "--combine with a 文集"
+
+# no picture at all (offline, none cached): the drawn cover, with the 文集's name
+mkdir -p "$TMP/c-nopics"
+cp -R "$TMP/c1/api" "$TMP/c-nopics/"
+oa c-nopics --offline rl70008 -o "$TMP/drawn.epub" 2>"$TMP/err"
+expect_status $? 3 "a 文集 offline with no picture cached"
+unzip -p "$TMP/drawn.epub" OEBPS/cover.svg 2>/dev/null | grep -q '缺了一章的文集' &&
+	opf "$TMP/drawn.epub" | grep -q '<item id="cover-image" href="cover.svg"'
+ok $? "the cover is drawn, with the 文集's name"
+check "$TMP/drawn.epub" "the book with a drawn cover"
+
+# --- the WARC of a 文集 ---------------------------------------------------------------------------
+oa c5 rl70007 -o "$TMP/w.epub" --warc-dir "$TMP/warcs" 2>"$TMP/err"
+expect_status $? 0 "a 文集 with --warc-dir"
+ok=0
+for w in rl70007 cv91001 cv91002 cv91003; do
+	"$PYTHON3" "$top_srcdir/tests/check-warc.py" "$TMP/warcs/$w.warc.gz" --index "$TMP/$w.idx" \
+		>"$TMP/check.out" 2>&1 || { ok=1; diag "$TMP/check.out"; }
+done
+grep -q 'x/article/list/web/articles?id=70007' "$TMP/rl70007.idx" &&
+	grep -q 'list70007.png' "$TMP/rl70007.idx" && grep -q 'article/view?id=91001' "$TMP/cv91001.idx"
+ok $(( ok || $? )) "the list and the book's cover go into rl70007.warc.gz, each chapter's answer into its own"
 
 # --- a list that grows -----------------------------------------------------------------------------
 "$PYTHON3" - "$D/readlist/70007.json" <<'PY'

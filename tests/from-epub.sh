@@ -224,6 +224,10 @@ done <"$TMP/bad/cases.tsv"
 n=$(wc -l <"$TMP/bad/cases.tsv")
 ok $([ "$n" -ge 15 ]; echo $?) "$n hostile books tried"
 
+# every rebuild above but the first ran with the default cache directory
+ok $([ ! -e "$XDG_CACHE_HOME" ] && [ ! -e "$HOME/.cache" ]; echo $?) \
+	"after every rebuild: still no default cache directory"
+
 # --- usage ----------------------------------------------------------------------------------
 "$OPUS_ARCHIVE" --from-epub "$TMP/fresh.epub" "$ID" -o "$TMP/u.epub" 2>"$TMP/err"
 expect_status $? 2 "--from-epub with an id"

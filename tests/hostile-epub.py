@@ -143,6 +143,27 @@ for sig, flag_at, name_len_at, head in ((b"PK\x03\x04", 6, 26, 30), (b"PK\x01\x0
         at += 4
 open(path, "wb").write(data)
 
+# a zip bomb that lies: 100 MB of zeros whose headers claim 1,000 bytes
+path = os.path.join(out, "lying-size.epub")
+with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+    for info, data in members:
+        z.writestr(copy(info), data)
+    z.writestr("OEBPS/images/" + "0" * 32 + ".png", bytes(100 << 20))
+data = bytearray(open(path, "rb").read())
+target = ("OEBPS/images/" + "0" * 32 + ".png").encode()
+for sig, size_at, name_len_at, head in ((b"PK\x03\x04", 22, 26, 30), (b"PK\x01\x02", 24, 28, 46)):
+    at = 0
+    while True:
+        at = data.find(sig, at)
+        if at < 0:
+            break
+        n = struct.unpack_from("<H", data, at + name_len_at)[0]
+        if bytes(data[at + head:at + head + n]) == target:
+            struct.pack_into("<I", data, at + size_at, 1000)
+        at += 4
+open(path, "wb").write(data)
+cases.append(("lying-size", "cannot read|inflates past|not the|CRC|inconsistent|does not match"))
+
 # a response that is another article's than its name says
 def other_id(n, d):
     if n != raw:

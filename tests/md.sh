@@ -45,6 +45,15 @@ md_one() {  # md_one RESPONSE WANT NAME DOC [PROGRAM-ARGS...]
 	fi
 }
 
+# --- usage --------------------------------------------------------------------------
+"$OPUS_ARCHIVE" 1047362918573064199 1032759148265390081 -o "$TMP/two.md" 2>"$TMP/err"
+st=$?
+ok $([ "$st" -eq 2 ] && grep -q 'give -o DIR/ with --format md' "$TMP/err"; echo $?) \
+	"several articles into one FILE.md without --combine: a usage error ($st)"
+"$OPUS_ARCHIVE" --format pdf --from-json x.json -o x 2>"$TMP/err"
+grep -q "use 'epub', 'site' or 'md'" "$TMP/err"
+ok $? "an unknown format names md among the known ones"
+
 # --- the bundled samples: complete, pictures from the sample cache ---------------
 for resp in "$SAMPLES"/*.json; do
 	[ -f "$resp" ] || continue

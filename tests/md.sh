@@ -101,6 +101,10 @@ S=$TMP/composed/structure.md
 if [ -f "$S" ]; then
 	grep -q '^   1\. 甲一$' "$S" && grep -q '^5) 戊（跳号）$' "$S"
 	ok $? "structure: nested lists indented under their item; a jump in numbers starts a new list"
+	if command -v cmark-gfm >/dev/null 2>&1; then
+		n=$(sed '1,/^---$/d' "$S" | cmark-gfm | grep -c '^<ul>')
+		ok $([ "$n" -eq 3 ]; echo $?) "structure: two unordered lists in a row stay two lists ($n <ul>, want 3 with the nested one)"
+	fi
 	grep -q '<strong>「标点」</strong>' "$S" && grep -q '\*\*粗体\*\*' "$S" && grep -q '<u>下划</u>' "$S"
 	ok $? "structure: ** where CommonMark honours it, <strong> next to punctuation, <u> for underline"
 	grep -q '^\$\|\$a\\lt b\\gt c \\\$x\\\$ \[y\] (z)\$' "$S"

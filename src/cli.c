@@ -703,6 +703,14 @@ cli_parse(struct cli *c, int argc, char **argv, struct err *e)
 		err_set(e, "--series takes ids, not --from-json (a saved response is rendered as it is)");
 		return CLI_USAGE;
 	}
+	if (!c->archive.combine && (c->ninputs > 1 || many) && c->archive.output &&
+	    opts_pick_format(c->archive.format, c->archive.output) == FORMAT_MD &&
+	    strlen(c->archive.output) > 3 &&
+	    strcmp(c->archive.output + strlen(c->archive.output) - 3, ".md") == 0) {
+		err_set(e, "several articles make several documents: give -o DIR/ with --format md, "
+		    "or --combine for one");
+		return CLI_USAGE;
+	}
 	if (c->archive.output && *c->archive.output == '\0') {
 		err_set(e, "-o needs a path");
 		return CLI_USAGE;

@@ -39,8 +39,8 @@ struct mctx {
 	bool after_delim;       /* the last thing written closed an emphasis ("**", "~~") */
 	bool in_link;           /* writing a link's text: no link may start inside */
 	bool first_block;       /* no block written yet in the current container */
-	bool last_list;         /* the block before was a list */
-	unsigned lists;         /* lists written: adjacent ones alternate their markers */
+	int last_list;          /* the block before: 0 not a list, 1 unordered, 2 ordered */
+	bool last_other;        /* and it was written with the other markers */
 };
 
 /* --- UTF-8 ------------------------------------------------------------------------- */
@@ -132,7 +132,7 @@ begin_block(struct mctx *c)
 	c->first_block = false;
 	c->line_start = true;
 	c->after_delim = false;
-	c->last_list = false;
+	c->last_list = 0;
 }
 
 static size_t
@@ -631,13 +631,12 @@ put_list(struct mctx *c, const struct block *b)
 	int sp = 0;
 	size_t base = c->prefix.len;
 	/*
-	 * Two lists one after the other would merge into one: a list after a
-	 * list takes the other bullet ("-" or "*") and the other delimiter.
+	 * Two lists of a kind one after the other would merge into one: the
+	 * second takes the other bullet ("-" or "*") or delimiter ("." or ")").
 	 */
-	bool other = c->last_list && (c->lists & 1) == 0;
+	bool other = c->last_list == (b->ordered ? 2 : 1) && !c->last_other;
 
 	begin_block(c);
-	c->lists = other ? 1 : 0;
 	for (size_t i = 0; i < b->nitems; i++) {
 		const struct list_item *it = &b->items[i];
 		char marker[32];
@@ -682,7 +681,8 @@ put_list(struct mctx *c, const struct block *b)
 		put_runs(c, &it->runs, false);
 	}
 	pop_prefix(c, base);
-	c->last_list = true;
+	c->last_list = b->ordered ? 2 : 1;
+	c->last_other = other;
 }
 
 /*

@@ -45,6 +45,15 @@ md_one() {  # md_one RESPONSE WANT NAME DOC [PROGRAM-ARGS...]
 	fi
 }
 
+# --- usage --------------------------------------------------------------------------
+"$OPUS_ARCHIVE" 1047362918573064199 1032759148265390081 -o "$TMP/two.md" 2>"$TMP/err"
+st=$?
+ok $([ "$st" -eq 2 ] && grep -q 'give -o DIR/ with --format md' "$TMP/err"; echo $?) \
+	"several articles into one FILE.md without --combine: a usage error ($st)"
+"$OPUS_ARCHIVE" --format pdf --from-json x.json -o x 2>"$TMP/err"
+grep -q "use 'epub', 'site' or 'md'" "$TMP/err"
+ok $? "an unknown format names md among the known ones"
+
 # --- the bundled samples: complete, pictures from the sample cache ---------------
 for resp in "$SAMPLES"/*.json; do
 	[ -f "$resp" ] || continue
@@ -92,6 +101,10 @@ S=$TMP/composed/structure.md
 if [ -f "$S" ]; then
 	grep -q '^   1\. 甲一$' "$S" && grep -q '^5) 戊（跳号）$' "$S"
 	ok $? "structure: nested lists indented under their item; a jump in numbers starts a new list"
+	if command -v cmark-gfm >/dev/null 2>&1; then
+		n=$(sed '1,/^---$/d' "$S" | cmark-gfm | grep -c '^<ul>')
+		ok $([ "$n" -eq 3 ]; echo $?) "structure: two unordered lists in a row stay two lists ($n <ul>, want 3 with the nested one)"
+	fi
 	grep -q '<strong>「标点」</strong>' "$S" && grep -q '\*\*粗体\*\*' "$S" && grep -q '<u>下划</u>' "$S"
 	ok $? "structure: ** where CommonMark honours it, <strong> next to punctuation, <u> for underline"
 	grep -q '^\$\|\$a\\lt b\\gt c \\\$x\\\$ \[y\] (z)\$' "$S"

@@ -384,12 +384,30 @@ machine_token(void)
 	return token;
 }
 
+/*
+ * The most of a file's name a temporary name repeats: with ".", ".tmp-", the
+ * machine part (at most 52), "+", the pid and "-zip.XXXXXX" it stays within
+ * the 255 bytes a name may have.  Names the program makes (name.c) are
+ * shorter, so only a long name given with -o is cut.
+ */
+#define TEMP_BASE_MAX 176
+
 char *
 file_temp_name(const char *path, const char *tag)
 {
 	char *dir = file_dirname(path);
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	char *t = xasprintf("%s/.%s.tmp-%s+%ld-%s", dir, base, machine_token(), (long)getpid(), tag);
+	size_t n = strlen(base);
+	char *t;
+
+	if (n > TEMP_BASE_MAX) {
+		/* cut at a UTF-8 character boundary */
+		n = TEMP_BASE_MAX;
+		while (n > 0 && ((unsigned char)base[n] & 0xc0) == 0x80)
+			n--;
+	}
+	t = xasprintf("%s/.%.*s.tmp-%s+%ld-%s", dir, (int)n, base, machine_token(), (long)getpid(),
+	    tag);
 
 	free(dir);
 	return t;

@@ -45,8 +45,8 @@ rate_release(struct rate *r)
 	r->fd = -1;
 }
 
-/* Give up on the file: from now on this process paces itself. */
-static double
+/* Give up on the file: from now on this process paces itself (rate_take() again). */
+static void
 fall_back(struct rate *r, const char *what)
 {
 	log_warn("the API rate cannot be shared with other runs (%s '%s': %s); this run "
@@ -55,7 +55,6 @@ fall_back(struct rate *r, const char *what)
 	if (r->fd >= 0)
 		close(r->fd);
 	r->fd = -1;
-	return 0;
 }
 
 double
@@ -80,15 +79,20 @@ rate_take(struct rate *r)
 		err_init(&e);
 		if (file_mkdirs(dir, &e) < 0) {
 			free(dir);
-			return fall_back(r, "cannot create the directory of") + rate_take(r);
+			fall_back(r, "cannot create the directory of");
+			return rate_take(r);
 		}
 		free(dir);
 		r->fd = open(r->path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-		if (r->fd < 0)
-			return fall_back(r, "cannot open") + rate_take(r);
+		if (r->fd < 0) {
+			fall_back(r, "cannot open");
+			return rate_take(r);
+		}
 	}
-	if (file_lock(r->fd, true) < 0)
-		return fall_back(r, "cannot lock") + rate_take(r);
+	if (file_lock(r->fd, true) < 0) {
+		fall_back(r, "cannot lock");
+		return rate_take(r);
+	}
 	got = pread(r->fd, text, sizeof text - 1, 0);
 	if (got > 0) {
 		char *end;

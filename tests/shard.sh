@@ -307,6 +307,14 @@ msg=$(rate_check 2)
 ok $([ $? -ne 0 ]; echo $?) "the control, a cache each: the rate is not shared ($msg)"
 ls "$TMP/c5/rate/" | grep -q '^api-'
 ok $? "the shared bucket is a file in the cache (rate/api-HOST)"
+# a cache where the bucket cannot be made: the run keeps to its own rate, and says so
+mkdir -p "$TMP/c7"
+: >"$TMP/c7/rate"
+oa c7 -f epub "$RID" -o "$TMP/rate7/" 2>"$TMP/err"
+st=$?
+ok $([ $st -eq 0 ] && [ -s "$TMP/rate7/$RID.epub" ] &&
+	[ "$(grep -c 'rate cannot be shared' "$TMP/err")" -eq 1 ]; echo $?) \
+	"no bucket possible in the cache: one warning, and the run goes on alone (exit status $st)"
 
 # --- a library site from four workers, reindexed -----------------------------
 workers c "$TMP/site" "$IDS" --rate 1000 -f site

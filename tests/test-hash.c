@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +96,7 @@ main(void)
 	struct hash h;
 	struct err e;
 
-	plan(4 * 6 + 9);
+	plan(4 * 6 + 12);
 	memset(million, 'a', 1000000);
 	check(&vectors[0], "", 0);
 	check(&vectors[1], "abc", 3);
@@ -135,6 +136,29 @@ main(void)
 	hash_init(&h, (enum hash_algo)42);
 	ok(hash_final(&h, d, &e) < 0 && strstr(e.msg, "libcrypto cannot start") != NULL,
 	    "an unknown algorithm is an error, not a crash (%s)", e.msg);
+
+	/* --shard's rule, as the man page gives it for other tools (sha256sum | cut -c1-16) */
+	ok(hash_shard("933099353259638816", 4) == 3 && hash_shard("cv12345", 4) == 1,
+	    "hash_shard: 1 + the first 8 bytes of SHA-256, big-endian, mod N");
+	ok(hash_shard("933099353259638816", 1) == 1, "hash_shard: one shard holds everything");
+	{
+		unsigned count[7] = { 0 };
+		bool in_range = true;
+
+		for (int i = 0; i < 7000; i++) {
+			char id[32];
+			unsigned k;
+
+			snprintf(id, sizeof id, "%d", 900000000 + i);
+			k = hash_shard(id, 7);
+			in_range = in_range && k >= 1 && k <= 7;
+			if (k >= 1 && k <= 7)
+				count[k - 1]++;
+		}
+		ok(in_range && count[0] > 800 && count[6] > 800,
+		    "hash_shard: 7,000 ids fall in shards 1 to 7, about evenly (%u ... %u)", count[0],
+		    count[6]);
+	}
 
 	free(million);
 	return done_testing();

@@ -307,7 +307,8 @@ def check_structure(resp, tree):
                     fail("code not in <pre>: %r" % code[:60])
                 lang = p["code"].get("lang") or ""
                 if re.fullmatch(r"[a-z0-9]+", lang) and not any(
-                        tag == "code" and a.get("class") == "language-" + lang and code in t
+                        tag in ("code", "pre") and code in t and  # cmark-gfm: language-X; pandoc: X
+                        ({"language-" + lang, lang} & set((a.get("class") or "").split()))
                         for tag, a, t in tree.elements):
                     fail("code %r without its language %r" % (code[:40], lang))
             elif pt == 8:

@@ -199,6 +199,15 @@ oa c --offline --shard 1/4 "$other" -o "$TMP/one.epub" 2>"$TMP/err"
 ok $([ $? -eq 0 ] && [ ! -e "$TMP/one.epub" ] && grep -q "shard 2/4" "$TMP/err"; echo $?) \
 	"one article of another shard: nothing written, exit status 0"
 
+# names from a template many articles share: no two articles get one name
+head -n 40 "$IDS" >"$TMP/forty.txt"
+workers c "$TMP/named" "$TMP/forty.txt" --offline --name '{author}'
+n=$(ls "$TMP/named" | grep -c '\.epub$')
+names=$(cut -f2 "$TMP/named/.opus-archive.tsv" | sort -u | wc -l)
+ids=$(cut -f1 "$TMP/named/.opus-archive.tsv" | sort -u | wc -l)
+ok $([ $wc_status -eq 0 ] && [ "$n" -eq 40 ] && [ "$names" -eq 40 ] && [ "$ids" -eq 40 ]; echo $?) \
+	"four workers naming 40 articles of one writer '{author}', '{author}-2' ... give 40 books 40 names ($n books)"
+
 # --- a worker killed half-way, then run again ----------------------------------
 faults '[{"host": "api.bilibili.com", "path": "/opus/detail", "fault": "latency", "delay": 0.4}]'
 for k in 1 2 3 4; do

@@ -193,18 +193,65 @@ api_prepare(struct api *a, struct err *e)
 
 /* Has this run written the cache file at path? */
 static bool
-was_fresh(const struct api *a, const char *path)
+same_answer(size_t pos, const void *key, const void *ctx)
 {
-	for (size_t i = 0; i < a->fresh.n; i++)
-		if (strcmp(a->fresh.v[i], path) == 0)
-			return true;
-	return false;
+	return strcmp(((const struct api *)ctx)->answers[pos].key, key) == 0;
+}
+
+static uint64_t
+answer_hash(size_t pos, const void *ctx)
+{
+	return index_hash(((const struct api *)ctx)->answers[pos].key);
+}
+
+/* Return the answer to the item kind/id fetched this run, or NULL. */
+static struct api_answer *
+answer_find(const struct api *a, const char *kind, const char *id)
+{
+	char *key = xasprintf("%s/%s", kind, id);
+	size_t pos = index_find(&a->answers_by_key, index_hash(key), key, same_answer, a);
+
+	free(key);
+	return pos == INDEX_EMPTY ? NULL : &a->answers[pos];
+}
+
+/*
+ * Record that this run fetched the item kind/id; keep raw and root (owned
+ * from now on; both NULL when the caller uses the answer at once).
+ */
+static void
+answer_keep(struct api *a, const char *kind, const char *id, char *raw, size_t len,
+    struct jsv *root)
+{
+	struct api_answer *x = answer_find(a, kind, id);
+
+	if (x == NULL) {
+		XGROW(a->answers, a->answers_cap, a->nanswers + 1);
+		x = &a->answers[a->nanswers];
+		x->key = xasprintf("%s/%s", kind, id);
+		index_add(&a->answers_by_key, index_hash(x->key), a->nanswers++, answer_hash, a);
+	} else {
+		free(x->raw);
+		jsv_free(x->root);
+	}
+	x->raw = raw;
+	x->len = len;
+	x->root = root;
 }
 
 void
 api_release(struct api *a)
 {
-	api_ids_release(&a->fresh);
+	if (a->items_fetched + a->items_parsed > 0)
+		log_info("API answers for articles: %zu fetched, %zu parsed", a->items_fetched,
+		    a->items_parsed);
+	for (size_t i = 0; i < a->nanswers; i++) {
+		free(a->answers[i].key);
+		free(a->answers[i].raw);
+		jsv_free(a->answers[i].root);
+	}
+	free(a->answers);
+	index_release(&a->answers_by_key);
 }
 
 /*
@@ -241,15 +288,28 @@ api_item(struct api *a, const char *kind, const char *id, char **raw, size_t *le
 {
 	char *path = cache_api_path(a->cache, kind, id);
 	char *what = xasprintf(item_what_fmt(kind), id), *url, *referer;
+	struct api_answer *kept = answer_find(a, kind, id);
 	struct buf body;
 	int rc = -1;
 
 	item_request(kind, id, &url, &referer);
 	*raw = NULL;
 	*root = NULL;
-	if ((!a->refresh || was_fresh(a, path)) && file_exists(path) &&
+	if (kept && kept->root) {
+		/* fetched ahead with its window, and parsed then: taken as it is */
+		log_info("%s: using the answer fetched ahead", what);
+		*raw = kept->raw;
+		*len = kept->len;
+		*root = kept->root;
+		kept->raw = NULL;
+		kept->root = NULL;
+		rc = 0;
+		goto out;
+	}
+	if ((!a->refresh || kept) && file_exists(path) &&
 	    file_read(path, API_MAX_RESPONSE, raw, len, e) == 0) {
 		log_info("%s: using the response kept in '%s'", what, path);
+		a->items_parsed++;
 		*root = jsv_parse(*raw, *len, API_MAX_DEPTH, e);
 		if (*root != NULL) {
 			rc = 0;
@@ -266,11 +326,12 @@ api_item(struct api *a, const char *kind, const char *id, char **raw, size_t *le
 	if (api_get(a, url, referer, what, &body, root, e) == 0) {
 		struct err we;
 
+		a->items_fetched++;
+		a->items_parsed++;
 		err_init(&we);
 		if (cache_store(a->cache, path, buf_str(&body), body.len, &we) < 0)
 			log_warn("%s: cannot keep the response: %s", what, we.msg);
-		else if (a->refresh)
-			api_ids_add(&a->fresh, path);
+		answer_keep(a, kind, id, NULL, 0, NULL);
 		*raw = buf_detach(&body, len);
 		rc = 0;
 	} else if (e->kind == ERR_NOT_FOUND) {
@@ -335,7 +396,13 @@ api_prefetch_end(struct api *a, const char *const *kinds, const char *const *ids
 		long long code;
 		const char *msg;
 		struct jsv *root = NULL;
+		char *raw;
+		size_t len;
 
+		if (jobs[i].ok) {
+			a->items_fetched++;
+			a->items_parsed++;
+		}
 		/* only clean answers are kept; anything else is asked again, with its message */
 		if (jobs[i].ok &&
 		    (root = envelope(buf_str(&jobs[i].body), jobs[i].body.len, &code, &msg)) != NULL &&
@@ -351,13 +418,15 @@ api_prefetch_end(struct api *a, const char *const *kinds, const char *const *ids
 
 				log_warn("%s: cannot keep the response: %s", what, e.msg);
 				free(what);
-			} else if (a->refresh) {
-				api_ids_add(&a->fresh, path);
 			}
 			free(path);
 			if (cv && fallbacks)
 				api_ids_add_from(fallbacks, cv, ids[i]);
 			free(cv);
+			/* kept parsed for the article's loading, which takes it */
+			raw = buf_detach(&jobs[i].body, &len);
+			answer_keep(a, kind, ids[i], raw, len, root);
+			root = NULL;
 		}
 		jsv_free(root);
 		buf_release(&jobs[i].body);

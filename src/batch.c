@@ -12,6 +12,7 @@
 #include "batch.h"
 #include "buf.h"
 #include "file.h"
+#include "index.h"
 #include "input.h"
 #include "library.h"
 #include "links.h"
@@ -51,6 +52,7 @@ struct batch {
 	char *dir;              /* owned: where the books go (not with --combine) */
 	bool site;              /* a library site rather than a directory of books */
 	struct manifest m;
+	struct index names;     /* the items with a planned name (library sites), by name, any case */
 	double started;         /* monotonic seconds */
 	size_t finished;        /* articles dealt with so far, for the progress line */
 };
@@ -229,13 +231,48 @@ output_path(const struct batch *b, const char *name)
  * template's, with "-2", "-3" ... while another article (in the manifest, in
  * this run, or a file we did not write) holds it.
  */
+struct name_key {
+	const char *name;
+	const struct item *self;
+};
+
+/* Hash of s with ASCII letters folded, as strcasecmp compares in the C locale. */
+static uint64_t
+name_hash(const char *s)
+{
+	char *low = xstrdup(s);
+	uint64_t h;
+
+	for (char *p = low; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	h = index_hash(low);
+	free(low);
+	return h;
+}
+
+static uint64_t
+name_hash_of(size_t pos, const void *ctx)
+{
+	return name_hash(((const struct batch *)ctx)->v[pos].name);
+}
+
+static bool
+same_name(size_t pos, const void *key, const void *ctx)
+{
+	const struct item *it = &((const struct batch *)ctx)->v[pos];
+	const struct name_key *k = key;
+
+	return it != k->self && strcasecmp(it->name, k->name) == 0;
+}
+
+/* Is name planned for an item of this run other than self?  (By index: big batches stay linear.) */
 static bool
 planned(const struct batch *b, const struct item *self, const char *name)
 {
-	for (size_t i = 0; i < b->n; i++)
-		if (&b->v[i] != self && b->v[i].name && strcasecmp(b->v[i].name, name) == 0)
-			return true;
-	return false;
+	struct name_key k = { name, self };
+
+	return index_find(&b->names, name_hash(name), &k, same_name, b) != INDEX_EMPTY;
 }
 
 static char *
@@ -447,8 +484,10 @@ plan_window(struct batch *b, size_t from, size_t to, struct library *l)
 	for (size_t i = from; i < to; i++) {
 		struct item *it = &b->v[i];
 
-		if (it->state == ITEM_PENDING && it->a && it->name == NULL)
+		if (it->state == ITEM_PENDING && it->a && it->name == NULL) {
 			it->name = unique_name(b, it, it->a);
+			index_add(&b->names, name_hash(it->name), i, name_hash_of, b);
+		}
 	}
 	for (size_t i = from; i < to; i++) {
 		struct item *it = &b->v[i];
@@ -667,6 +706,7 @@ out:
 	}
 	free(b.v);
 	free(b.dir);
+	index_release(&b.names);
 	manifest_release(&b.m);
 	session_finish(b.r, &res);
 	session_free(b.r);

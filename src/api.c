@@ -606,20 +606,30 @@ feed_page(const struct jsv *root, struct api_ids *v, bool *more, char **offset, 
 	return 0;
 }
 
+static bool
+same_id(size_t pos, const void *key, const void *ctx)
+{
+	return strcmp(((const struct api_ids *)ctx)->v[pos], key) == 0;
+}
+
+static uint64_t
+id_hash(size_t pos, const void *ctx)
+{
+	return index_hash(((const struct api_ids *)ctx)->v[pos]);
+}
+
 /* Add id to v, remembering in v->from the id (from) whose answer named it. */
 static void
 api_ids_add_from(struct api_ids *v, const char *id, const char *from)
 {
-	for (size_t i = 0; i < v->n; i++)
-		if (strcmp(v->v[i], id) == 0)
-			return;
-	if (v->n == v->cap) {
-		v->cap = v->cap ? 2 * v->cap : 16;
-		v->v = xreallocarray(v->v, v->cap, sizeof *v->v);
-		v->from = xreallocarray(v->from, v->cap, sizeof *v->from);
-	}
+	if (index_find(&v->by_id, index_hash(id), id, same_id, v) != INDEX_EMPTY)
+		return;
+	XGROW(v->v, v->cap, v->n + 1);
+	XGROW(v->from, v->from_cap, v->n + 1);
 	v->from[v->n] = from ? xstrdup(from) : NULL;
-	v->v[v->n++] = xstrdup(id);
+	v->v[v->n] = xstrdup(id);
+	index_add(&v->by_id, index_hash(id), v->n, id_hash, v);
+	v->n++;
 }
 
 static void
@@ -637,6 +647,7 @@ api_ids_release(struct api_ids *v)
 	}
 	free(v->v);
 	free(v->from);
+	index_release(&v->by_id);
 	memset(v, 0, sizeof *v);
 }
 

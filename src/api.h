@@ -23,7 +23,8 @@
 struct api_ids {
 	char **v;               /* owned strings */
 	char **from;            /* with api_ids_add_from: the id each came from (owned), else NULL */
-	size_t n, cap;
+	size_t n, cap, from_cap;
+	struct index by_id;     /* v, for the duplicate check (a writer's feed has thousands) */
 };
 
 /*

@@ -387,7 +387,7 @@ field_add_tag(struct article *a, char *t)
 		free(t);
 		return;
 	}
-	a->tags = xreallocarray(a->tags, a->ntags + 1, sizeof *a->tags);
+	XGROW(a->tags, a->tags_cap, a->ntags + 1);
 	a->tags[a->ntags++] = t;
 }
 

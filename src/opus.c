@@ -623,7 +623,7 @@ card_line(struct pctx *c, struct card *cd, const struct jsv *o, const char *path
 		free(s);
 		s = t;
 	}
-	cd->lines = xreallocarray(cd->lines, cd->nlines + 1, sizeof *cd->lines);
+	XGROW(cd->lines, cd->lines_cap, cd->nlines + 1);
 	cd->lines[cd->nlines++] = s;
 }
 
@@ -667,7 +667,7 @@ card_add_item(struct card *cd)
 {
 	struct card *ci;
 
-	cd->items = xreallocarray(cd->items, cd->nitems + 1, sizeof *cd->items);
+	XGROW(cd->items, cd->items_cap, cd->nitems + 1);
 	ci = &cd->items[cd->nitems++];
 	memset(ci, 0, sizeof *ci);
 	return ci;
@@ -699,7 +699,7 @@ parse_match(struct pctx *c, const struct jsv *sub, struct card *cd)
 		buf_add(&score, s, len);
 	}
 	if (score.len) {
-		cd->lines = xreallocarray(cd->lines, cd->nlines + 1, sizeof *cd->lines);
+		XGROW(cd->lines, cd->lines_cap, cd->nlines + 1);
 		cd->lines[cd->nlines++] = field_clean(&c->f, buf_str(&score), score.len);
 	}
 	buf_release(&score);
@@ -1056,7 +1056,7 @@ parse_top(struct pctx *c, const struct jsv *m)
 		if (u) {
 			struct picture *p;
 
-			c->a->top = xreallocarray(c->a->top, c->a->ntop + 1, sizeof *c->a->top);
+			XGROW(c->a->top, c->a->top_cap, c->a->ntop + 1);
 			p = &c->a->top[c->a->ntop++];
 			memset(p, 0, sizeof *p);
 			p->url = u;

@@ -192,24 +192,13 @@ api_prepare(struct api *a, struct err *e)
 }
 
 /* Has this run written the cache file at path? */
-static bool
-same_answer(size_t pos, const void *key, const void *ctx)
-{
-	return strcmp(((const struct api *)ctx)->answers[pos].key, key) == 0;
-}
-
-static uint64_t
-answer_hash(size_t pos, const void *ctx)
-{
-	return index_hash(((const struct api *)ctx)->answers[pos].key);
-}
-
 /* Return the answer to the item kind/id fetched this run, or NULL. */
 static struct api_answer *
 answer_find(const struct api *a, const char *kind, const char *id)
 {
 	char *key = xasprintf("%s/%s", kind, id);
-	size_t pos = index_find(&a->answers_by_key, index_hash(key), key, same_answer, a);
+	size_t pos = index_find_str(&a->answers_by_key, key, a->answers, sizeof *a->answers,
+	    offsetof(struct api_answer, key));
 
 	free(key);
 	return pos == INDEX_EMPTY ? NULL : &a->answers[pos];
@@ -229,7 +218,8 @@ answer_keep(struct api *a, const char *kind, const char *id, char *raw, size_t l
 		XGROW(a->answers, a->answers_cap, a->nanswers + 1);
 		x = &a->answers[a->nanswers];
 		x->key = xasprintf("%s/%s", kind, id);
-		index_add(&a->answers_by_key, index_hash(x->key), a->nanswers++, answer_hash, a);
+		index_add_str(&a->answers_by_key, a->nanswers++, a->answers, sizeof *a->answers,
+		    offsetof(struct api_answer, key));
 	} else {
 		free(x->raw);
 		jsv_free(x->root);
@@ -606,30 +596,17 @@ feed_page(const struct jsv *root, struct api_ids *v, bool *more, char **offset, 
 	return 0;
 }
 
-static bool
-same_id(size_t pos, const void *key, const void *ctx)
-{
-	return strcmp(((const struct api_ids *)ctx)->v[pos], key) == 0;
-}
-
-static uint64_t
-id_hash(size_t pos, const void *ctx)
-{
-	return index_hash(((const struct api_ids *)ctx)->v[pos]);
-}
-
 /* Add id to v, remembering in v->from the id (from) whose answer named it. */
 static void
 api_ids_add_from(struct api_ids *v, const char *id, const char *from)
 {
-	if (index_find(&v->by_id, index_hash(id), id, same_id, v) != INDEX_EMPTY)
+	if (index_find_str(&v->by_id, id, v->v, sizeof *v->v, 0) != INDEX_EMPTY)
 		return;
 	XGROW(v->v, v->cap, v->n + 1);
 	XGROW(v->from, v->from_cap, v->n + 1);
 	v->from[v->n] = from ? xstrdup(from) : NULL;
 	v->v[v->n] = xstrdup(id);
-	index_add(&v->by_id, index_hash(id), v->n, id_hash, v);
-	v->n++;
+	index_add_str(&v->by_id, v->n++, v->v, sizeof *v->v, 0);
 }
 
 static void

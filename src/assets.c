@@ -33,23 +33,11 @@ assets_release(struct assets *t)
 	memset(t, 0, sizeof *t);
 }
 
-static bool
-same_key(size_t pos, const void *key, const void *ctx)
-{
-	return strcmp(((const struct assets *)ctx)->v[pos].key, key) == 0;
-}
-
-static uint64_t
-hash_of(size_t pos, const void *ctx)
-{
-	return index_hash(((const struct assets *)ctx)->v[pos].key);
-}
-
 /* Return the picture whose normalised URL is key, or NULL. */
 static struct asset *
 find_key(const struct assets *t, const char *key)
 {
-	size_t pos = index_find(&t->by_key, index_hash(key), key, same_key, t);
+	size_t pos = index_find_str(&t->by_key, key, t->v, sizeof *t->v, offsetof(struct asset, key));
 
 	return pos == INDEX_EMPTY ? NULL : &t->v[pos];
 }
@@ -72,7 +60,7 @@ assets_add(struct assets *t, const char *url)
 	memset(a, 0, sizeof *a);
 	a->key = key;
 	a->state = ASSET_PENDING;
-	index_add(&t->by_key, index_hash(key), t->n++, hash_of, t);
+	index_add_str(&t->by_key, t->n++, t->v, sizeof *t->v, offsetof(struct asset, key));
 	return a;
 }
 

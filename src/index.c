@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "index.h"
 #include "xalloc.h"
@@ -66,4 +67,44 @@ index_hash(const char *s)
 		h *= 1099511628211ULL;
 	}
 	return h;
+}
+
+/* Where the string keys of an array are (index_find_str and index_add_str). */
+struct str_keys {
+	const char *v;
+	size_t size, off;
+};
+
+static const char *
+key_at(const struct str_keys *k, size_t pos)
+{
+	return *(const char *const *)(k->v + pos * k->size + k->off);
+}
+
+static bool
+same_str(size_t pos, const void *key, const void *ctx)
+{
+	return strcmp(key_at(ctx, pos), key) == 0;
+}
+
+static uint64_t
+hash_str(size_t pos, const void *ctx)
+{
+	return index_hash(key_at(ctx, pos));
+}
+
+size_t
+index_find_str(const struct index *x, const char *key, const void *v, size_t size, size_t off)
+{
+	struct str_keys k = { v, size, off };
+
+	return index_find(x, index_hash(key), key, same_str, &k);
+}
+
+void
+index_add_str(struct index *x, size_t pos, const void *v, size_t size, size_t off)
+{
+	struct str_keys k = { v, size, off };
+
+	index_add(x, hash_str(pos, &k), pos, hash_str, &k);
 }

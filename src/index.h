@@ -45,4 +45,14 @@ void index_add(struct index *x, uint64_t h, size_t pos, index_hash_fn *hash_of, 
 /* FNV-1a of the string s: a hash for string keys, not for security. */
 uint64_t index_hash(const char *s);
 
+/*
+ * The common case: the key is a string (compared with strcmp) that every
+ * element of the array v, of elements of size bytes, holds as a char * at
+ * byte offset off (offsetof(struct x, key); 0 for an array of char *).
+ */
+size_t index_find_str(const struct index *x, const char *key, const void *v, size_t size,
+    size_t off);
+/* Add position pos of v (the caller knows its key is not there yet). */
+void index_add_str(struct index *x, size_t pos, const void *v, size_t size, size_t off);
+
 #endif

@@ -1,6 +1,7 @@
 /* Unit tests for index.c: positions found by key through growth, collisions kept apart. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,23 @@ main(void)
 		if (index_find(&c, 7, keys[i], same, NULL) != i)
 			wrong++;
 	ok(wrong == 0, "100 colliding keys told apart (%zu wrong)", wrong);
+	{
+		struct entry { int other; char *name; } v[300];
+		struct index s = { 0 };
+
+		wrong = 0;
+		for (size_t i = 0; i < 300; i++) {
+			v[i].name = keys[i];
+			index_add_str(&s, i, v, sizeof v[0], offsetof(struct entry, name));
+		}
+		for (size_t i = 0; i < 300; i++)
+			if (index_find_str(&s, keys[i], v, sizeof v[0], offsetof(struct entry, name)) != i)
+				wrong++;
+		ok(wrong == 0 && index_find_str(&s, "key300", v, sizeof v[0],
+		    offsetof(struct entry, name)) == INDEX_EMPTY,
+		    "string keys inside structs: 300 found, an absent one not (%zu wrong)", wrong);
+		index_release(&s);
+	}
 	index_release(&x);
 	index_release(&c);
 	ok(x.slots == NULL && x.nslots == 0 && x.n == 0, "released");

@@ -180,6 +180,8 @@ struct block *article_push_block(struct article *a, enum block_kind kind);
 struct block *block_push_child(struct block *b, enum block_kind kind);
 struct picture *block_push_picture(struct block *b);
 struct list_item *block_push_item(struct block *b);
+/* A new, empty item of card cd (owned by cd; goods cards list several). */
+struct card *card_push_item(struct card *cd);
 
 /* Append the n bytes at s to x->text (amortised: a run grown piece by piece costs its length). */
 void run_append_text(struct run *x, const char *s, size_t n);

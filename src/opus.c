@@ -661,18 +661,6 @@ static const struct card_spec {
 	{ "ITEM_NULL", "item_null", "text", { NULL } },
 };
 
-/* A new, empty item of card cd (owned by cd). */
-static struct card *
-card_add_item(struct card *cd)
-{
-	struct card *ci;
-
-	XGROW(cd->items, cd->items_cap, cd->nitems + 1);
-	ci = &cd->items[cd->nitems++];
-	memset(ci, 0, sizeof *ci);
-	return ci;
-}
-
 /*
  * A match card after its subtitle (spec: match_info.center_top[] such as
  * ["2 : 1", "BO5"], center_bottom, left_team and right_team {name, pic}): the
@@ -713,7 +701,7 @@ parse_match(struct pctx *c, const struct jsv *sub, struct card *cd)
 			field_pop(&c->f, o);
 			continue;
 		}
-		ti = card_add_item(cd);
+		ti = card_push_item(cd);
 		ti->title = card_str(c, team, "name");
 		ti->cover = field_picture(&c->f, team, "pic");
 		field_pop(&c->f, o);
@@ -806,7 +794,7 @@ parse_card(struct pctx *c, const struct jsv *p, struct block *b)
 				struct card *ci;
 				size_t o4 = field_push(&c->f, "[%zu]", i);
 
-				ci = card_add_item(&b->card);
+				ci = card_push_item(&b->card);
 				ci->title = card_str(c, it, "name");
 				ci->url = field_link(&c->f, it, "jump_url");
 				ci->cover = field_picture(&c->f, it, "cover");

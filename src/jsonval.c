@@ -230,40 +230,41 @@ parse_string(struct parser *ps, char **s, uint32_t *len)
 	return true;
 }
 
-/* Step ps->p over one or more digits; false (the error set) when there is none. */
-static bool
-digits(struct parser *ps)
-{
-	if (ps->p >= ps->end || *ps->p < '0' || *ps->p > '9')
-		return fail(ps, "invalid number");
-	while (ps->p < ps->end && *ps->p >= '0' && *ps->p <= '9')
-		ps->p++;
-	return true;
-}
-
 static bool
 parse_number(struct parser *ps, struct jsv *out)
 {
-	char *start = ps->p, *endp;
+	char *p = ps->p, *start = p, *endp;
 	bool integer = true;
 
-	if (*ps->p == '-')
-		ps->p++;
-	if (!digits(ps))
-		return false;
-	if (ps->p < ps->end && *ps->p == '.') {
-		integer = false;
-		ps->p++;
-		if (!digits(ps))
-			return false;
+	if (p < ps->end && *p == '-')
+		p++;
+	if (p >= ps->end || *p < '0' || *p > '9') {
+		ps->p = p;
+		return fail(ps, "invalid number");
 	}
-	if (ps->p < ps->end && (*ps->p == 'e' || *ps->p == 'E')) {
+	while (p < ps->end && *p >= '0' && *p <= '9')
+		p++;
+	if (p < ps->end && *p == '.') {
 		integer = false;
-		ps->p++;
-		if (ps->p < ps->end && (*ps->p == '+' || *ps->p == '-'))
-			ps->p++;
-		if (!digits(ps))
-			return false;
+		p++;
+		if (p >= ps->end || *p < '0' || *p > '9') {
+			ps->p = p;
+			return fail(ps, "invalid number");
+		}
+		while (p < ps->end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < ps->end && (*p == 'e' || *p == 'E')) {
+		integer = false;
+		p++;
+		if (p < ps->end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= ps->end || *p < '0' || *p > '9') {
+			ps->p = p;
+			return fail(ps, "invalid number");
+		}
+		while (p < ps->end && *p >= '0' && *p <= '9')
+			p++;
 	}
 	/* the digits end at a byte that is no digit (at worst the text's NUL) */
 	if (integer) {
@@ -273,6 +274,7 @@ parse_number(struct parser *ps, struct jsv *out)
 		out->type = JSV_DOUBLE;
 		out->u.d = strtod(start, &endp);       /* 1e999 reads as infinity: jsv_double refuses it */
 	}
+	ps->p = p;
 	return true;
 }
 

@@ -1,9 +1,9 @@
 /*
  * jsonval: read-only access to a parsed JSON document.
  *
- * The module parses JSON itself (see jsonval.c for why not json-c, used
- * before).  Parsers (opus.c, cv.c, api.c) walk documents through these
- * accessors, so the tree's layout never leaks into the rest of the program.
+ * The only module that includes json-c.  Parsers (opus.c, and later the 专栏
+ * and API modules) walk documents through these accessors, so json-c types
+ * never leak into the rest of the program.
  *
  * Ownership: jsv_parse() returns a root the caller frees with jsv_free(); every
  * other pointer returned here (values and strings) is borrowed from that root
@@ -47,6 +47,13 @@ bool jsv_true(const struct jsv *v);
 /* Arrays: length (0 for a non-array) and element i. */
 size_t jsv_len(const struct jsv *v);
 struct jsv *jsv_at(const struct jsv *v, size_t i);
+/*
+ * Free element i of array v now (it reads as null from then on), for a reader
+ * that is done with it: a long document's elements are then released one by
+ * one as they are read instead of all at jsv_free.  Pointers into the element
+ * die with it.  Nothing happens when v is not an array or i is out of range.
+ */
+void jsv_drop(struct jsv *v, size_t i);
 /* Objects: call fn for every member (key, value); stops early when fn returns false. */
 void jsv_each(const struct jsv *v, bool (*fn)(const char *key, struct jsv *val, void *ctx), void *ctx);
 

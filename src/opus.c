@@ -1001,6 +1001,8 @@ parse_content(struct pctx *c, const struct jsv *m)
 		size_t o2 = field_push(&c->f, "[%zu]", i);
 
 		parse_paragraph(c, jsv_at(paras, i));
+		/* the model holds copies now: the article grows into the memory the tree gives back */
+		jsv_drop(paras, i);
 		field_pop(&c->f, o2);
 	}
 	field_pop(&c->f, old);

@@ -192,19 +192,56 @@ api_prepare(struct api *a, struct err *e)
 }
 
 /* Has this run written the cache file at path? */
-static bool
-was_fresh(const struct api *a, const char *path)
+/* Return the answer to the item kind/id fetched this run, or NULL. */
+static struct api_answer *
+answer_find(const struct api *a, const char *kind, const char *id)
 {
-	for (size_t i = 0; i < a->fresh.n; i++)
-		if (strcmp(a->fresh.v[i], path) == 0)
-			return true;
-	return false;
+	char *key = xasprintf("%s/%s", kind, id);
+	size_t pos = index_find_str(&a->answers_by_key, key, a->answers, sizeof *a->answers,
+	    offsetof(struct api_answer, key));
+
+	free(key);
+	return pos == INDEX_EMPTY ? NULL : &a->answers[pos];
+}
+
+/*
+ * Record that this run fetched the item kind/id; keep raw and root (owned
+ * from now on; both NULL when the caller uses the answer at once).
+ */
+static void
+answer_keep(struct api *a, const char *kind, const char *id, char *raw, size_t len,
+    struct jsv *root)
+{
+	struct api_answer *x = answer_find(a, kind, id);
+
+	if (x == NULL) {
+		XGROW(a->answers, a->answers_cap, a->nanswers + 1);
+		x = &a->answers[a->nanswers];
+		x->key = xasprintf("%s/%s", kind, id);
+		index_add_str(&a->answers_by_key, a->nanswers++, a->answers, sizeof *a->answers,
+		    offsetof(struct api_answer, key));
+	} else {
+		free(x->raw);
+		jsv_free(x->root);
+	}
+	x->raw = raw;
+	x->len = len;
+	x->root = root;
 }
 
 void
 api_release(struct api *a)
 {
-	api_ids_release(&a->fresh);
+	if (a->items_fetched + a->items_parsed > 0)
+		log_info("API answers for articles: %zu fetched, %zu parsed", a->items_fetched,
+		    a->items_parsed);
+	for (size_t i = 0; i < a->nanswers; i++) {
+		free(a->answers[i].key);
+		free(a->answers[i].raw);
+		jsv_free(a->answers[i].root);
+	}
+	free(a->answers);
+	index_release(&a->answers_by_key);
 }
 
 /*
@@ -246,15 +283,28 @@ api_item(struct api *a, const char *kind, const char *id, bool ask, char **raw, 
 {
 	char *path = cache_api_path(a->cache, kind, id);
 	char *what = xasprintf(item_what_fmt(kind), id), *url, *referer;
+	struct api_answer *kept = answer_find(a, kind, id);
 	struct buf body;
 	int rc = -1;
 
 	item_request(kind, id, &url, &referer);
 	*raw = NULL;
 	*root = NULL;
-	if ((!(a->refresh || ask) || was_fresh(a, path)) && file_exists(path) &&
+	if (kept && kept->root) {
+		/* fetched ahead with its window, and parsed then: taken as it is */
+		log_info("%s: using the answer fetched ahead", what);
+		*raw = kept->raw;
+		*len = kept->len;
+		*root = kept->root;
+		kept->raw = NULL;
+		kept->root = NULL;
+		rc = 0;
+		goto out;
+	}
+	if ((!(a->refresh || ask) || kept) && file_exists(path) &&
 	    file_read(path, API_MAX_RESPONSE, raw, len, e) == 0) {
 		log_info("%s: using the response kept in '%s'", what, path);
+		a->items_parsed++;
 		*root = jsv_parse(*raw, *len, API_MAX_DEPTH, e);
 		if (*root != NULL) {
 			rc = 0;
@@ -271,11 +321,12 @@ api_item(struct api *a, const char *kind, const char *id, bool ask, char **raw, 
 	if (api_get(a, url, referer, what, &body, root, e) == 0) {
 		struct err we;
 
+		a->items_fetched++;
+		a->items_parsed++;
 		err_init(&we);
 		if (cache_store(a->cache, path, buf_str(&body), body.len, &we) < 0)
 			log_warn("%s: cannot keep the response: %s", what, we.msg);
-		else if (a->refresh || ask)
-			api_ids_add(&a->fresh, path);
+		answer_keep(a, kind, id, NULL, 0, NULL);
 		*raw = buf_detach(&body, len);
 		rc = 0;
 	} else if (e->kind == ERR_NOT_FOUND) {
@@ -347,7 +398,13 @@ api_prefetch_end(struct api *a, const char *const *kinds, const char *const *ids
 		long long code;
 		const char *msg;
 		struct jsv *root = NULL;
+		char *raw;
+		size_t len;
 
+		if (jobs[i].ok) {
+			a->items_fetched++;
+			a->items_parsed++;
+		}
 		/* only clean answers are kept; anything else is asked again, with its message */
 		if (jobs[i].ok &&
 		    (root = envelope(buf_str(&jobs[i].body), jobs[i].body.len, &code, &msg)) != NULL &&
@@ -363,13 +420,15 @@ api_prefetch_end(struct api *a, const char *const *kinds, const char *const *ids
 
 				log_warn("%s: cannot keep the response: %s", what, e.msg);
 				free(what);
-			} else if (a->refresh) {
-				api_ids_add(&a->fresh, path);
 			}
 			free(path);
 			if (cv && fallbacks)
 				api_ids_add_from(fallbacks, cv, ids[i]);
 			free(cv);
+			/* kept parsed for the article's loading, which takes it */
+			raw = buf_detach(&jobs[i].body, &len);
+			answer_keep(a, kind, ids[i], raw, len, root);
+			root = NULL;
 		}
 		jsv_free(root);
 		buf_release(&jobs[i].body);
@@ -553,16 +612,13 @@ feed_page(const struct jsv *root, struct api_ids *v, bool *more, char **offset, 
 static void
 api_ids_add_from(struct api_ids *v, const char *id, const char *from)
 {
-	for (size_t i = 0; i < v->n; i++)
-		if (strcmp(v->v[i], id) == 0)
-			return;
-	if (v->n == v->cap) {
-		v->cap = v->cap ? 2 * v->cap : 16;
-		v->v = xreallocarray(v->v, v->cap, sizeof *v->v);
-		v->from = xreallocarray(v->from, v->cap, sizeof *v->from);
-	}
+	if (index_find_str(&v->by_id, id, v->v, sizeof *v->v, 0) != INDEX_EMPTY)
+		return;
+	XGROW(v->v, v->cap, v->n + 1);
+	XGROW(v->from, v->from_cap, v->n + 1);
 	v->from[v->n] = from ? xstrdup(from) : NULL;
-	v->v[v->n++] = xstrdup(id);
+	v->v[v->n] = xstrdup(id);
+	index_add_str(&v->by_id, v->n++, v->v, sizeof *v->v, 0);
 }
 
 static void
@@ -580,6 +636,7 @@ api_ids_release(struct api_ids *v)
 	}
 	free(v->v);
 	free(v->from);
+	index_release(&v->by_id);
 	memset(v, 0, sizeof *v);
 }
 

@@ -14,6 +14,7 @@
 #include "cache.h"
 #include "err.h"
 #include "fetch.h"
+#include "index.h"
 #include "jsonval.h"
 
 #define API_MAX_RESPONSE (32u * 1024 * 1024)
@@ -22,7 +23,20 @@
 struct api_ids {
 	char **v;               /* owned strings */
 	char **from;            /* with api_ids_add_from: the id each came from (owned), else NULL */
-	size_t n, cap;
+	size_t n, cap, from_cap;
+	struct index by_id;     /* v, for the duplicate check (a writer's feed has thousands) */
+};
+
+/*
+ * An item's answer (opus detail or article/view) this run fetched.  A batch
+ * fetches a window's answers ahead (api_prefetch_end): each waits here, parsed,
+ * until its article is loaded, so an answer is parsed once.
+ */
+struct api_answer {
+	char *key;              /* owned: "opus/ID" or "article/ID" */
+	char *raw;              /* owned: the answer's bytes, NULL once loading took them */
+	size_t len;
+	struct jsv *root;       /* owned: its tree, NULL once taken */
 };
 
 struct api {
@@ -32,14 +46,18 @@ struct api {
 	bool refresh;           /* fetch responses again even when cached */
 	bool buvid_ready;
 	/*
-	 * With refresh on, the cache files this run has written (owned): they are
-	 * this run's answers, so loading an article after a prefetch does not ask
-	 * the API a second time.
+	 * Every item answer fetched this run (owned), by key.  With refresh on, an
+	 * entry (taken or not) also says that the cache file is this run's, so
+	 * loading an article after a prefetch does not ask the API a second time.
 	 */
-	struct api_ids fresh;
+	struct api_answer *answers;
+	size_t nanswers, answers_cap;
+	struct index answers_by_key;
+	/* Item answers fetched and item answers parsed this run (said with -v at the end). */
+	size_t items_fetched, items_parsed;
 };
 
-/* Free what a holds (not a itself, nor its fetcher or cache). */
+/* Free what a holds (not a itself, nor its fetcher or cache); -v says the counts above. */
 void api_release(struct api *a);
 
 /*
@@ -65,8 +83,9 @@ int api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, stru
  * In two halves, so that these requests share one fetch_run() with other
  * transfers (and the caller can tag each job with its article): begin
  * returns the n jobs to run (owned by the caller until end; NULL when the
- * API cannot be used), end keeps the clean answers in the cache and frees
- * the jobs.
+ * API cannot be used), end keeps the clean answers in the cache and, parsed,
+ * in a->answers until api_opus_detail or api_article_view takes them, and
+ * frees the jobs.
  */
 struct fetch_job *api_prefetch_begin(struct api *a, const char *const *kinds,
     const char *const *ids, size_t n);

@@ -9,10 +9,9 @@
 
 #include "assets.h"
 #include "hash.h"
+#include "index.h"
 #include "url.h"
 #include "xalloc.h"
-
-#define EMPTY SIZE_MAX
 
 void
 assets_init(struct assets *t)
@@ -30,55 +29,38 @@ assets_release(struct assets *t)
 		free(t->v[i].problem);
 	}
 	free(t->v);
-	free(t->slots);
+	index_release(&t->by_key);
 	memset(t, 0, sizeof *t);
 }
 
-static size_t
-slot_of(const struct assets *t, const char *key)
+/* Return the picture whose normalised URL is key, or NULL. */
+static struct asset *
+find_key(const struct assets *t, const char *key)
 {
-	size_t mask = t->nslots - 1;
-	size_t i = (size_t)hash_index(key) & mask;
+	size_t pos = index_find_str(&t->by_key, key, t->v, sizeof *t->v, offsetof(struct asset, key));
 
-	while (t->slots[i] != EMPTY && strcmp(t->v[t->slots[i]].key, key) != 0)
-		i = (i + 1) & mask;
-	return i;
-}
-
-static void
-rehash(struct assets *t, size_t nslots)
-{
-	free(t->slots);
-	t->nslots = nslots;
-	t->slots = xreallocarray(NULL, nslots, sizeof *t->slots);
-	for (size_t i = 0; i < nslots; i++)
-		t->slots[i] = EMPTY;
-	for (size_t i = 0; i < t->n; i++)
-		t->slots[slot_of(t, t->v[i].key)] = i;
+	return pos == INDEX_EMPTY ? NULL : &t->v[pos];
 }
 
 struct asset *
 assets_add(struct assets *t, const char *url)
 {
 	char *key = url_picture_key(url);
-	size_t s;
 	struct asset *a;
 
 	if (key == NULL)
 		return NULL;
-	if (t->nslots == 0 || (t->n + 1) * 2 > t->nslots)
-		rehash(t, t->nslots ? t->nslots * 2 : 64);
-	s = slot_of(t, key);
-	if (t->slots[s] != EMPTY) {
+	a = find_key(t, key);
+	if (a) {
 		free(key);
-		return &t->v[t->slots[s]];
+		return a;
 	}
 	XGROW(t->v, t->cap, t->n + 1);
 	a = &t->v[t->n];
 	memset(a, 0, sizeof *a);
 	a->key = key;
 	a->state = ASSET_PENDING;
-	t->slots[s] = t->n++;
+	index_add_str(&t->by_key, t->n++, t->v, sizeof *t->v, offsetof(struct asset, key));
 	return a;
 }
 
@@ -86,16 +68,16 @@ const struct asset *
 assets_find(const struct assets *t, const char *url)
 {
 	char *key;
-	size_t s;
+	const struct asset *a;
 
-	if (t->nslots == 0 || url == NULL)
+	if (t->n == 0 || url == NULL)
 		return NULL;
 	key = url_picture_key(url);
 	if (key == NULL)
 		return NULL;
-	s = slot_of(t, key);
+	a = find_key(t, key);
 	free(key);
-	return t->slots[s] == EMPTY ? NULL : &t->v[t->slots[s]];
+	return a;
 }
 
 enum media

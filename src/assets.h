@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "index.h"
 
 enum media {
 	MEDIA_UNKNOWN,
@@ -50,8 +51,7 @@ struct asset {
 struct assets {
 	struct asset *v;
 	size_t n, cap;
-	size_t *slots;          /* open-addressing index into v, SIZE_MAX = empty */
-	size_t nslots;
+	struct index by_key;    /* v by key */
 };
 
 void assets_init(struct assets *t);

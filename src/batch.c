@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "file.h"
 #include "hash.h"
+#include "index.h"
 #include "input.h"
 #include "library.h"
 #include "links.h"
@@ -64,6 +65,7 @@ struct batch {
 	char *dir;              /* owned: where the books go (not with --combine) */
 	bool site;              /* a library site rather than a directory of books */
 	struct manifest m;
+	struct index names;     /* the items with a planned name (library sites), by name, any case */
 	double started;         /* monotonic seconds */
 	size_t finished;        /* articles dealt with so far, for the progress line */
 	struct list *lists;     /* the 文集 among the inputs (rlN, or --series) */
@@ -294,16 +296,52 @@ output_path(const struct batch *b, const char *name)
  * template's, with "-2", "-3" ... while another article (in the manifest, in
  * this run, or a file we did not write) holds it.
  */
+struct name_key {
+	const char *name;
+	const struct item *self;
+};
+
+/* Hash of s with ASCII letters folded, as strcasecmp compares in the C locale. */
+static uint64_t
+name_hash(const char *s)
+{
+	char *low = xstrdup(s);
+	uint64_t h;
+
+	for (char *p = low; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	h = index_hash(low);
+	free(low);
+	return h;
+}
+
+static uint64_t
+name_hash_of(size_t pos, const void *ctx)
+{
+	return name_hash(((const struct batch *)ctx)->v[pos].name);
+}
+
+static bool
+same_name(size_t pos, const void *key, const void *ctx)
+{
+	const struct item *it = &((const struct batch *)ctx)->v[pos];
+	const struct name_key *k = key;
+
+	return it != k->self && strcasecmp(it->name, k->name) == 0;
+}
+
+/* Is name planned for an item of this run other than self?  (By index: big batches stay linear.) */
 static bool
 planned(const struct batch *b, const struct item *self, const char *name)
 {
-	for (size_t i = 0; i < b->n; i++)
-		if (&b->v[i] != self && b->v[i].name && strcasecmp(b->v[i].name, name) == 0)
-			return true;
+	struct name_key k = { name, self };
+
+	/* the 文集 are few (one per list given): scanned */
 	for (size_t i = 0; i < b->nlists; i++)
 		if (b->lists[i].name && strcasecmp(b->lists[i].name, name) == 0)
 			return true;
-	return false;
+	return index_find(&b->names, name_hash(name), &k, same_name, b) != INDEX_EMPTY;
 }
 
 static char *
@@ -867,8 +905,10 @@ plan_window(struct batch *b, size_t from, size_t to, struct library *l)
 	for (size_t i = from; i < to; i++) {
 		struct item *it = &b->v[i];
 
-		if (it->state == ITEM_PENDING && it->a && it->name == NULL)
+		if (it->state == ITEM_PENDING && it->a && it->name == NULL) {
 			it->name = unique_name(b, it, it->a);
+			index_add(&b->names, name_hash(it->name), i, name_hash_of, b);
+		}
 	}
 	for (size_t i = from; i < to; i++) {
 		struct item *it = &b->v[i];
@@ -1136,6 +1176,7 @@ out:
 	}
 	free(b.places);
 	free(b.dir);
+	index_release(&b.names);
 	manifest_release(&b.m);
 	session_finish(b.r, &res);
 	session_free(b.r);

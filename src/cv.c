@@ -1576,7 +1576,7 @@ parse_meta(struct cctx *c, const struct jsv *data)
 		if (u) {
 			a->top = xcalloc(1, sizeof *a->top);
 			a->top[0].url = u;
-			a->ntop = 1;
+			a->ntop = a->top_cap = 1;
 		}
 	}
 	free(banner);

@@ -49,13 +49,15 @@ add_item(zip_t *z, const char *name, const struct book_item *it, time_t mtime, s
 		return err_set(e, "cannot add '%s' to the book: %s", name, zip_strerror(z));
 	}
 	/*
-	 * zlib's default level 6, not 9: on the bundled sample level 9 took 2.3x
-	 * the time of 6 for 1.6% less text (123 KB of XHTML, CSS and the kept
-	 * API response: 3.0 ms against 1.3 ms, 27,873 against 28,315 bytes), and
-	 * deflate was a fifth of the whole run (bench/RESULTS.md).
+	 * Level 3, zlib's fastest strategy (levels 1-3 share it): on the bench's
+	 * text-heavy article (1.2 MB of XHTML and the kept API response) level 6
+	 * took 37 M instructions more, 8% of the whole run, for 33 KB less in a
+	 * 7.2 MB book; level 1 costs as much as 3 and saves 14 KB less.  Level 9
+	 * took 2.3x the time of 6 for 1.6% less (bench/RESULTS.md).  Pictures
+	 * are stored: they are compressed already.
 	 */
 	if (zip_set_file_compression(z, (zip_uint64_t)idx,
-	    is_compressed_already(it->media_type) ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 6) < 0 ||
+	    is_compressed_already(it->media_type) ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 3) < 0 ||
 	    zip_file_set_mtime(z, (zip_uint64_t)idx, mtime, 0) < 0 ||
 	    zip_file_set_external_attributes(z, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
 	    MEMBER_ATTRIBUTES) < 0)

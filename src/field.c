@@ -28,7 +28,35 @@ field_push(struct field_ctx *c, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(c->path + old, sizeof c->path - old, fmt, ap);
+	if (strcmp(fmt, "[%zu]") == 0 && sizeof c->path - old > 24) {
+		/*
+		 * An array index, pushed for every paragraph and node of a long
+		 * article: digits by hand, as vsnprintf's parsing of the format cost
+		 * a tenth of the parse (bench/RESULTS.md, issue 15).
+		 */
+		char digits[24], *p = digits + sizeof digits;
+		size_t i = va_arg(ap, size_t);
+
+		do
+			*--p = (char)('0' + i % 10);
+		while ((i /= 10) != 0);
+		n = (int)(digits + sizeof digits - p);
+		c->path[old] = '[';
+		memcpy(c->path + old + 1, p, (size_t)n);
+		c->path[old + 1 + (size_t)n] = ']';
+		c->path[old + 2 + (size_t)n] = '\0';
+		n += 2;
+	} else if (strchr(fmt, '%') == NULL) {
+		size_t k = strlen(fmt);
+
+		if (k > sizeof c->path - old - 1)
+			k = sizeof c->path - old - 1;
+		memcpy(c->path + old, fmt, k);
+		c->path[old + k] = '\0';
+		n = (int)k;
+	} else {
+		n = vsnprintf(c->path + old, sizeof c->path - old, fmt, ap);
+	}
 	va_end(ap);
 	if (n > 0) {
 		c->pathlen += (size_t)n;
@@ -387,7 +415,7 @@ field_add_tag(struct article *a, char *t)
 		free(t);
 		return;
 	}
-	a->tags = xreallocarray(a->tags, a->ntags + 1, sizeof *a->tags);
+	XGROW(a->tags, a->tags_cap, a->ntags + 1);
 	a->tags[a->ntags++] = t;
 }
 

@@ -200,15 +200,3 @@ hash_tobase32(const unsigned char d[20], char b32[33])
 	}
 	b32[o] = '\0';
 }
-
-uint64_t
-hash_index(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}

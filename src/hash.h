@@ -89,10 +89,4 @@ void hash_tohex(const unsigned char *d, size_t n, char *hex);
 /* Write the RFC 4648 base32 form of a 20-byte (SHA-1) digest into b32 (33 bytes with the NUL). */
 void hash_tobase32(const unsigned char d[20], char b32[33]);
 
-/*
- * Return a hash of the NUL-terminated s for in-memory tables (FNV-1a, 64
- * bits): fast, not cryptographic, the same in every run.
- */
-uint64_t hash_index(const char *s);
-
 #endif

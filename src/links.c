@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "err.h"
-#include "hash.h"
+#include "index.h"
 #include "links.h"
 #include "xalloc.h"
 
@@ -23,41 +23,41 @@ links_release(struct links *l)
 		free(l->v[i].href);
 	}
 	free(l->v);
-	free(l->slots);
+	index_release(&l->by_id);
 	memset(l, 0, sizeof *l);
 }
 
 /* The index hash of the id, told apart by the kind (cv 5 and opus 5 are two articles). */
-static size_t
+static uint64_t
 hash(enum input_kind kind, const char *id)
 {
-	return (size_t)(hash_index(id) ^ ((uint64_t)kind * 0x9e3779b97f4a7c15ULL));
+	return index_hash(id) ^ ((uint64_t)kind * 0x9e3779b97f4a7c15ULL);
 }
 
-/* Return the slot holding kind/id in l alone, or the empty slot where it would go. */
-static size_t *
-slot_of(const struct links *l, enum input_kind kind, const char *id)
+static uint64_t
+hash_of(size_t pos, const void *ctx)
 {
-	size_t mask = l->nslots - 1;
+	const struct local_link *x = &((const struct links *)ctx)->v[pos];
 
-	for (size_t i = hash(kind, id) & mask; ; i = (i + 1) & mask) {
-		size_t *s = &l->slots[i];
-
-		if (*s == SIZE_MAX || (l->v[*s].kind == kind && strcmp(l->v[*s].id, id) == 0))
-			return s;
-	}
+	return hash(x->kind, x->id);
 }
 
-static void
-reindex(struct links *l, size_t nslots)
+static bool
+same(size_t pos, const void *key, const void *ctx)
 {
-	free(l->slots);
-	l->nslots = nslots;
-	l->slots = xreallocarray(NULL, nslots, sizeof *l->slots);
-	for (size_t i = 0; i < nslots; i++)
-		l->slots[i] = SIZE_MAX;
-	for (size_t i = 0; i < l->n; i++)
-		*slot_of(l, l->v[i].kind, l->v[i].id) = i;
+	const struct local_link *x = &((const struct links *)ctx)->v[pos], *k = key;
+
+	return x->kind == k->kind && strcmp(x->id, k->id) == 0;
+}
+
+/* Return the entry for kind/id in l alone, or NULL. */
+static const struct local_link *
+find_one(const struct links *l, enum input_kind kind, const char *id)
+{
+	struct local_link k = { kind, (char *)id, NULL };
+	size_t pos = index_find(&l->by_id, hash(kind, id), &k, same, l);
+
+	return pos == INDEX_EMPTY ? NULL : &l->v[pos];
 }
 
 /* Return the entry for kind/id in l or the maps after it (l->next ...), or NULL. */
@@ -65,13 +65,10 @@ static const struct local_link *
 links_find(const struct links *l, enum input_kind kind, const char *id)
 {
 	for (; l; l = l->next) {
-		size_t *s;
+		const struct local_link *x = find_one(l, kind, id);
 
-		if (l->nslots == 0)
-			continue;
-		s = slot_of(l, kind, id);
-		if (*s != SIZE_MAX)
-			return &l->v[*s];
+		if (x)
+			return x;
 	}
 	return NULL;
 }
@@ -80,21 +77,15 @@ void
 links_add(struct links *l, enum input_kind kind, const char *id, const char *href)
 {
 	struct local_link *x;
-	size_t *s;
 
-	if (id == NULL || *id == '\0')
-		return;
-	if (2 * (l->n + 1) > l->nslots)
-		reindex(l, l->nslots ? 2 * l->nslots : 16);
-	s = slot_of(l, kind, id);
-	if (*s != SIZE_MAX)
+	if (id == NULL || *id == '\0' || find_one(l, kind, id))
 		return;
 	XGROW(l->v, l->cap, l->n + 1);
-	*s = l->n;
-	x = &l->v[l->n++];
+	x = &l->v[l->n];
 	x->kind = kind;
 	x->id = xstrdup(id);
 	x->href = xstrdup(href);
+	index_add(&l->by_id, hash(kind, id), l->n++, hash_of, l);
 }
 
 void

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 
+#include "index.h"
 #include "input.h"
 
 struct local_link {
@@ -28,8 +29,7 @@ struct local_link {
 struct links {
 	struct local_link *v;
 	size_t n, cap;
-	size_t *slots;          /* open-addressing index into v, SIZE_MAX = empty */
-	size_t nslots;          /* a power of two, at least twice n; 0 before the first add */
+	struct index by_id;     /* v by kind and id */
 	const struct links *next;       /* asked when this map does not know an article, or NULL */
 };
 

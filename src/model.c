@@ -193,6 +193,17 @@ block_push_picture(struct block *b)
 	return p;
 }
 
+struct card *
+card_push_item(struct card *cd)
+{
+	struct card *ci;
+
+	XGROW(cd->items, cd->items_cap, cd->nitems + 1);
+	ci = &cd->items[cd->nitems++];
+	memset(ci, 0, sizeof *ci);
+	return ci;
+}
+
 struct list_item *
 block_push_item(struct block *b)
 {

@@ -82,9 +82,9 @@ struct card {
 	char *url;
 	char *cover;            /* picture URL or NULL */
 	char **lines;           /* description lines */
-	size_t nlines;
+	size_t nlines, lines_cap;
 	struct card *items;     /* goods cards list several items */
-	size_t nitems;
+	size_t nitems, items_cap;
 };
 
 enum block_kind {
@@ -138,7 +138,7 @@ struct article {
 	long long pub_ts;       /* unix seconds, 0 when unknown */
 	char *pub_time_text;    /* the site's own display string */
 	char **tags;
-	size_t ntags;
+	size_t ntags, tags_cap;
 	char *topic;            /* MODULE_TYPE_TOPIC name */
 	char *topic_url;
 	char *collection_name;  /* 文集 */
@@ -149,7 +149,7 @@ struct article {
 	char *summary;          /* the site's plain-text excerpt (book description), or NULL */
 	long long words;        /* 专栏 word count as the site gives it; 0 when unknown */
 	struct picture *top;    /* MODULE_TYPE_TOP album pictures, or the 专栏 banner */
-	size_t ntop;
+	size_t ntop, top_cap;
 	struct block *blocks;
 	size_t nblocks, blocks_cap;
 	struct stat_count like, coin, favorite, comment, forward, view;
@@ -210,6 +210,8 @@ struct block *article_push_block(struct article *a, enum block_kind kind);
 struct block *block_push_child(struct block *b, enum block_kind kind);
 struct picture *block_push_picture(struct block *b);
 struct list_item *block_push_item(struct block *b);
+/* A new, empty item of card cd (owned by cd; goods cards list several). */
+struct card *card_push_item(struct card *cd);
 
 /* Append the n bytes at s to x->text (amortised: a run grown piece by piece costs its length). */
 void run_append_text(struct run *x, const char *s, size_t n);

@@ -623,7 +623,7 @@ card_line(struct pctx *c, struct card *cd, const struct jsv *o, const char *path
 		free(s);
 		s = t;
 	}
-	cd->lines = xreallocarray(cd->lines, cd->nlines + 1, sizeof *cd->lines);
+	XGROW(cd->lines, cd->lines_cap, cd->nlines + 1);
 	cd->lines[cd->nlines++] = s;
 }
 
@@ -661,18 +661,6 @@ static const struct card_spec {
 	{ "ITEM_NULL", "item_null", "text", { NULL } },
 };
 
-/* A new, empty item of card cd (owned by cd). */
-static struct card *
-card_add_item(struct card *cd)
-{
-	struct card *ci;
-
-	cd->items = xreallocarray(cd->items, cd->nitems + 1, sizeof *cd->items);
-	ci = &cd->items[cd->nitems++];
-	memset(ci, 0, sizeof *ci);
-	return ci;
-}
-
 /*
  * A match card after its subtitle (spec: match_info.center_top[] such as
  * ["2 : 1", "BO5"], center_bottom, left_team and right_team {name, pic}): the
@@ -699,7 +687,7 @@ parse_match(struct pctx *c, const struct jsv *sub, struct card *cd)
 		buf_add(&score, s, len);
 	}
 	if (score.len) {
-		cd->lines = xreallocarray(cd->lines, cd->nlines + 1, sizeof *cd->lines);
+		XGROW(cd->lines, cd->lines_cap, cd->nlines + 1);
 		cd->lines[cd->nlines++] = field_clean(&c->f, buf_str(&score), score.len);
 	}
 	buf_release(&score);
@@ -713,7 +701,7 @@ parse_match(struct pctx *c, const struct jsv *sub, struct card *cd)
 			field_pop(&c->f, o);
 			continue;
 		}
-		ti = card_add_item(cd);
+		ti = card_push_item(cd);
 		ti->title = card_str(c, team, "name");
 		ti->cover = field_picture(&c->f, team, "pic");
 		field_pop(&c->f, o);
@@ -806,7 +794,7 @@ parse_card(struct pctx *c, const struct jsv *p, struct block *b)
 				struct card *ci;
 				size_t o4 = field_push(&c->f, "[%zu]", i);
 
-				ci = card_add_item(&b->card);
+				ci = card_push_item(&b->card);
 				ci->title = card_str(c, it, "name");
 				ci->url = field_link(&c->f, it, "jump_url");
 				ci->cover = field_picture(&c->f, it, "cover");
@@ -1058,7 +1046,7 @@ parse_top(struct pctx *c, const struct jsv *m)
 		if (u) {
 			struct picture *p;
 
-			c->a->top = xreallocarray(c->a->top, c->a->ntop + 1, sizeof *c->a->top);
+			XGROW(c->a->top, c->a->top_cap, c->a->ntop + 1);
 			p = &c->a->top[c->a->ntop++];
 			memset(p, 0, sizeof *p);
 			p->url = u;

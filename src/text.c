@@ -109,7 +109,7 @@ text_clean(const char *s, size_t n, bool *bad_utf8)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	struct buf b;
-	size_t i = 0;
+	size_t i = 0, from = 0;
 
 	buf_init(&b, 0);
 	/* Nearly always the output is the input: reserve that much once. */
@@ -117,8 +117,19 @@ text_clean(const char *s, size_t n, bool *bad_utf8)
 	XGROW(b.data, b.cap, n + 1);
 	while (i < n) {
 		unsigned c;
-		size_t len = utf8_get(p + i, n - i, &c);
+		size_t len;
 
+		/* characters kept as they are go out in runs, not one buf_add each */
+		if ((p[i] >= 0x20 && p[i] < 0x7F) || p[i] == '\t' || p[i] == '\n') {
+			i++;
+			continue;
+		}
+		len = utf8_get(p + i, n - i, &c);
+		if (len > 0 && c != '\r' && xml_allowed(c)) {
+			i += len;
+			continue;
+		}
+		buf_add(&b, p + from, i - from);
 		if (len == 0) {
 			buf_add(&b, "\xEF\xBF\xBD", 3);
 			if (bad_utf8)
@@ -127,17 +138,15 @@ text_clean(const char *s, size_t n, bool *bad_utf8)
 			/* skip the rest of this broken sequence's continuation bytes */
 			while (i < n && (p[i] & 0xC0) == 0x80)
 				i++;
-			continue;
-		}
-		if (c == '\r') {
+		} else if (c == '\r') {
 			buf_addc(&b, '\n');
 			i += (i + 1 < n && p[i + 1] == '\n') ? 2 : 1;
-			continue;
+		} else {
+			i += len;       /* a character XML cannot carry: left out */
 		}
-		if (xml_allowed(c))
-			buf_add(&b, p + i, len);
-		i += len;
+		from = i;
 	}
+	buf_add(&b, p + from, i - from);
 	return buf_detach(&b, NULL);
 }
 

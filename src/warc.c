@@ -283,6 +283,20 @@ truncation(const struct fetch_exchange *x, bool chunked, bool chunks_ok)
 	return "disconnect";
 }
 
+/* Begin the record r of one side (type "request" or "response") of exchange x. */
+static void
+record_start(struct record *r, const char *type, const char *id, const struct fetch_exchange *x,
+    const char *concurrent)
+{
+	memset(r, 0, sizeof *r);
+	r->type = type;
+	r->id = id;
+	r->date = x->date;
+	r->uri = x->url;
+	r->ip = x->ip;
+	r->concurrent = concurrent;
+}
+
 void
 warc_exchange(void *ctx, const struct fetch_exchange *x)
 {
@@ -295,13 +309,7 @@ warc_exchange(void *ctx, const struct fetch_exchange *x)
 		return;
 	new_id(w, req_id);
 	new_id(w, resp_id);
-	memset(&req, 0, sizeof req);
-	req.type = "request";
-	req.id = req_id;
-	req.date = x->date;
-	req.uri = x->url;
-	req.ip = x->ip;
-	req.concurrent = answered ? resp_id : NULL;
+	record_start(&req, "request", req_id, x, answered ? resp_id : NULL);
 	req.content_type = "application/http;msgtype=request";
 	req.error = answered ? NULL : x->error;
 	write_record(w, &req, x->request_headers, x->request_headers_len, "", 0);
@@ -313,13 +321,7 @@ warc_exchange(void *ctx, const struct fetch_exchange *x)
 		bool chunks_ok = false;
 		struct hash c;
 
-		memset(&resp, 0, sizeof resp);
-		resp.type = "response";
-		resp.id = resp_id;
-		resp.date = x->date;
-		resp.uri = x->url;
-		resp.ip = x->ip;
-		resp.concurrent = req_id;
+		record_start(&resp, "response", resp_id, x, req_id);
 		resp.content_type = "application/http;msgtype=response";
 		hash_init(&c, HASH_SHA1);
 		if (chunked) {

@@ -138,6 +138,22 @@ ok $([ $? -ne 0 ]; echo $?) "-q keeps the summary quiet"
 left=$(find "$TMP/books" -name '*.tmp*' -o -name '.*' ! -name .opus-archive.tsv | grep -v "^$TMP/books\$" | wc -l)
 ok $([ "$left" -eq 0 ]; echo $?) "no temporary or hidden file in the output directory"
 
+# --- each API answer parsed once ----------------------------------------------------
+# A batch fetches a window's answers ahead; loading an article takes the parsed
+# tree from there instead of reading the cache file and parsing it again.
+head -n 20 "$IDS" >"$TMP/twenty.txt"
+mark
+oa c-once -v --batch "$TMP/twenty.txt" -o "$TMP/once" 2>"$TMP/err"
+expect_status $? 0 "20 articles, a fresh cache, -v"
+ok $([ "$(count '/opus/detail')" -eq 20 ]; echo $?) "20 answers asked for"
+grep -q "API answers for articles: 20 fetched, 20 parsed" "$TMP/err"
+ok $? "each of the 20 answers is parsed once ($(grep 'API answers for articles' "$TMP/err"))"
+ok $([ "$(grep -c 'using the answer fetched ahead' "$TMP/err")" -eq 20 ]; echo $?) \
+    "every article is loaded from the answer fetched ahead, not from the cache file"
+oa c-once -v --batch "$TMP/twenty.txt" -o "$TMP/once" --force 2>"$TMP/err"
+grep -q "API answers for articles: 0 fetched, 20 parsed" "$TMP/err"
+ok $? "from the cache: 20 parsed, none fetched ($(grep 'API answers for articles' "$TMP/err"))"
+
 # --- stdin, a bad line ---------------------------------------------------------------
 printf '%s\nnot-an-id\n' "$(id 3)" | oa c --batch - -o "$TMP/stdin" 2>"$TMP/err"
 expect_status $? 1 "--batch - with a line that is not an id"

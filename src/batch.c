@@ -863,6 +863,18 @@ out:
 	free(key);
 }
 
+/* Name the articles of the window [from, to) read and not yet named, before any is written. */
+static void
+name_window(struct batch *b, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
+		struct item *it = &b->v[i];
+
+		if (it->state == ITEM_PENDING && it->a && it->name == NULL)
+			it->name = unique_name(b, it, it->a);
+	}
+}
+
 /*
  * A library site: name the window's pages before any is written, and tell the
  * writer where every page of the library is (those already there and those
@@ -874,12 +886,7 @@ out:
 static void
 plan_window(struct batch *b, size_t from, size_t to, struct library *l)
 {
-	for (size_t i = from; i < to; i++) {
-		struct item *it = &b->v[i];
-
-		if (it->state == ITEM_PENDING && it->a && it->name == NULL)
-			it->name = unique_name(b, it, it->a);
-	}
+	name_window(b, from, to);
 	for (size_t i = from; i < to; i++) {
 		struct item *it = &b->v[i];
 
@@ -923,12 +930,7 @@ map_docs(struct batch *b)
 static void
 plan_docs(struct batch *b, size_t from, size_t to)
 {
-	for (size_t i = from; i < to; i++) {
-		struct item *it = &b->v[i];
-
-		if (it->state == ITEM_PENDING && it->a && it->name == NULL)
-			it->name = unique_name(b, it, it->a);
-	}
+	name_window(b, from, to);
 	for (size_t i = from; i < to; i++) {
 		struct item *it = &b->v[i];
 

@@ -377,6 +377,20 @@ put_image(struct mctx *c, const char *alt, const char *href)
 	c->after_delim = false;
 }
 
+/* Write [text](dest), text shown as it is (no link inside a link). */
+static void
+put_link(struct mctx *c, const char *text, const char *dest)
+{
+	put(c, "[");
+	c->in_link = true;
+	put_text(c, text);
+	c->in_link = false;
+	put(c, "](");
+	put_dest(c, dest);
+	put(c, ")");
+	c->after_delim = false;
+}
+
 /* Return the READY asset for url, adding its file to the pictures written beside the document. */
 static const struct asset *
 use_picture(struct mctx *c, const char *url)
@@ -548,18 +562,10 @@ put_runs(struct mctx *c, const struct runs *r, bool one_line)
 		case RUN_LINK:
 		case RUN_MENTION:
 		case RUN_TOPIC:
-			if (link_dest(c, x->href)) {
-				put(c, "[");
-				c->in_link = true;
-				put_text(c, *x->text ? x->text : x->href);
-				c->in_link = false;
-				put(c, "](");
-				put_dest(c, link_dest(c, x->href));
-				put(c, ")");
-				c->after_delim = false;
-			} else {
+			if (link_dest(c, x->href))
+				put_link(c, *x->text ? x->text : x->href, link_dest(c, x->href));
+			else
 				put_text(c, x->text);
-			}
 			break;
 		case RUN_EMOJI: {
 			const struct asset *as = use_picture(c, x->img_url);
@@ -949,6 +955,18 @@ iso_date(long long ts, char *out, size_t n)
 		strftime(out, n, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
 }
 
+/* The date key, when ts is known. */
+static void
+yaml_date(struct buf *out, long long ts)
+{
+	char when[40];
+
+	if (ts <= 0)
+		return;
+	iso_date(ts, when, sizeof when);
+	buf_addf(out, "date: %s\n", when);
+}
+
 static void
 front_matter(struct buf *out, const struct article *f, const struct article *const *v, size_t n,
     const struct md_opts *o)
@@ -958,12 +976,7 @@ front_matter(struct buf *out, const struct article *f, const struct article *con
 	yaml_key(out, "", "author", f->author_name);
 	if (n == 1)
 		yaml_key(out, "", "author_url", web_url(f->author_url) ? f->author_url : NULL);
-	if (f->pub_ts > 0) {
-		char when[40];
-
-		iso_date(f->pub_ts, when, sizeof when);
-		buf_addf(out, "date: %s\n", when);
-	}
+	yaml_date(out, f->pub_ts);
 	buf_adds(out, "tags:");
 	if (n == 1 && f->ntags) {
 		buf_addc(out, '\n');
@@ -1020,6 +1033,18 @@ front_matter(struct buf *out, const struct article *f, const struct article *con
 
 /* --- the document ------------------------------------------------------------------ */
 
+/* The document's (or chapter's) title as a level-1 heading, unless it is blank. */
+static void
+put_title(struct mctx *c, const char *title)
+{
+	if (title == NULL || text_is_blank(title))
+		return;
+	begin_block(c);
+	put(c, "# ");
+	c->line_start = true;
+	put_text(c, title);
+}
+
 char *
 md_anchor(const char *id)
 {
@@ -1044,22 +1069,11 @@ put_article(struct mctx *c, const struct article *a, bool anchor)
 		put(c, "\"></a>");
 		free(id);
 	}
-	if (a->title && !text_is_blank(a->title)) {
-		begin_block(c);
-		put(c, "# ");
-		c->line_start = true;
-		put_text(c, a->title);
-	}
+	put_title(c, a->title);
 	if (a->author_name || a->pub_ts > 0) {
 		begin_block(c);
 		if (a->author_name && web_url(a->author_url)) {
-			put(c, "[");
-			c->in_link = true;
-			put_text(c, a->author_name);
-			c->in_link = false;
-			put(c, "](");
-			put_dest(c, a->author_url);
-			put(c, ")");
+			put_link(c, a->author_name, a->author_url);
 		} else if (a->author_name) {
 			put_text(c, a->author_name);
 		}
@@ -1085,19 +1099,28 @@ put_article(struct mctx *c, const struct article *a, bool anchor)
 	put_blocks(c, a->blocks, a->nblocks, 1);
 }
 
+/* Set c up to write into out. */
+static void
+mctx_init(struct mctx *c, struct buf *out, const struct assets *t, const struct md_opts *o,
+    struct book *pics)
+{
+	memset(c, 0, sizeof *c);
+	c->out = out;
+	c->t = t;
+	c->pics = pics;
+	c->l = o->lang && strncmp(o->lang, "zh", 2) == 0 ? &md_zh : &md_en;
+	c->links = o->links;
+	c->first_block = true;
+	buf_init(&c->prefix, 0);
+}
+
 void
 md_document(const struct article *front, const struct article *const *v, size_t n,
     const struct assets *t, const struct md_opts *o, struct book *pics, struct buf *out)
 {
-	struct mctx c = { 0 };
+	struct mctx c;
 
-	c.out = out;
-	c.t = t;
-	c.pics = pics;
-	c.l = o->lang && strncmp(o->lang, "zh", 2) == 0 ? &md_zh : &md_en;
-	c.links = o->links;
-	c.first_block = true;
-	buf_init(&c.prefix, 0);
+	mctx_init(&c, out, t, o, pics);
 	front_matter(out, front, v, n, o);
 	/* a blank line after the front matter: the body never touches its closing --- */
 	buf_addc(out, '\n');
@@ -1111,27 +1134,16 @@ void
 md_index(const struct article *front, const char *cover_url, const struct md_entry *v,
     size_t n, const struct assets *t, const struct md_opts *o, struct book *pics, struct buf *out)
 {
-	struct mctx c = { 0 };
+	struct mctx c;
 	const struct asset *cover;
 
-	c.out = out;
-	c.t = t;
-	c.pics = pics;
-	c.l = o->lang && strncmp(o->lang, "zh", 2) == 0 ? &md_zh : &md_en;
-	c.links = o->links;
-	c.first_block = true;
-	buf_init(&c.prefix, 0);
+	mctx_init(&c, out, t, o, pics);
 	cover = use_picture(&c, cover_url);
 	buf_adds(out, "---\n");
 	yaml_key(out, "", "title", front->title ? front->title : "");
 	yaml_key(out, "", "author", front->author_name);
 	yaml_key(out, "", "author_url", web_url(front->author_url) ? front->author_url : NULL);
-	if (front->pub_ts > 0) {
-		char when[40];
-
-		iso_date(front->pub_ts, when, sizeof when);
-		buf_addf(out, "date: %s\n", when);
-	}
+	yaml_date(out, front->pub_ts);
 	buf_adds(out, "tags: []\n");
 	yaml_key(out, "", "summary", front->summary);
 	yaml_key(out, "", "source", web_url(front->source_url) ? front->source_url : NULL);
@@ -1139,25 +1151,13 @@ md_index(const struct article *front, const char *cover_url, const struct md_ent
 	buf_addf(out, "chapters: %zu\n", n);
 	yaml_key(out, "", "cover", cover ? cover->href : NULL);
 	buf_adds(out, "---\n\n");
-	if (front->title && !text_is_blank(front->title)) {
-		begin_block(&c);
-		put(&c, "# ");
-		c.line_start = true;
-		put_text(&c, front->title);
-	}
+	put_title(&c, front->title);
 	if (front->author_name) {
 		begin_block(&c);
-		if (web_url(front->author_url)) {
-			put(&c, "[");
-			c.in_link = true;
+		if (web_url(front->author_url))
+			put_link(&c, front->author_name, front->author_url);
+		else
 			put_text(&c, front->author_name);
-			c.in_link = false;
-			put(&c, "](");
-			put_dest(&c, front->author_url);
-			put(&c, ")");
-		} else {
-			put_text(&c, front->author_name);
-		}
 	}
 	if (cover) {
 		begin_block(&c);
@@ -1178,13 +1178,7 @@ md_index(const struct article *front, const char *cover_url, const struct md_ent
 		put(&c, marker);
 		c.line_start = true;
 		if (v[i].href) {
-			put(&c, "[");
-			c.in_link = true;
-			put_text(&c, *v[i].title ? v[i].title : v[i].href);
-			c.in_link = false;
-			put(&c, "](");
-			put_dest(&c, v[i].href);
-			put(&c, ")");
+			put_link(&c, *v[i].title ? v[i].title : v[i].href, v[i].href);
 		} else {
 			put_text(&c, v[i].title);
 		}

@@ -294,6 +294,9 @@ else
 	printf 'cv91001.md\ncv91002.md\ncv91003.md\nrl70007.md\n' | cmp -s - "$TMP/docs"
 	ok $? "one document per chapter, named after its cv number, and the index rl70007.md ($(tr '\n' ' ' <"$TMP/docs"))"
 	md_index "$D/readlist/70007.json" "$M/rl70007.md" "rl70007"
+	"$PYTHON3" "$top_srcdir/tests/check-md.py" --hostile "$M/rl70007.md" '示例文集 <&>' >"$TMP/check" 2>&1 &&
+		grep -q '^# 示例文集 \\<\\&\\>$' "$M/rl70007.md"
+	ok $? "the 文集's name, holding markup, is the index's heading as typed"
 	"$PYTHON3" - "$M/rl70007.md" <<'PY'
 import sys, yaml
 md = open(sys.argv[1], encoding="utf-8").read()

@@ -40,7 +40,8 @@ archive_write(struct session *r, const struct article *a, const char *key, const
 		    xasprintf("%s%s%s.md", output, output[strlen(output) - 1] == '/' ? "" : "/",
 		    a->id) : xstrdup(output);
 
-		rc = assemble_md((struct article *const *)&a, 1, &t, o, doc, e);
+		/* in a batch's directory of documents: where the others are (else NULL) */
+		rc = assemble_md((struct article *const *)&a, 1, &t, o, doc, r->library, e);
 		free(doc);
 	} else
 		rc = assemble_epub((struct article *const *)&a, 1, &t, o, output, e);
@@ -84,7 +85,7 @@ archive_write_combined(struct session *r, struct article *const *v, size_t n, co
 		pictures_of(v[i], &t);
 	missing = pictures_gather(r, "(combined book)", &t);
 	if ((opts_pick_format(r->o->format, output) == FORMAT_MD ?
-	    assemble_md(v, n, &t, r->o, output, e) : assemble_epub(v, n, &t, r->o, output, e)) < 0)
+	    assemble_md(v, n, &t, r->o, output, NULL, e) : assemble_epub(v, n, &t, r->o, output, e)) < 0)
 		goto out;
 	if (missing) {
 		log_warn("%zu of %zu pictures could not be archived; wrote '%s' without them",
@@ -117,7 +118,9 @@ archive_write_series(struct session *r, const struct series *s, struct article *
 	for (size_t i = 0; i < s->n; i++)
 		pictures_of(v[i], &t);
 	missing = pictures_gather(r, key, &t);
-	if (assemble_series(s, v, &t, r->o, output, e) < 0) {
+	if ((opts_pick_format(r->o->format, output) == FORMAT_MD ?
+	    assemble_series_md(s, v, &t, r->o, output, e) :
+	    assemble_series(s, v, &t, r->o, output, e)) < 0) {
 		err_prefix(e, "%s", key);
 		goto out;
 	}

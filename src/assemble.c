@@ -498,20 +498,33 @@ out:
 
 int
 assemble_md(struct article *const *v, size_t n, const struct assets *t,
-    const struct archive_opts *o, const char *output, struct err *e)
+    const struct archive_opts *o, const char *output, const struct links *others,
+    struct err *e)
 {
 	struct article *front_owned;
 	const struct article *front = book_front(v, n, o->lang, &front_owned);
 	const struct asset *cover = NULL;
 	char *dir = file_dirname(output);
 	const char *base = strrchr(output, '/') ? strrchr(output, '/') + 1 : output;
-	struct md_opts mo = { o->lang, NULL };
+	struct links links;
+	struct md_opts mo = { o->lang, NULL, &links, NULL, NULL };
 	struct book files;
 	struct buf doc;
 	char *data;
 	size_t len;
 	int rc;
 
+	links_init(&links);
+	/* one document of several: a link between them goes to the other's anchor */
+	for (size_t i = 0; n > 1 && i < n; i++) {
+		char *anchor = md_anchor(v[i]->id), *href = xasprintf("#%s", anchor);
+
+		links_add_article(&links, v[i]->id, v[i]->cv_id, href);
+		free(href);
+		free(anchor);
+	}
+	/* then the documents beside it (a batch's), asked after, not copied */
+	links.next = others;
 	for (size_t i = 0; i < n && cover == NULL; i++)
 		cover = assemble_cover(v[i], t);
 	mo.cover = cover ? cover->href : NULL;
@@ -523,7 +536,89 @@ assemble_md(struct article *const *v, size_t n, const struct assets *t,
 	book_add_data(&files, base, "text/markdown", "document", data, len);
 	rc = site_write(dir, &files, e);
 	book_release(&files);
+	links_release(&links);
 	free(dir);
 	article_free(front_owned);
+	return rc;
+}
+
+int
+assemble_series_md(const struct series *s, struct article *const *v, const struct assets *t,
+    const struct archive_opts *o, const char *output, struct err *e)
+{
+	struct article *front = article_new();
+	char *dir = file_dirname(output);
+	const char *base = strrchr(output, '/') ? strrchr(output, '/') + 1 : output;
+	char **docs = xcalloc(s->n ? s->n : 1, sizeof *docs);
+	struct md_entry *entries = xcalloc(s->n ? s->n : 1, sizeof *entries);
+	struct links links;
+	struct md_opts mo = { o->lang, NULL, &links, NULL, NULL };
+	bool zh = strncmp(o->lang, "zh", 2) == 0;
+	struct book files;
+	struct buf doc;
+	char *data;
+	size_t len;
+	int rc = -1;
+
+	book_init(&files);
+	links_init(&links);
+	/* a chapter is this 文集's, whichever its own answer names (and at this list's place) */
+	mo.series_name = s->name;
+	mo.series_id = s->id;
+	for (size_t i = 0; i < s->n; i++) {
+		/* named by the list's cv number, as the EPUB's chapters: a later run writes the same names */
+		docs[i] = xasprintf("cv%s.md", s->v[i].cv);
+		if (strcmp(docs[i], base) == 0) {
+			err_set(e, "'%s' is the name of a chapter's document: give the 文集's another",
+			    output);
+			goto out;
+		}
+		entries[i].title = v[i]->title ? v[i]->title : s->v[i].title;
+		entries[i].date = v[i]->pub_ts;
+		/* a placeholder (no response came) gets no document: the index names it */
+		if (v[i]->raw == NULL)
+			continue;
+		entries[i].href = docs[i];
+		links_add_article(&links, v[i]->id, v[i]->cv_id, docs[i]);
+		links_add(&links, INPUT_CV, s->v[i].cv, docs[i]);
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		const struct asset *cover = assemble_cover(v[i], t);
+
+		if (entries[i].href == NULL)
+			continue;
+		mo.cover = cover ? cover->href : NULL;
+		buf_init(&doc, 0);
+		md_document(v[i], (const struct article *const *)&v[i], 1, t, &mo, &files, &doc);
+		data = buf_detach(&doc, &len);
+		book_add_data(&files, docs[i], "text/markdown", "chapter", data, len);
+	}
+	front->id = xasprintf("rl%s", s->id);
+	front->title = *s->name ? xstrdup(s->name) :
+	    zh ? xasprintf("文集 %s", front->id) : xasprintf("Collection %s", front->id);
+	front->author_name = s->author_name ? xstrdup(s->author_name) : NULL;
+	if (s->author_mid && *s->author_mid)
+		front->author_url = xasprintf("https://space.bilibili.com/%s", s->author_mid);
+	front->summary = s->summary ? xstrdup(s->summary) : NULL;
+	front->source_url = xasprintf("https://www.bilibili.com/read/readlist/%s", front->id);
+	for (size_t i = 0; i < s->n; i++)
+		if (v[i]->pub_ts > front->pub_ts)
+			front->pub_ts = v[i]->pub_ts;
+	mo.cover = NULL;
+	buf_init(&doc, 0);
+	md_index(front, s->cover, entries, s->n, t, &mo, &files, &doc);
+	data = buf_detach(&doc, &len);
+	/* the index last: it is there only when every chapter it links to is */
+	book_add_data(&files, base, "text/markdown", "index", data, len);
+	rc = site_write(dir, &files, e);
+out:
+	for (size_t i = 0; i < s->n; i++)
+		free(docs[i]);
+	free(docs);
+	free(entries);
+	book_release(&files);
+	links_release(&links);
+	free(dir);
+	article_free(front);
 	return rc;
 }

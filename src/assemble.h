@@ -57,9 +57,23 @@ int assemble_site(const struct article *a, const struct assets *t, const struct 
  * Write the n articles v[] (in the order given) as one Markdown document at
  * output (md.c), a chapter each, with the pictures it links in images/
  * beside it: named by their content, stored once, shared by every document
- * written into that directory.
+ * written into that directory.  A link from one article to another of v[]
+ * goes to its anchor in the document; else, when others (the documents
+ * beside it, or NULL) knows the article, to its document.
  */
 int assemble_md(struct article *const *v, size_t n, const struct assets *t,
+    const struct archive_opts *o, const char *output, const struct links *others,
+    struct err *e);
+
+/*
+ * Write the 文集 s as Markdown: each of its chapters v[] that could be had
+ * (a placeholder has no raw response) as its own document cvN.md (the list's
+ * cv number) beside output, links between them kept local, and at output
+ * the index: the 文集's front matter (title, author, summary, source, id
+ * "rlN", cover) and its chapters in the list's order, a placeholder named
+ * without a link.  Pictures in images/ beside them, as assemble_md().
+ */
+int assemble_series_md(const struct series *s, struct article *const *v, const struct assets *t,
     const struct archive_opts *o, const char *output, struct err *e);
 
 /* Write the library site's index.html (and stylesheets) in dir, listing v[] in the order given. */

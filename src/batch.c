@@ -72,6 +72,7 @@ struct batch {
 	size_t nlists, lists_cap;
 	struct list *places;    /* the 文集 read for their articles' places (s NULL: unreadable) */
 	size_t nplaces, places_cap;
+	struct links *docs;     /* a directory of Markdown documents: where each is; else NULL */
 };
 
 static double
@@ -569,6 +570,15 @@ write_list_book(struct batch *b, struct list *l)
 	res = readlist_write(b->r, rd, out, &e);
 	if (res == ARCHIVE_FAILED)
 		goto failed;
+	/* Markdown: its chapters are documents of the directory too (named as assemble_series_md() does) */
+	for (size_t i = 0; b->docs && i < rd->s->n; i++) {
+		if (rd->v[i]->raw) {
+			char *doc = xasprintf("cv%s.md", rd->s->v[i].cv);
+
+			links_add_article(b->docs, rd->v[i]->id, rd->v[i]->cv_id, doc);
+			free(doc);
+		}
+	}
 	l->state = res == ARCHIVE_OK ? ITEM_DONE : ITEM_INCOMPLETE;
 	{
 		struct manifest_entry me = {
@@ -891,6 +901,21 @@ out:
 	free(key);
 }
 
+/* Name the articles of the window [from, to) read and not yet named, before any is written. */
+static void
+name_window(struct batch *b, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
+		struct item *it = &b->v[i];
+
+		if (it->state == ITEM_PENDING && it->a && it->name == NULL) {
+			it->name = unique_name(b, it, it->a);
+			/* planned(): later names are checked against it */
+			index_add(&b->names, name_hash(it->name), i, name_hash_of, b);
+		}
+	}
+}
+
 /*
  * A library site: name the window's pages before any is written, and tell the
  * writer where every page of the library is (those already there and those
@@ -902,14 +927,7 @@ out:
 static void
 plan_window(struct batch *b, size_t from, size_t to, struct library *l)
 {
-	for (size_t i = from; i < to; i++) {
-		struct item *it = &b->v[i];
-
-		if (it->state == ITEM_PENDING && it->a && it->name == NULL) {
-			it->name = unique_name(b, it, it->a);
-			index_add(&b->names, name_hash(it->name), i, name_hash_of, b);
-		}
-	}
+	name_window(b, from, to);
 	for (size_t i = from; i < to; i++) {
 		struct item *it = &b->v[i];
 
@@ -917,6 +935,54 @@ plan_window(struct batch *b, size_t from, size_t to, struct library *l)
 			library_plan(l, it->a->id, it->a->cv_id, it->name);
 	}
 	session_set_library(b->r, library_pages(l));
+}
+
+/*
+ * A directory of Markdown documents: map those on disk that the manifest
+ * names (under the article's id and the opus id it was asked by), so that
+ * a link to one of them opens the document beside it.
+ */
+static void
+map_docs(struct batch *b)
+{
+	for (size_t i = 0; i < b->m.n; i++) {
+		const struct manifest_entry *en = &b->m.v[i];
+		char *path = output_path(b, en->name);
+
+		/* a 文集's index is no article's */
+		if (strncmp(en->id, "rl", 2) != 0 && file_exists(path)) {
+			char *doc = xasprintf("%s.md", en->name);
+
+			links_add_article(b->docs, en->id, NULL, doc);
+			if (en->alias && *en->alias)
+				links_add_article(b->docs, en->alias, NULL, doc);
+			free(doc);
+		}
+		free(path);
+	}
+}
+
+/*
+ * A directory of Markdown documents: name the window's documents before any
+ * is written and tell the writer where they are, with those there already,
+ * so that links between them stay local.  A document is not written again:
+ * its links to articles of later windows keep their web address.
+ */
+static void
+plan_docs(struct batch *b, size_t from, size_t to)
+{
+	name_window(b, from, to);
+	for (size_t i = from; i < to; i++) {
+		struct item *it = &b->v[i];
+
+		if (it->state == ITEM_PENDING && it->a && it->name) {
+			char *doc = xasprintf("%s.md", it->name);
+
+			links_add_article(b->docs, it->a->id, it->a->cv_id, doc);
+			free(doc);
+		}
+	}
+	session_set_library(b->r, b->docs);
 }
 
 static int
@@ -1014,6 +1080,7 @@ batch_run(const struct archive_opts *o, struct err *e)
 	struct batch b;
 	struct library library; /* a library site: its pages, for links between them */
 	bool have_library = false;
+	struct links docs;      /* a directory of Markdown documents: where each is */
 	enum archive_result res = ARCHIVE_FAILED, combined = ARCHIVE_OK;
 	size_t window;
 
@@ -1055,6 +1122,10 @@ batch_run(const struct archive_opts *o, struct err *e)
 		if (b.site) {
 			library_init(&library, o, b.dir, &b.m);
 			have_library = true;
+		} else if (opts_pick_format(o->format, "") == FORMAT_MD) {
+			links_init(&docs);
+			b.docs = &docs;
+			map_docs(&b);
 		}
 	}
 	/* the 文集 among the inputs: a book each now, or their articles as items */
@@ -1118,6 +1189,8 @@ batch_run(const struct archive_opts *o, struct err *e)
 		free(want);
 		if (b.site)
 			plan_window(&b, from, to, &library);
+		else if (b.docs)
+			plan_docs(&b, from, to);
 		for (size_t i = from; i < to; i++)
 			if (b.v[i].state == ITEM_PENDING && b.v[i].a)
 				write_item(&b, &b.v[i]);
@@ -1182,5 +1255,7 @@ out:
 	session_free(b.r);
 	if (have_library)
 		library_release(&library);
+	if (b.docs)
+		links_release(b.docs);
 	return res;
 }

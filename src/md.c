@@ -19,10 +19,11 @@
 struct md_labels {
 	const char *published;
 	const char *not_archived;       /* the note after a picture that is not in the archive */
+	const char *gap;                /* the note after a 文集's chapter that could not be had */
 };
 
-static const struct md_labels md_zh = { "发布于", "图片未能存档" };
-static const struct md_labels md_en = { "published", "picture not archived" };
+static const struct md_labels md_zh = { "发布于", "图片未能存档", "未能存档" };
+static const struct md_labels md_en = { "published", "picture not archived", "not archived" };
 
 /*
  * The writer: the document so far, the prefix every new line starts with
@@ -35,6 +36,7 @@ struct mctx {
 	const struct assets *t;
 	struct book *pics;
 	const struct md_labels *l;
+	const struct links *links;      /* the articles archived together, or NULL */
 	bool line_start;        /* nothing of the line's content written yet */
 	bool after_delim;       /* the last thing written closed an emphasis ("**", "~~") */
 	bool in_link;           /* writing a link's text: no link may start inside */
@@ -327,6 +329,22 @@ web_url(const char *u)
 }
 
 /*
+ * Where a link to u goes: the local copy of an article archived alongside
+ * ("cv1.md", "#opus-1"), else u when it is a web address, else NULL (no
+ * link).
+ */
+static const char *
+link_dest(const struct mctx *c, const char *u)
+{
+	const char *local;
+
+	if (!web_url(u))
+		return NULL;
+	local = links_local(c->links, u);
+	return local ? local : u;
+}
+
+/*
  * Write a link destination: white space and controls percent-encoded (a
  * destination cannot hold them), the characters that would end it or start
  * an entity escaped with a backslash.
@@ -356,6 +374,20 @@ put_image(struct mctx *c, const char *alt, const char *href)
 	put_dest(c, href);
 	put(c, ")");
 	c->line_start = false;
+	c->after_delim = false;
+}
+
+/* Write [text](dest), text shown as it is (no link inside a link). */
+static void
+put_link(struct mctx *c, const char *text, const char *dest)
+{
+	put(c, "[");
+	c->in_link = true;
+	put_text(c, text);
+	c->in_link = false;
+	put(c, "](");
+	put_dest(c, dest);
+	put(c, ")");
 	c->after_delim = false;
 }
 
@@ -530,18 +562,10 @@ put_runs(struct mctx *c, const struct runs *r, bool one_line)
 		case RUN_LINK:
 		case RUN_MENTION:
 		case RUN_TOPIC:
-			if (web_url(x->href)) {
-				put(c, "[");
-				c->in_link = true;
-				put_text(c, *x->text ? x->text : x->href);
-				c->in_link = false;
-				put(c, "](");
-				put_dest(c, x->href);
-				put(c, ")");
-				c->after_delim = false;
-			} else {
+			if (link_dest(c, x->href))
+				put_link(c, *x->text ? x->text : x->href, link_dest(c, x->href));
+			else
 				put_text(c, x->text);
-			}
 			break;
 		case RUN_EMOJI: {
 			const struct asset *as = use_picture(c, x->img_url);
@@ -745,13 +769,13 @@ put_card(struct mctx *c, const struct card *cd)
 	}
 	if (cd->title || cd->url) {
 		begin_block(c);
-		if (web_url(cd->url)) {
+		if (link_dest(c, cd->url)) {
 			put(c, "[");
 			c->in_link = true;
 			put_styled(c, cd->title ? cd->title : cd->url, STYLE_BOLD);
 			c->in_link = false;
 			put(c, "](");
-			put_dest(c, cd->url);
+			put_dest(c, link_dest(c, cd->url));
 			put(c, ")");
 		} else {
 			put_styled(c, cd->title ? cd->title : "", STYLE_BOLD);
@@ -931,6 +955,18 @@ iso_date(long long ts, char *out, size_t n)
 		strftime(out, n, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
 }
 
+/* The date key, when ts is known. */
+static void
+yaml_date(struct buf *out, long long ts)
+{
+	char when[40];
+
+	if (ts <= 0)
+		return;
+	iso_date(ts, when, sizeof when);
+	buf_addf(out, "date: %s\n", when);
+}
+
 static void
 front_matter(struct buf *out, const struct article *f, const struct article *const *v, size_t n,
     const struct md_opts *o)
@@ -940,12 +976,7 @@ front_matter(struct buf *out, const struct article *f, const struct article *con
 	yaml_key(out, "", "author", f->author_name);
 	if (n == 1)
 		yaml_key(out, "", "author_url", web_url(f->author_url) ? f->author_url : NULL);
-	if (f->pub_ts > 0) {
-		char when[40];
-
-		iso_date(f->pub_ts, when, sizeof when);
-		buf_addf(out, "date: %s\n", when);
-	}
+	yaml_date(out, f->pub_ts);
 	buf_adds(out, "tags:");
 	if (n == 1 && f->ntags) {
 		buf_addc(out, '\n');
@@ -976,11 +1007,25 @@ front_matter(struct buf *out, const struct article *f, const struct article *con
 			buf_addc(out, '\n');
 		}
 	}
-	if (f->collection_name) {
+	if (f->collection_name || o->series_id) {
+		const char *cid = o->series_id ? o->series_id : f->collection_id;
+
 		buf_adds(out, "文集:\n");
-		yaml_key(out, "  ", "name", f->collection_name);
-		yaml_key(out, "  ", "id", f->collection_id);
-		yaml_key(out, "  ", "articles", f->collection_count);
+		yaml_key(out, "  ", "name", o->series_id ? o->series_name : f->collection_name);
+		/* "rlN", as the 文集's own index document names itself: the two join on it */
+		if (cid && *cid && strspn(cid, "0123456789") == strlen(cid)) {
+			char *rl = xasprintf("rl%s", cid);
+
+			yaml_key(out, "  ", "id", rl);
+			free(rl);
+		} else {
+			yaml_key(out, "  ", "id", cid);
+		}
+		if (o->series_id == NULL)
+			yaml_key(out, "  ", "articles", f->collection_count);
+		/* a number: the article's place in the list, from 1 (the book of several has none) */
+		if (n == 1 && f->collection_index > 0)
+			buf_addf(out, "  position: %d\n", f->collection_index);
 	}
 	yaml_key(out, "", "cover", o->cover);
 	buf_adds(out, "---\n");
@@ -988,26 +1033,47 @@ front_matter(struct buf *out, const struct article *f, const struct article *con
 
 /* --- the document ------------------------------------------------------------------ */
 
-/* The article as a chapter: its title, byline, top pictures and body. */
+/* The document's (or chapter's) title as a level-1 heading, unless it is blank. */
 static void
-put_article(struct mctx *c, const struct article *a)
+put_title(struct mctx *c, const char *title)
 {
-	if (a->title && !text_is_blank(a->title)) {
+	if (title == NULL || text_is_blank(title))
+		return;
+	begin_block(c);
+	put(c, "# ");
+	c->line_start = true;
+	put_text(c, title);
+}
+
+char *
+md_anchor(const char *id)
+{
+	return xasprintf("opus-%s", id);
+}
+
+/*
+ * The article as a chapter: its title, byline, top pictures and body.
+ * anchor: in a document of several, the article's anchor is written
+ * before its title, for the links of the others to it.
+ */
+static void
+put_article(struct mctx *c, const struct article *a, bool anchor)
+{
+	if (anchor) {
+		char *id = md_anchor(a->id);
+
 		begin_block(c);
-		put(c, "# ");
-		c->line_start = true;
-		put_text(c, a->title);
+		/* an id made of the article's id: digits and "cv", nothing to escape */
+		put(c, "<a id=\"");
+		buf_adds(c->out, id);
+		put(c, "\"></a>");
+		free(id);
 	}
+	put_title(c, a->title);
 	if (a->author_name || a->pub_ts > 0) {
 		begin_block(c);
 		if (a->author_name && web_url(a->author_url)) {
-			put(c, "[");
-			c->in_link = true;
-			put_text(c, a->author_name);
-			c->in_link = false;
-			put(c, "](");
-			put_dest(c, a->author_url);
-			put(c, ")");
+			put_link(c, a->author_name, a->author_url);
 		} else if (a->author_name) {
 			put_text(c, a->author_name);
 		}
@@ -1033,23 +1099,106 @@ put_article(struct mctx *c, const struct article *a)
 	put_blocks(c, a->blocks, a->nblocks, 1);
 }
 
+/* Set c up to write into out. */
+static void
+mctx_init(struct mctx *c, struct buf *out, const struct assets *t, const struct md_opts *o,
+    struct book *pics)
+{
+	memset(c, 0, sizeof *c);
+	c->out = out;
+	c->t = t;
+	c->pics = pics;
+	c->l = o->lang && strncmp(o->lang, "zh", 2) == 0 ? &md_zh : &md_en;
+	c->links = o->links;
+	c->first_block = true;
+	buf_init(&c->prefix, 0);
+}
+
 void
 md_document(const struct article *front, const struct article *const *v, size_t n,
     const struct assets *t, const struct md_opts *o, struct book *pics, struct buf *out)
 {
-	struct mctx c = { 0 };
+	struct mctx c;
 
-	c.out = out;
-	c.t = t;
-	c.pics = pics;
-	c.l = o->lang && strncmp(o->lang, "zh", 2) == 0 ? &md_zh : &md_en;
-	c.first_block = true;
-	buf_init(&c.prefix, 0);
+	mctx_init(&c, out, t, o, pics);
 	front_matter(out, front, v, n, o);
 	/* a blank line after the front matter: the body never touches its closing --- */
 	buf_addc(out, '\n');
 	for (size_t i = 0; i < n; i++)
-		put_article(&c, v[i]);
+		put_article(&c, v[i], n > 1);
+	buf_addc(out, '\n');
+	buf_release(&c.prefix);
+}
+
+void
+md_index(const struct article *front, const char *cover_url, const struct md_entry *v,
+    size_t n, const struct assets *t, const struct md_opts *o, struct book *pics, struct buf *out)
+{
+	struct mctx c;
+	const struct asset *cover;
+
+	mctx_init(&c, out, t, o, pics);
+	cover = use_picture(&c, cover_url);
+	buf_adds(out, "---\n");
+	yaml_key(out, "", "title", front->title ? front->title : "");
+	yaml_key(out, "", "author", front->author_name);
+	yaml_key(out, "", "author_url", web_url(front->author_url) ? front->author_url : NULL);
+	yaml_date(out, front->pub_ts);
+	buf_adds(out, "tags: []\n");
+	yaml_key(out, "", "summary", front->summary);
+	yaml_key(out, "", "source", web_url(front->source_url) ? front->source_url : NULL);
+	yaml_key(out, "", "id", front->id);
+	buf_addf(out, "chapters: %zu\n", n);
+	yaml_key(out, "", "cover", cover ? cover->href : NULL);
+	buf_adds(out, "---\n\n");
+	put_title(&c, front->title);
+	if (front->author_name) {
+		begin_block(&c);
+		if (web_url(front->author_url))
+			put_link(&c, front->author_name, front->author_url);
+		else
+			put_text(&c, front->author_name);
+	}
+	if (cover) {
+		begin_block(&c);
+		put_image(&c, "", cover->href);
+	}
+	if (front->summary && !text_is_blank(front->summary)) {
+		begin_block(&c);
+		put_text(&c, front->summary);
+	}
+	begin_block(&c);
+	for (size_t i = 0; i < n; i++) {
+		char marker[32];
+
+		if (i > 0)
+			newline(&c);
+		/* numbered as the 文集 numbers them: the list's order, from 1 */
+		snprintf(marker, sizeof marker, "%zu. ", i + 1);
+		put(&c, marker);
+		c.line_start = true;
+		if (v[i].href) {
+			put_link(&c, *v[i].title ? v[i].title : v[i].href, v[i].href);
+		} else {
+			put_text(&c, v[i].title);
+		}
+		if (v[i].date > 0) {
+			char when[16];
+			time_t tt = (time_t)(v[i].date + MD_UTC_OFFSET);
+			struct tm tm;
+
+			if (gmtime_r(&tt, &tm)) {
+				strftime(when, sizeof when, "%Y-%m-%d", &tm);
+				put_text(&c, " · ");
+				put_text(&c, when);
+			}
+		}
+		if (v[i].href == NULL) {
+			put_text(&c, " (");
+			put_text(&c, c.l->gap);
+			put_text(&c, ")");
+		}
+	}
 	buf_addc(out, '\n');
 	buf_release(&c.prefix);
 }

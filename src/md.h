@@ -22,11 +22,23 @@
 #include "assets.h"
 #include "book.h"
 #include "buf.h"
+#include "links.h"
 #include "model.h"
 
 struct md_opts {
 	const char *lang;       /* BCP 47 tag: "zh..." gets Chinese notes, else English */
 	const char *cover;      /* the cover picture's href for the front matter, or NULL */
+	/*
+	 * Where the articles archived together are ("cv1.md", "#opus-1"), so
+	 * that a link to one opens the local copy; NULL: every link is the web's.
+	 */
+	const struct links *links;
+	/*
+	 * The 文集 the document is a chapter of (its name and digits), said in
+	 * its front matter instead of the one the article names, or NULL: the
+	 * position (collection_index) is this one's.
+	 */
+	const char *series_name, *series_id;
 };
 
 /*
@@ -39,6 +51,33 @@ struct md_opts {
  */
 void md_document(const struct article *front, const struct article *const *v, size_t n,
     const struct assets *t, const struct md_opts *o, struct book *pics, struct buf *out);
+
+/*
+ * One line of a 文集's index: a chapter's title and date (0: unknown), and
+ * its document's href ("cv1.md"), or NULL for a chapter that could not be
+ * had (listed with a note, not linked).
+ */
+struct md_entry {
+	const char *title;
+	long long date;
+	const char *href;
+};
+
+/*
+ * Append to out the index document of a 文集: front matter describing front
+ * (its title, author, newest date, summary, source, id "rlN"), its title as
+ * the level-1 heading, its picture (cover_url, when t holds it READY: added
+ * to pics and named in the front matter as cover), its summary, then its n
+ * chapters v[] as a numbered list, in the order given.
+ */
+void md_index(const struct article *front, const char *cover_url, const struct md_entry *v,
+    size_t n, const struct assets *t, const struct md_opts *o, struct book *pics, struct buf *out);
+
+/*
+ * The anchor of article id inside a document of several ("opus-ID"),
+ * written before its title; the caller frees.
+ */
+char *md_anchor(const char *id);
 
 /* Append s to out as a YAML double-quoted scalar (every character kept, none taken as syntax). */
 void md_yaml_string(struct buf *out, const char *s);

@@ -3,6 +3,7 @@
 
 usage: check-md.py [--complete] [--response RESPONSE.json] DOC.md
        check-md.py --hostile DOC.md STRING...
+       check-md.py --index LIST.json DOC.md
 
 The front matter must parse as YAML (PyYAML) with the expected keys.  The
 body goes through cmark-gfm (GitHub's CommonMark with its strikethrough,
@@ -19,7 +20,15 @@ gfm reader, into HTML, on which:
   response, none twice; code is inside <pre>, headings are headings, list
   items keep their kind, nesting and numbers, quotes are quotes, bold,
   italic and struck words are so, rich links are links;
-- with --hostile: each STRING shows in the text exactly as given.
+- with --hostile: each STRING shows in the text exactly as given;
+- every link to a document (NAME.md) resolves to a file beside it, and
+  every link to a fragment (#ID) to an element of the document with that id;
+- with --index (DOC is a 文集's index, LIST.json the list response): its
+  front matter is the 文集's (id rlN, source, chapters), its numbered list
+  has one item per article of the list, in the list's order, each either
+  a link to cvN.md (its title the chapter's, and that document's front
+  matter giving 文集 id rlN and position k) or, for a chapter that could not
+  be had, its title and a note without a link.
 
 Exit 0 when all holds, 1 (after printing each failure) otherwise, 77 when
 neither cmark-gfm nor pandoc nor PyYAML is there.
@@ -34,6 +43,7 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.parse
 from html.parser import HTMLParser
 
 try:
@@ -182,6 +192,57 @@ def check_html(tree, out, docdir, complete):
             fail("link to %r" % href[:100])
     for raw in re.findall(r"<(iframe|object|embed|form|style)\b", low):
         fail("the HTML holds <%s>" % raw)
+    ids = {attrs.get("id") for _, attrs, _ in tree.elements if attrs.get("id")}
+    for tag, attrs, _ in tree.elements:
+        href = attrs.get("href")
+        if tag != "a" or href is None:
+            continue
+        if href.startswith("#") and href[1:] not in ids:
+            fail("link to %r: no such anchor in the document" % href)
+        elif re.match(r"[^:/#?]+\.md$", href) and \
+                not os.path.isfile(os.path.join(docdir, urllib.parse.unquote(href))):
+            fail("link to %r: no such document beside it" % href)
+
+
+def check_index(lst, meta, tree, docdir):
+    data = lst["data"]
+    rl = "rl%d" % data["list"]["id"]
+    arts = data["articles"]
+    if meta.get("id") != rl:
+        fail("index: id %r, not %r" % (meta.get("id"), rl))
+    if meta.get("source") != "https://www.bilibili.com/read/readlist/" + rl:
+        fail("index: source %r" % meta.get("source"))
+    if meta.get("chapters") != len(arts):
+        fail("index: chapters %r, not %d" % (meta.get("chapters"), len(arts)))
+    items = [(attrs, text) for tag, attrs, text in tree.elements if tag == "li"]
+    links = {}
+    for tag, attrs, text in tree.elements:
+        if tag == "a" and attrs.get("href", "").endswith(".md"):
+            links[text] = attrs["href"]
+    if len(items) != len(arts):
+        fail("index: %d list items for %d articles" % (len(items), len(arts)))
+    for k, (art, (_, text)) in enumerate(zip(arts, items)):
+        title = norm(art["title"])
+        if title not in text:
+            fail("index item %d: %r does not name %r" % (k + 1, text[:60], title))
+            continue
+        href = links.get(title)
+        if href is None:
+            if "未能存档" not in text and "not archived" not in text:
+                fail("index item %d: %r neither links nor says it is missing" % (k + 1, title))
+            continue
+        if href != "cv%d.md" % art["id"]:
+            fail("index item %d: links %r, not cv%d.md" % (k + 1, href, art["id"]))
+            continue
+        path = os.path.join(docdir, href)
+        if not os.path.isfile(path):
+            continue        # said by check_html
+        with open(path, encoding="utf-8") as f:
+            cmeta, _ = split_front(f.read())
+        coll = cmeta.get("文集") or {}
+        if coll.get("id") != rl or coll.get("position") != k + 1:
+            fail("%s: 文集 %r, not id %s position %d" % (href, coll, rl, k + 1))
+    return len(arts)
 
 
 def formulas(node, out):
@@ -393,7 +454,12 @@ def main(argv):
     complete = False
     resp = None
     hostile = None
+    index = None
     args = argv[1:]
+    if args and args[0] == "--index":
+        with open(args[1], encoding="utf-8") as f:
+            index = json.load(f)
+        args = args[2:]
     if args and args[0] == "--complete":
         complete = True
         args = args[1:]
@@ -418,6 +484,8 @@ def main(argv):
     n = 0
     if resp is not None:
         n = check_response(resp, meta, tree, text)
+    if index is not None:
+        n = check_index(index, meta, tree, os.path.dirname(os.path.abspath(path)))
     if hostile is not None:
         for s in hostile:
             s = norm(s)

@@ -5,7 +5,9 @@
 # string in order, its structure kept, its pictures resolving, and front
 # matter that YAML reads (tests/check-md.py); hostile text comes out inert;
 # then, against tests/bili-server.py, several articles sharing one images/,
-# --name '….md', --combine into one document, and a second run that skips.
+# --name '….md', --combine into one document, and a second run that skips;
+# links between the articles go to their documents or anchors (check-md.py
+# resolves each).
 . "$(dirname "$0")/lib.sh"
 
 if ! have_python || ! "$PYTHON3" -c 'import yaml' >/dev/null 2>&1; then
@@ -174,6 +176,10 @@ for i, title in enumerate(["第一篇", "第二篇 *markdown* [x](y)", "第三�
             m["module_title"]["text"] = title
         if m["module_type"] == "MODULE_TYPE_AUTHOR":
             m["module_author"]["pub_ts"] = 1700000000 + i * 86400
+        if m["module_type"] == "MODULE_TYPE_CONTENT":
+            # its link to a 专栏 goes to the next of the three instead: a link between them
+            node = m["module_content"]["paragraphs"][25]["text"]["nodes"][1]["rich"]
+            node["jump_url"] = "//www.bilibili.com/opus/92000000000000%05d" % ((i + 1) % 3)
     open("%s/opus/%s.json" % (out, new), "w", encoding="utf-8").write(
         json.dumps(d, ensure_ascii=False).replace(old, new))
     ids.append(new)
@@ -191,6 +197,19 @@ ok $([ "$one" -gt 0 ] && [ "$one" -eq "$all" ]; echo $?) \
 	"three articles with the same pictures share one images/ ($all files; one article alone: $one)"
 id2=$(sed -n 2p "$D/ids.txt")
 md_check "$D/opus/$id2.json" "$TMP/many/$id2.md" "a batch document" --complete
+id3=$(sed -n 3p "$D/ids.txt")
+grep -q "](${id3}.md)" "$TMP/many/$id2.md" && grep -q "](${id1}.md)" "$TMP/many/$id3.md" &&
+	! grep -q "bilibili.com/opus/$id3" "$TMP/many/$id2.md"
+ok $? "a link to another article of the batch goes to its document beside it"
+grep -q '](https://www.bilibili.com/video/BV1Kq4y1X7mN/)' "$TMP/many/$id2.md"
+ok $? "a link to anything else keeps its web address"
+oa c "$id1" --force --format md -o "$TMP/many/" 2>"$TMP/err"
+expect_status $? 0 "one article again into the directory"
+grep -q "](${id2}.md)" "$TMP/many/$id1.md"
+ok $? "its link goes to a document written by an earlier run (the directory's manifest)"
+oa c "$id1" --format md -o "$TMP/alone.md" 2>"$TMP/err"
+grep -q "](https://www.bilibili.com/opus/$id2)" "$TMP/alone.md"
+ok $? "alone (-o FILE.md) the same link goes to the web"
 mark
 oa c --batch "$D/ids.txt" --format md -o "$TMP/many" 2>"$TMP/err"
 expect_status $? 0 "the same batch again"
@@ -207,6 +226,9 @@ ok $([ "$n" -eq 3 ]; echo $?) "one document, a chapter (level-1 heading) per art
 ok $? "the combined document reads back, its pictures resolve ($(tail -n 1 "$TMP/check"))"
 grep -q '^# 第二篇 \\\*markdown\\\* \\\[x\\\](y)$' "$TMP/all/all.md"
 ok $? "a chapter title is escaped"
+grep -q "^<a id=\"opus-$id2\"></a>\$" "$TMP/all/all.md" && grep -q "](#opus-$id2)" "$TMP/all/all.md" &&
+	! grep -q "bilibili.com/opus/$id2" "$TMP/all/all.md"
+ok $? "in one document, a link to another of its articles goes to that article's anchor"
 "$OPUS_ARCHIVE" --combine --format md -o "$TMP/" "$id2" 2>"$TMP/err"
 ok $([ $? -eq 2 ]; echo $?) "--combine with Markdown into a directory is a usage error"
 finish

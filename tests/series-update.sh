@@ -5,8 +5,11 @@
 # (the others, and their pictures, come from the book); the identifier and
 # the old documents' names stay; a chapter gone from the list stays, last,
 # with a notice and the date it was first missed (kept across updates);
-# nothing new leaves the file untouched; a failure leaves it as it was; a
-# file that is not this 文集's book is refused (--force replaces it).
+# nothing new leaves the file untouched; a failure leaves it as it was (the
+# list's, a new chapter's); with no picture server the old pictures still
+# come from the book, and a new chapter's that fail are placeholders (exit
+# 3); a list naming chapters by opus id finds them in the book; a file that
+# is not this 文集's book is refused (--force replaces it).
 # The data: tests/series-data.py.
 . "$(dirname "$0")/lib.sh"
 
@@ -68,6 +71,8 @@ stamp() {  # stamp FILE: inode, mtime (ns) and size
 # cv91006: a chapter whose pictures no other has (cv91001's, under other names)
 sed -e 's/"id": *91001/"id": 91006/' -e 's/604381281ef2b623/604381281ef2b6ff/g' \
 	-e 's/5f8b557671f33088/5f8b557671f330ff/g' "$D/article/91001.json" >"$D/article/91006.json"
+sed -e 's/"id": *91001/"id": 91007/' -e 's/604381281ef2b623/604381281ef2b6ee/g' \
+	-e 's/5f8b557671f33088/5f8b557671f330ee/g' "$D/article/91001.json" >"$D/article/91007.json"
 
 B=$TMP/rl70007.epub
 # --- the first book: three chapters ----------------------------------------------------------
@@ -170,8 +175,10 @@ SOURCE_DATE_EPOCH=1740000000 oa c4 rl70007 -o "$B" 2>"$TMP/err"
 expect_status $? 0 "again with nothing new"
 ok $([ "$(stamp "$B")" = "$S2" ]; echo $?) "a chapter already marked gone is no change"
 setlist 91001 91003 91005 91006 91004
-SOURCE_DATE_EPOCH=1750000000 oa c4 rl70007 -o "$B" 2>"$TMP/err"
-expect_status $? 0 "a new chapter after one left"
+# no picture can be had now: the new chapter's are those of the gone one, in the book
+faults '[{"path": "re:[.](jpg|png|gif|webp)", "fault": "status", "code": 500}]'
+SOURCE_DATE_EPOCH=1750000000 oa c4 rl70007 -o "$B" --retries 0 2>"$TMP/err"
+expect_status $? 0 "a new chapter after one left, no picture server"
 spine "$B" | tr '\n' ' ' >"$TMP/spine3"
 ok $([ "$(cat "$TMP/spine3")" = "opus-cv91001.xhtml opus-cv91003.xhtml opus-cv91005.xhtml opus-cv91006.xhtml opus-cv91004.xhtml opus-cv91002.xhtml " ]; echo $?) \
 	"the new chapter joins the listed ones, the gone one stays last ($(cat "$TMP/spine3"))"
@@ -179,6 +186,16 @@ unzip -p "$B" OEBPS/opus-cv91002.xhtml | grep -q '2024-10-27' &&
 	[ "$(unzip -p "$B" META-INF/opus-archive/gone.tsv)" = "$(printf '91002\t1730000000')" ]
 ok $? "the gone chapter keeps the date it was first missed"
 check "$B" "the book updated twice"
+
+# --- a new chapter whose pictures cannot be had: written without them, exit 3 ----------------------
+setlist 91001 91003 91005 91006 91004 91007
+oa c4 rl70007 -o "$B" --retries 0 2>"$TMP/err"
+expect_status $? 3 "a new chapter whose pictures fail"
+grep -q 'rl70007: 2 of [0-9]* pictures could not be archived' "$TMP/err" &&
+	[ "$(spine "$B" | tail -n 2 | head -n 1)" = "opus-cv91007.xhtml" ]
+ok $? "the book is written with the new chapter, its two pictures missing"
+check "$B" "the book with a new chapter's pictures missing"
+faults '[]'
 
 # --- an old book with a chapter that still cannot be had -------------------------------------------
 oa c6 rl70008 -o "$TMP/gap.epub" 2>/dev/null
@@ -191,6 +208,16 @@ cmp -s "$TMP/gap.epub" "$TMP/gap.before" && [ "$(stamp "$TMP/gap.epub")" = "$S3"
 	grep -q 'still cannot be had' "$TMP/err"
 ok $? "only that chapter is asked again, and the book is left as it was"
 ok $([ "$(since | grep -c 'article/view')" -eq 1 ]; echo $?) "one chapter asked: the one the book lacks"
+
+# --- a list that names its chapters by opus id too (dyn_id_str) -------------------------------------
+oa c8 rl70013 -o "$TMP/new.epub" 2>"$TMP/err"
+expect_status $? 0 "rl70013"
+S4=$(stamp "$TMP/new.epub")
+mark
+oa c9 rl70013 -o "$TMP/new.epub" 2>"$TMP/err"
+expect_status $? 0 "rl70013 again, no cache"
+ok $([ "$(stamp "$TMP/new.epub")" = "$S4" ] && [ "$(since | grep -c -e 'article/view' -e 'opus/detail')" -eq 0 ]; echo $?) \
+	"its chapters are found in the book by cv and opus id: nothing asked, nothing written"
 
 # --- a wrong target is refused -----------------------------------------------------------------
 refused() {  # refused FILE DESCRIPTION [ARGS]: exit 1, one line, FILE untouched
@@ -213,8 +240,8 @@ oa c5 cv91001 -o "$TMP/single.epub" 2>/dev/null
 refused "$TMP/single.epub" "a book of one article"
 oa c5 rl70007 -o "$TMP/notes.epub" --force 2>"$TMP/err"
 expect_status $? 0 "--force replaces it"
-ok $([ "$(spine "$TMP/notes.epub" | wc -l)" -eq 5 ] && unzip -l "$TMP/notes.epub" | grep -q article-list-rl70007; echo $?) \
-	"with a new book of the 文集 (its five chapters)"
+ok $([ "$(spine "$TMP/notes.epub" | wc -l)" -eq 6 ] && unzip -l "$TMP/notes.epub" | grep -q article-list-rl70007; echo $?) \
+	"with a new book of the 文集 (its six chapters)"
 
 # --- --from-epub points to the update ----------------------------------------------------------------
 oa c5 --from-epub "$B" -o "$TMP/again.epub" 2>"$TMP/err"

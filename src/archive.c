@@ -104,7 +104,7 @@ out:
 
 enum archive_result
 archive_write_series(struct session *r, const struct series *s, struct article *const *v,
-    const char *key, const char *output, struct err *e)
+    size_t n, const char *keep_identifier, const char *key, const char *output, struct err *e)
 {
 	const char *before = r->capture.current;
 	struct assets t;
@@ -115,12 +115,13 @@ archive_write_series(struct session *r, const struct series *s, struct article *
 	capture_set_current(&r->capture, key);
 	if (s->cover)
 		assets_add(&t, s->cover);
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < n; i++)
 		pictures_of(v[i], &t);
 	missing = pictures_gather(r, key, &t);
+	/* Markdown: no update in place, so the chapters are the list's (n == s->n) */
 	if ((opts_pick_format(r->o->format, output) == FORMAT_MD ?
 	    assemble_series_md(s, v, &t, r->o, output, e) :
-	    assemble_series(s, v, &t, r->o, output, e)) < 0) {
+	    assemble_series(s, v, n, keep_identifier, &t, r->o, output, e)) < 0) {
 		err_prefix(e, "%s", key);
 		goto out;
 	}
@@ -130,11 +131,11 @@ archive_write_series(struct session *r, const struct series *s, struct article *
 		    key, missing, t.n, output);
 		res = ARCHIVE_INCOMPLETE;
 	}
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < n; i++)
 		if (v[i]->repaired)
 			res = ARCHIVE_INCOMPLETE;
 	if (res == ARCHIVE_OK)
-		log_info("%s: wrote '%s' (%zu chapters, %zu pictures)", key, output, s->n, t.n);
+		log_info("%s: wrote '%s' (%zu chapters, %zu pictures)", key, output, n, t.n);
 out:
 	capture_set_current(&r->capture, before);
 	capture_done(&r->capture, key, &res);

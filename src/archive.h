@@ -42,13 +42,15 @@ enum archive_result archive_write_combined(struct session *r, struct article *co
     const char *output, struct err *e);
 
 /*
- * Write the 文集 s as one EPUB at output: its s->n chapters v[] in its order
- * (placeholders included; see assemble_series()), the 文集's picture as the
+ * Write the 文集 s as one EPUB at output: its n chapters v[] in its order
+ * (placeholders and chapters gone from the list included; see
+ * assemble_series()), keep_identifier (or NULL) as in assemble_series(), the 文集's picture as the
  * cover when it can be had.  key: "rlN", whose WARC the pictures' exchanges
  * go to.  Returns ARCHIVE_INCOMPLETE when pictures are missing or text was
  * repaired; the caller judges the missing chapters.
  */
 enum archive_result archive_write_series(struct session *r, const struct series *s,
-    struct article *const *v, const char *key, const char *output, struct err *e);
+    struct article *const *v, size_t n, const char *keep_identifier, const char *key,
+    const char *output, struct err *e);
 
 #endif

@@ -239,6 +239,9 @@ struct book_plan {
 	const char *raw_name;           /* one more response to keep (a 文集's list), or NULL */
 	const char *raw;
 	size_t raw_len;
+	const char *extra_name;         /* one more file under META-INF/opus-archive/, or NULL */
+	char *extra;                    /* (owned by the caller) */
+	size_t extra_len;
 };
 
 /* Write the n articles v[] as one EPUB at output, as p says (see assemble_epub()). */
@@ -323,6 +326,9 @@ assemble_book(const struct book_plan *p, struct article *const *v, size_t n,
 		book_add_ref(&root, raw_name, "application/json", "raw", v[i]->raw, v[i]->raw_len);
 		free(raw_name);
 	}
+	if (p->extra_name)
+		book_add_ref(&root, p->extra_name, "text/tab-separated-values", "extra", p->extra,
+		    p->extra_len);
 	add_picture_map(&root, t);
 	rc = epub_write(output, &root, &content, "OEBPS", o->now, e);
 out:
@@ -342,7 +348,7 @@ assemble_epub(struct article *const *v, size_t n, const struct assets *t,
 	/* --from-epub: the old book's identifier and document names, which readers key on */
 	char *identifier = o->keep ? xstrdup(o->keep->identifier) : books_identifier(v, n);
 	char **docs = xcalloc(n, sizeof *docs);
-	struct book_plan p = { front, identifier, NULL, docs, NULL, NULL, 0 };
+	struct book_plan p = { front, identifier, NULL, docs, NULL, NULL, 0, NULL, NULL, 0 };
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
@@ -360,20 +366,32 @@ assemble_epub(struct article *const *v, size_t n, const struct assets *t,
 	return rc;
 }
 
+/* The cv number (digits) of a 文集's chapter a, or NULL: "cvN" ids, or the 专栏 behind an opus. */
+static const char *
+chapter_cv(const struct article *a)
+{
+	if (strncmp(a->id, "cv", 2) == 0)
+		return a->id + 2;
+	return a->cv_id;
+}
+
 int
-assemble_series(const struct series *s, struct article *const *v, const struct assets *t,
-    const struct archive_opts *o, const char *output, struct err *e)
+assemble_series(const struct series *s, struct article *const *v, size_t n,
+    const char *keep_identifier, const struct assets *t, const struct archive_opts *o,
+    const char *output, struct err *e)
 {
 	struct article *front = article_new();
 	char *rl = xasprintf("rl%s", s->id);
-	char *identifier = book_identifier(rl);
+	char *identifier = keep_identifier ? xstrdup(keep_identifier) : book_identifier(rl);
 	char *raw_name = xasprintf("META-INF/opus-archive/article-list-%s.json", rl);
-	char **docs = xcalloc(s->n ? s->n : 1, sizeof *docs);
+	char **docs = xcalloc(n ? n : 1, sizeof *docs);
 	const struct asset *cover = s->cover ? assets_find(t, s->cover) : NULL;
-	struct book_plan p = { front, identifier, NULL, docs, raw_name, s->raw, s->raw_len };
+	struct book_plan p = { front, identifier, NULL, docs, raw_name, s->raw, s->raw_len, NULL, NULL, 0 };
 	bool zh = strncmp(o->lang, "zh", 2) == 0;
+	struct buf gone;
 	int rc;
 
+	buf_init(&gone, 0);
 	if (cover && cover->state == ASSET_READY)
 		p.cover = cover;
 	front->id = xstrdup(rl);
@@ -384,16 +402,31 @@ assemble_series(const struct series *s, struct article *const *v, const struct a
 	front->source_url = xasprintf("https://www.bilibili.com/read/readlist/%s", rl);
 	/* the book is the whole 文集: it belongs to it, at no one place */
 	front->collection_name = xstrdup(front->title);
-	for (size_t i = 0; i < s->n; i++) {
+	for (size_t i = 0; i < n; i++) {
+		const char *cv = i < s->n ? s->v[i].cv : chapter_cv(v[i]);
+
 		if (v[i]->pub_ts > front->pub_ts)
 			front->pub_ts = v[i]->pub_ts;
 		/* named by the list's cv number: the same chapter keeps its document, however it was read */
-		docs[i] = xasprintf("opus-cv%s.xhtml", s->v[i].cv);
+		docs[i] = cv ? xasprintf("opus-cv%s.xhtml", cv) : xasprintf("opus-%s.xhtml", v[i]->id);
+		/* a chapter kept after it left the list: the date it was first missed stays */
+		if (v[i]->gone_since > 0 && cv)
+			buf_addf(&gone, "%s\t%lld\n", cv, v[i]->gone_since);
 	}
-	rc = assemble_book(&p, v, s->n, t, o, output, e);
-	for (size_t i = 0; i < s->n; i++)
+	if (gone.len) {
+		size_t len;
+		char *data = buf_detach(&gone, &len);
+
+		p.extra_name = OLDBOOK_GONE;
+		p.extra = data;
+		p.extra_len = len;
+	}
+	rc = assemble_book(&p, v, n, t, o, output, e);
+	for (size_t i = 0; i < n; i++)
 		free(docs[i]);
 	free(docs);
+	free(p.extra);
+	buf_release(&gone);
 	free(raw_name);
 	free(identifier);
 	free(rl);

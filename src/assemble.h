@@ -39,9 +39,14 @@ int assemble_epub(struct article *const *v, size_t n, const struct assets *t,
  * under META-INF/opus-archive/article-list-rlN.json, an identifier derived
  * from the rl number, and chapter documents named opus-cvN.xhtml after the
  * list's cv numbers, so that a later run writes the same names.
+ * n >= s->n: the chapters after the list's are those an update keeps after
+ * they left the list (each with gone_since set; named by their own cv
+ * number, and listed with that date in OLDBOOK_GONE).  keep_identifier: the
+ * identifier of the book updated, or NULL for the one derived from rlN.
  */
-int assemble_series(const struct series *s, struct article *const *v, const struct assets *t,
-    const struct archive_opts *o, const char *output, struct err *e);
+int assemble_series(const struct series *s, struct article *const *v, size_t n,
+    const char *keep_identifier, const struct assets *t, const struct archive_opts *o,
+    const char *output, struct err *e);
 
 /*
  * Write a's page into the site directory output: NAME.html (name NULL: the

@@ -11,6 +11,7 @@
 #include "jsonval.h"
 #include "load.h"
 #include "log.h"
+#include "oldbook.h"
 #include "opus.h"
 #include "pictures.h"
 #include "series.h"
@@ -33,7 +34,7 @@ static int
 answer_ready(struct session *r, const char *kind, const char *id, const char *what,
     struct err *e)
 {
-	if (r->book)
+	if (r->book_only)
 		return err_set(e, "%s: not in the book, and --from-epub reads nothing else", what);
 	if (r->o->offline) {
 		char *path = cache_api_path(&r->cache, kind, id);
@@ -380,4 +381,34 @@ load_series(struct session *r, const char *rl, struct series **out, struct err *
 	free(raw);
 	free(what);
 	return rc;
+}
+
+/*
+ * Parse the responses of the old book b into v[] (b->nresponses of them),
+ * each named in messages by the book and its member.  An article must be the
+ * one its member's name says: the kept document names and identifier are
+ * for it.
+ */
+int
+load_parse_book(struct session *r, const struct oldbook *b, struct article **v, struct err *e)
+{
+	for (size_t i = 0; i < b->nresponses; i++) {
+		const struct oldbook_response *x = &b->responses[i];
+		char *source = xasprintf("'%s': %s", b->path, x->member);
+		struct jsv *root = jsv_parse(x->data, x->len, OPUS_MAX_DEPTH, e);
+		int rc = -1;
+
+		if (root == NULL)
+			err_prefix(e, "%s", source);
+		else if (load_parse(r, x->data, x->len, root, source, &v[i], e) == 0)
+			rc = 0;
+		if (rc == 0 && strcmp(v[i]->id, x->id) != 0)
+			rc = err_set(e, "%s: the response is of %s%s, not of %s", source,
+			    article_kind(v[i]->id), v[i]->id, x->id);
+		jsv_free(root);
+		free(source);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
 }

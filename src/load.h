@@ -20,6 +20,7 @@
 #include "session.h"
 
 struct jsv;
+struct oldbook;
 
 /* Return the key of in (an opus, 专栏 or 文集 input): "ID", "cvN" or "rlN".  The caller frees. */
 char *load_key(const struct input *in);
@@ -36,6 +37,15 @@ int load_article(struct session *r, const struct input *in, struct article **a, 
  */
 int load_parse(struct session *r, const char *raw, size_t len, const struct jsv *root,
     const char *source, struct article **a, struct err *e);
+
+/*
+ * Parse the responses of the old book b into v[] (b->nresponses of them,
+ * the caller's), each named in messages by the book and its member.  An
+ * article must be the one its member's name says.  -1 with e set at the
+ * first that is not (v[] holds those parsed before).
+ */
+int load_parse_book(struct session *r, const struct oldbook *b, struct article **v,
+    struct err *e);
 
 /*
  * Fetch (or, with --offline, read from the cache) and parse the article list

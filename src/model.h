@@ -145,6 +145,8 @@ struct article {
 	char *collection_id;
 	char *collection_count;
 	int collection_index;   /* the article's place in its 文集, from 1; 0 when unknown */
+	long long gone_since;   /* a chapter kept in its 文集's book after it left the list:
+	                         * since when (unix seconds); 0: listed */
 	char *category;         /* 专栏 分类, "生活 / 日常", or NULL */
 	char *summary;          /* the site's plain-text excerpt (book description), or NULL */
 	long long words;        /* 专栏 word count as the site gives it; 0 when unknown */

@@ -89,6 +89,23 @@ read_responses(struct oldbook *b, struct epub_reader *z, struct err *e)
 		if (strncmp(name, OLDBOOK_DIR, strlen(OLDBOOK_DIR)) != 0 ||
 		    !response_name(name, &raw, &id))
 			continue;
+		if (strcmp(raw, "article-list") == 0) {
+			/* a 文集's list: the book's own, not a chapter */
+			int rc = 0;
+
+			if (b->list_id || strncmp(id, "rl", 2) != 0)
+				rc = err_set(e, "'%s': %s is not the one list of a 文集's book", b->path,
+				    name);
+			else
+				rc = epub_read(z, i, OLDBOOK_MAX_RESPONSE, &b->list_data, &b->list_len, e);
+			free(raw);
+			if (rc < 0) {
+				free(id);
+				return -1;
+			}
+			b->list_id = id;
+			continue;
+		}
 		XGROW(b->responses, b->responses_cap, b->nresponses + 1);
 		r = &b->responses[b->nresponses++];
 		memset(r, 0, sizeof *r);
@@ -98,7 +115,7 @@ read_responses(struct oldbook *b, struct epub_reader *z, struct err *e)
 		if (epub_read(z, i, OLDBOOK_MAX_RESPONSE, &r->data, &r->len, e) < 0)
 			return -1;
 	}
-	if (b->nresponses == 0)
+	if (b->nresponses == 0 && b->list_id == NULL)
 		return err_set(e, "'%s': no API response under %s: not a book made by "
 		    "opus-archive, or one that lost them", b->path, OLDBOOK_DIR);
 	return 0;
@@ -159,17 +176,20 @@ read_package(struct oldbook *b, struct epub_reader *z, struct err *e)
 			    b->path, info.spine[i].href);
 			goto out;
 		}
-		for (size_t j = 0; j < k && j < b->nresponses; j++)
-			if (strcmp(b->responses[j].doc, info.spine[i].href) == 0) {
+		for (size_t j = 0; j < b->ndocs; j++)
+			if (strcmp(b->docs[j], info.spine[i].href) == 0) {
 				err_set(e, "'%s': the article document '%.200s' is in the spine twice",
 				    b->path, info.spine[i].href);
 				goto out;
 			}
-		if (k < b->nresponses)
+		XGROW(b->docs, b->docs_cap, b->ndocs + 1);
+		b->docs[b->ndocs++] = xstrdup(info.spine[i].href);
+		/* a 文集's chapters that could not be had have no response: not paired by order */
+		if (k < b->nresponses && b->list_id == NULL)
 			b->responses[k].doc = xstrdup(info.spine[i].href);
 		k++;
 	}
-	if (k != b->nresponses) {
+	if (b->list_id == NULL && k != b->nresponses) {
 		err_set(e, "'%s': the book has %zu article documents and %zu API responses",
 		    b->path, k, b->nresponses);
 		goto out;
@@ -324,6 +344,54 @@ read_map(struct oldbook *b, struct epub_reader *z, struct err *e)
 	return 0;
 }
 
+/* Read OLDBOOK_GONE, when the book has it; a line not "DIGITS<TAB>DIGITS" is refused. */
+static int
+read_gone(struct oldbook *b, struct epub_reader *z, struct err *e)
+{
+	char *data, *line, *next;
+	size_t len;
+
+	if (epub_find(z, OLDBOOK_GONE) < 0)
+		return 0;
+	if (read_named(z, OLDBOOK_GONE, OLDBOOK_MAX_TEXT, &data, &len, e) < 0)
+		return -1;
+	if (memchr(data, '\0', len)) {
+		free(data);
+		return err_set(e, "'%s': %s holds a NUL byte", b->path, OLDBOOK_GONE);
+	}
+	for (line = data; *line; line = next) {
+		char *end = strchr(line, '\n'), *tab;
+		size_t n;
+
+		next = end ? end + 1 : line + strlen(line);
+		if (end)
+			*end = '\0';
+		if (*line == '\0')
+			continue;
+		tab = strchr(line, '\t');
+		n = tab ? (size_t)(tab - line) : 0;
+		if (n == 0 || n > 20 || strspn(line, "0123456789") != n || tab[1] == '\0' ||
+		    strlen(tab + 1) > 18 || strspn(tab + 1, "0123456789") != strlen(tab + 1)) {
+			free(data);
+			return err_set(e, "'%s': %s: a line is not CV<TAB>TIME", b->path, OLDBOOK_GONE);
+		}
+		XGROW(b->gone, b->gone_cap, b->ngone + 1);
+		b->gone[b->ngone].cv = xstrndup(line, n);
+		b->gone[b->ngone++].since = strtoll(tab + 1, NULL, 10);
+	}
+	free(data);
+	return 0;
+}
+
+long long
+oldbook_gone_since(const struct oldbook *b, const char *cv)
+{
+	for (size_t i = 0; i < b->ngone; i++)
+		if (strcmp(b->gone[i].cv, cv) == 0)
+			return b->gone[i].since;
+	return 0;
+}
+
 int
 oldbook_open(const char *path, uint64_t max_picture, struct oldbook *b, struct err *e)
 {
@@ -354,11 +422,16 @@ oldbook_open(const char *path, uint64_t max_picture, struct oldbook *b, struct e
 			goto out;
 		}
 	rc = read_map(b, z, e);
+	if (rc == 0 && b->list_id)
+		rc = read_gone(b, z, e);
 	/* without the map, the old documents are what the pictures are matched by */
 	for (size_t i = 0; rc == 0 && !b->has_map && b->npictures > 0 && i < b->nresponses; i++) {
 		struct oldbook_response *r = &b->responses[i];
-		char *member = xasprintf("OEBPS/%s", r->doc);
+		char *member;
 
+		if (r->doc == NULL)
+			continue;
+		member = xasprintf("OEBPS/%s", r->doc);
 		if (epub_find(z, member) >= 0)
 			rc = read_named(z, member, OLDBOOK_MAX_TEXT, &r->doc_data, &r->doc_len, e);
 		free(member);
@@ -387,6 +460,14 @@ oldbook_release(struct oldbook *b)
 	}
 	for (size_t i = 0; i < b->nkeys; i++)
 		free(b->keys[i].key);
+	for (size_t i = 0; i < b->ndocs; i++)
+		free(b->docs[i]);
+	for (size_t i = 0; i < b->ngone; i++)
+		free(b->gone[i].cv);
+	free(b->docs);
+	free(b->gone);
+	free(b->list_id);
+	free(b->list_data);
 	free(b->responses);
 	free(b->pictures);
 	free(b->keys);

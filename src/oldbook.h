@@ -41,6 +41,12 @@
  * (url_picture_key()); several keys may share one HREF.
  */
 #define OLDBOOK_PICTURE_MAP OLDBOOK_DIR "pictures.tsv"
+/*
+ * A 文集's book: the chapters no longer in its list, one a line,
+ * "CV<TAB>SINCE\n" (CV the digits, SINCE the unix time the update that
+ * first missed it ran), so that a later update keeps the first date.
+ */
+#define OLDBOOK_GONE OLDBOOK_DIR "gone.tsv"
 
 /* What is read of a book at most (the largest real response is about 1 MB). */
 #define OLDBOOK_MAX_MEMBERS 100000
@@ -55,7 +61,7 @@ struct oldbook_response {
 	char *id;               /* "123", "cv456" */
 	char *data;             /* the response, NUL-terminated */
 	size_t len;
-	char *doc;              /* its document in the book ("opus-123.xhtml") */
+	char *doc;              /* its document in the book ("opus-123.xhtml"); NULL in a 文集's book */
 	char *doc_data;         /* that document, read only for a book without the map, or NULL */
 	size_t doc_len;
 };
@@ -73,6 +79,12 @@ struct oldbook_key {
 	size_t picture;         /* index into pictures[] */
 };
 
+/* A chapter of a 文集's book no longer in the list (OLDBOOK_GONE). */
+struct oldbook_gone {
+	char *cv;               /* digits */
+	long long since;        /* unix seconds */
+};
+
 struct oldbook {
 	char *path;
 	char *identifier;       /* the package's unique identifier, as it was */
@@ -84,6 +96,21 @@ struct oldbook {
 	struct oldbook_key *keys;              /* sorted by key */
 	size_t nkeys, keys_cap;
 	bool has_map;           /* the book carries OLDBOOK_PICTURE_MAP */
+	/*
+	 * A 文集's book keeps its list as article-list-rlN.json: then list_id
+	 * is "rlN" and list_data the list (not among responses[]), docs[] are
+	 * all its chapters' documents in spine order (chapters that could not
+	 * be had have a document and no response, so responses[].doc is not
+	 * paired: match a response to its chapter by its cv number), and
+	 * gone[] what OLDBOOK_GONE says.  list_id is NULL in any other book.
+	 */
+	char *list_id;
+	char *list_data;
+	size_t list_len;
+	char **docs;
+	size_t ndocs, docs_cap;
+	struct oldbook_gone *gone;
+	size_t ngone, gone_cap;
 };
 
 /*
@@ -109,6 +136,9 @@ void oldbook_release(struct oldbook *b);
  */
 size_t oldbook_match_pictures(struct oldbook *b, struct article *const *v,
     const struct render_opts *ro);
+
+/* Return when the chapter cvN (cv: the digits) of a 文集's book was first found gone, or 0. */
+long long oldbook_gone_since(const struct oldbook *b, const char *cv);
 
 /* Return the picture stored for the address key (url_picture_key() form), or NULL. */
 const struct oldbook_picture *oldbook_picture_for(const struct oldbook *b, const char *key);

@@ -79,8 +79,11 @@ pictures_download(struct session *r, const char *what, struct assets *t,
 	paths = xcalloc(t->n ? t->n : 1, sizeof *paths);
 	urls = xcalloc(t->n ? t->n : 1, sizeof *urls);
 	for (size_t i = 0; i < t->n; i++) {
-		char *path = picture_cache_path(&r->cache, r->o, t->v[i].key);
+		char *path;
 
+		if (t->v[i].state == ASSET_READY)
+			continue;       /* had already (from an old book) */
+		path = picture_cache_path(&r->cache, r->o, t->v[i].key);
 		if (file_exists(path)) {
 			free(path);
 			continue;
@@ -180,11 +183,12 @@ convert_unusable(struct session *r, struct assets *t)
 }
 
 /*
- * --from-epub: every picture from the old book (checked against its name when
- * the book was read), none from the cache or the network.
+ * The pictures the old book holds (checked against their names when the
+ * book was read).  only (--from-epub): the others are missing; else they are
+ * left PENDING for the cache and the network.
  */
 static void
-from_book(const struct oldbook *book, struct assets *t)
+from_book(const struct oldbook *book, struct assets *t, bool only)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		struct asset *as = &t->v[i];
@@ -192,7 +196,9 @@ from_book(const struct oldbook *book, struct assets *t)
 		struct err e;
 
 		err_init(&e);
-		if (p == NULL) {
+		if (p == NULL && !only) {
+			continue;
+		} else if (p == NULL) {
 			as->state = ASSET_MISSING;
 			free(as->problem);
 			as->problem = xstrdup(book->has_map ? "not in the book it is rebuilt from" :
@@ -209,14 +215,15 @@ from_book(const struct oldbook *book, struct assets *t)
 size_t
 pictures_gather(struct session *r, const char *what, struct assets *t)
 {
-	bool online = !r->o->offline && r->book == NULL;
+	bool online = !r->o->offline && !r->book_only;
 	size_t bad = 0;
 	struct err e;
 
 	err_init(&e);
 	if (r->book) {
-		from_book(r->book, t);
-		goto count;
+		from_book(r->book, t, r->book_only);
+		if (r->book_only)
+			goto count;
 	}
 	if (online && pictures_download(r, what, t, NULL, NULL, 0, &e) < 0) {
 		/* no network at all: every missing picture becomes a placeholder */
@@ -225,8 +232,11 @@ pictures_gather(struct session *r, const char *what, struct assets *t)
 	}
 	for (size_t i = 0; i < t->n; i++) {
 		struct asset *as = &t->v[i];
-		char *path = picture_cache_path(&r->cache, r->o, as->key);
+		char *path;
 
+		if (as->state == ASSET_READY)
+			continue;       /* from the old book */
+		path = picture_cache_path(&r->cache, r->o, as->key);
 		if (file_exists(path)) {
 			settle(as, path);
 		} else {

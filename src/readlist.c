@@ -3,10 +3,12 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "archive.h"
 #include "load.h"
 #include "log.h"
+#include "oldbook.h"
 #include "readlist.h"
 #include "text.h"
 #include "xalloc.h"
@@ -94,6 +96,7 @@ readlist_load(struct session *r, const char *rl, struct readlist **out, struct e
 	}
 	if (r->o->progress)
 		log_progress_end();
+	l->n = n;
 	if (l->ngaps == n) {
 		err_set(e, "rl%s: none of the %zu articles of '%s' could be read; nothing written", rl,
 		    n, l->s->name);
@@ -115,11 +118,12 @@ readlist_free(struct readlist *l)
 {
 	if (l == NULL)
 		return;
-	for (size_t i = 0; l->v && i < l->s->n; i++)
+	for (size_t i = 0; l->v && i < l->n; i++)
 		article_free(l->v[i]);
 	free(l->v);
 	series_free(l->s);
 	free(l->key);
+	free(l->identifier);
 	free(l);
 }
 
@@ -132,7 +136,7 @@ readlist_front(const struct readlist *l)
 	f->title = xstrdup(*l->s->name ? l->s->name : l->key);
 	f->author_name = l->s->author_name ? xstrdup(l->s->author_name) : NULL;
 	f->author_mid = l->s->author_mid ? xstrdup(l->s->author_mid) : NULL;
-	for (size_t i = 0; i < l->s->n; i++)
+	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i]->pub_ts > f->pub_ts)
 			f->pub_ts = l->v[i]->pub_ts;
 	return f;
@@ -143,15 +147,164 @@ readlist_write(struct session *r, const struct readlist *l, const char *output, 
 {
 	enum archive_result res;
 
-	res = archive_write_series(r, l->s, l->v, l->key, output, e);
+	res = archive_write_series(r, l->s, l->v, l->n, l->identifier, l->key, output, e);
 	if (res == ARCHIVE_FAILED)
 		return res;
 	if (l->ngaps) {
 		log_warn("%s: %zu of %zu chapters could not be archived; wrote '%s' without them",
-		    l->key, l->ngaps, l->s->n, output);
+		    l->key, l->ngaps, l->n, output);
 		res = ARCHIVE_INCOMPLETE;
 	}
 	return res;
+}
+
+/* True when a (parsed from an old book) is the chapter ch of the list. */
+static bool
+same_chapter(const struct article *a, const struct series_chapter *ch)
+{
+	return (strncmp(a->id, "cv", 2) == 0 && strcmp(a->id + 2, ch->cv) == 0) ||
+	    (a->cv_id && strcmp(a->cv_id, ch->cv) == 0) || (ch->opus && strcmp(a->id, ch->opus) == 0);
+}
+
+/*
+ * Put at the start of a (a chapter kept after it left the 文集 name) the
+ * notice that says so, since a->gone_since.
+ */
+static void
+mark_gone(struct article *a, const char *name, const char *lang)
+{
+	bool zh = strncmp(lang, "zh", 2) == 0;
+	time_t t = (time_t)a->gone_since;
+	struct tm tm;
+	char day[32] = "?";
+	struct block *b, first;
+	struct run *x;
+	char *text;
+
+	if (gmtime_r(&t, &tm))
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	b = article_push_block(a, BLOCK_NOTICE);
+	b->title = xstrdup(zh ? "本章已不在文集中" : "No longer in the 文集");
+	x = runs_push(&b->runs, RUN_TEXT);
+	text = zh ? xasprintf("自 %s 起，本章不再列于文集「%s」中；这里保留的是此前存档的版本。", day,
+	    name) : xasprintf("Since %s this chapter is no longer listed in the 文集 '%s'; this "
+	    "is the copy archived before.", day, name);
+	/* the 文集's name is the API's text: made fit for XML like any text of the model */
+	x->text = text_clean(text, strlen(text), NULL);
+	free(text);
+	/* first: the reader sees it before the chapter */
+	first = a->blocks[a->nblocks - 1];
+	memmove(&a->blocks[1], &a->blocks[0], (a->nblocks - 1) * sizeof *a->blocks);
+	a->blocks[0] = first;
+}
+
+int
+readlist_update(struct session *r, const char *rl, const struct oldbook *old,
+    struct readlist **out, struct err *e)
+{
+	struct readlist *l = xcalloc(1, sizeof *l);
+	const char *before = r->capture.current;
+	size_t nold = old->nresponses, n, nlack = 0, k;
+	struct article **olds = xcalloc(nold ? nold : 1, sizeof *olds);
+	bool *used = xcalloc(nold ? nold : 1, sizeof *used);
+	struct input *ins = NULL;
+	size_t *lack = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	l->key = xasprintf("rl%s", rl);
+	l->identifier = xstrdup(old->identifier);
+	capture_set_current(&r->capture, l->key);
+	/* the book's own chapters first: a book that cannot be read back is not written over */
+	if (load_parse_book(r, old, olds, e) < 0)
+		goto out;
+	if (load_series(r, rl, &l->s, e) < 0)
+		goto out;
+	n = l->s->n;
+	l->v = xcalloc(n + nold + 1, sizeof *l->v);
+	lack = xcalloc(n + 1, sizeof *lack);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < nold && l->v[i] == NULL; j++)
+			if (!used[j] && same_chapter(olds[j], &l->s->v[i])) {
+				l->v[i] = olds[j];
+				used[j] = true;
+			}
+		if (l->v[i] == NULL)
+			lack[nlack++] = i;
+	}
+	log_status("rl%s: '%s', %zu articles, %zu of them to read (the book '%s' holds the others)",
+	    rl, l->s->name, n, nlack, old->path);
+	ins = xcalloc(nlack + 1, sizeof *ins);
+	for (size_t i = 0; i < nlack; i++)
+		chapter_input(&l->s->v[lack[i]], &ins[i]);
+	load_prefetch(r, ins, nlack);
+	for (size_t i = 0; i < nlack; i++) {
+		const struct series_chapter *ch = &l->s->v[lack[i]];
+		struct err ce;
+
+		err_init(&ce);
+		if (load_article(r, &ins[i], &l->v[lack[i]], &ce) < 0) {
+			log_warn("rl%s: chapter %zu of %zu, cv%s '%s', is left out: %s", rl, lack[i] + 1,
+			    n, ch->cv, ch->title, ce.msg);
+			l->v[lack[i]] = gap_article(ch, ce.msg, r->o->lang);
+			l->ngaps++;
+		} else {
+			l->nnew++;
+		}
+	}
+	/* those no longer listed: kept, after the listed ones, in the old book's order */
+	k = n;
+	for (size_t j = 0; j < nold; j++) {
+		struct article *a = olds[j];
+		const char *cv;
+
+		if (used[j])
+			continue;
+		used[j] = true;
+		cv = strncmp(a->id, "cv", 2) == 0 ? a->id + 2 : a->cv_id;
+		a->gone_since = cv ? oldbook_gone_since(old, cv) : 0;
+		if (a->gone_since == 0) {
+			a->gone_since = r->o->now;
+			l->ngone_now++;
+			log_warn("rl%s: %s%s '%s' is no longer in the 文集; kept in the book, marked so",
+			    rl, article_kind(a->id), a->id, a->title);
+		}
+		mark_gone(a, *l->s->name ? l->s->name : l->key, r->o->lang);
+		l->v[k++] = a;
+	}
+	l->n = k;
+	for (size_t i = 0; i < l->n; i++) {
+		struct article *a = l->v[i];
+
+		if (i < n && a->raw) {
+			if (a->collection_name == NULL && *l->s->name)
+				a->collection_name = xstrdup(l->s->name);
+			if (a->collection_id == NULL)
+				a->collection_id = xstrdup(rl);
+		}
+		a->collection_index = (int)(i + 1);
+	}
+	if (l->n == 0 || l->ngaps == l->n) {
+		err_set(e, "rl%s: none of the %zu articles of '%s' could be read; nothing written", rl,
+		    n, l->s->name);
+		goto out;
+	}
+	rc = 0;
+out:
+	/* the old chapters not handed to l are freed here */
+	for (size_t j = 0; j < nold; j++)
+		if (!used[j])
+			article_free(olds[j]);
+	free(olds);
+	free(used);
+	free(ins);
+	free(lack);
+	capture_set_current(&r->capture, before);
+	if (rc < 0)
+		readlist_free(l);
+	else
+		*out = l;
+	return rc;
 }
 
 int

@@ -23,9 +23,15 @@
 /* A 文集 read: its list and its chapters, ready to be written. */
 struct readlist {
 	struct series *s;               /* owned */
-	struct article **v;             /* owned: s->n chapters, placeholders for the gaps */
+	struct article **v;             /* owned: n chapters: s->n in the list's order,
+	                                 * placeholders for the gaps, then (an update)
+	                                 * those kept after they left the list */
+	size_t n;
 	size_t ngaps;                   /* chapters that could not be had */
 	char *key;                      /* owned: "rlN" */
+	char *identifier;               /* owned: the updated book's identifier, or NULL */
+	size_t nnew;                    /* an update: chapters read that the book lacked */
+	size_t ngone_now;               /* an update: chapters that left the list since */
 };
 
 /*
@@ -35,6 +41,24 @@ struct readlist {
  */
 int readlist_load(struct session *r, const char *rl, struct readlist **out, struct err *e);
 void readlist_free(struct readlist *l);
+
+struct oldbook;
+
+/*
+ * Update: read the 文集 rl's list again and make *out from it and the old
+ * book of the same 文集 (borrowed; its pictures reach pictures.c through
+ * session_set_book(r, old, false), which the caller does).  A chapter whose
+ * response the old book holds is read from there, not asked again; the
+ * others (new ones, and those the book has as a notice) are read as usual.
+ * A chapter the book holds that is no longer listed stays, after the listed
+ * ones in the old book's order, with a notice at its start saying since
+ * when (its first date kept from the old book, else the run's).  The old
+ * book's identifier is kept.  (*out)->nnew and ngone_now say whether there
+ * is anything to write.  -1 with e set when the list cannot be read or a
+ * response of the old book cannot be parsed.
+ */
+int readlist_update(struct session *r, const char *rl, const struct oldbook *old,
+    struct readlist **out, struct err *e);
 
 /*
  * Return a new article holding what the book's metadata says of l (id

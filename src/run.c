@@ -21,17 +21,76 @@
 #include "session.h"
 #include "xalloc.h"
 
-/* The 文集 rl (its digits), into its book. */
+/*
+ * The book of the 文集 key ("rlN") at output, made by an earlier run, updated
+ * (see readlist_update()): written only when the list has chapters it lacks
+ * or it lists fewer; else left as it is, not even rewritten.  A file at
+ * output that is not such a book is refused (the caller's --force makes a
+ * new book instead).
+ */
+static enum archive_result
+update_readlist(struct session *r, const char *rl, const char *key, const char *output,
+    struct err *e)
+{
+	struct oldbook b;
+	struct readlist *l = NULL;
+	enum archive_result res = ARCHIVE_FAILED;
+	struct err be;
+
+	err_init(&be);
+	if (oldbook_open(output, r->o->net.max_image_size, &b, &be) < 0) {
+		err_set(e, "%s: will not write over '%s': it is not a book of this program that can "
+		    "be updated (%s); give --force to replace it", key, output, be.msg);
+		goto out;
+	}
+	if (b.list_id == NULL || strcmp(b.list_id, key) != 0) {
+		const char *of = b.list_id ? b.list_id : b.nresponses == 1 ? b.responses[0].id :
+		    "several articles";
+
+		err_set(e, "%s: will not write over '%s': it is the book of %s%s, not of the 文集 %s; "
+		    "give --force to replace it", key, output, b.list_id ? "the 文集 " :
+		    b.nresponses == 1 ? article_kind(of) : "", of, key);
+		goto out;
+	}
+	session_set_book(r, &b, false);
+	if (readlist_update(r, rl, &b, &l, e) < 0)
+		goto out;
+	if (l->nnew == 0 && l->ngone_now == 0) {
+		if (l->ngaps) {
+			log_warn("%s: '%s' is left as it was: %zu chapters still cannot be had", key,
+			    output, l->ngaps);
+			res = ARCHIVE_INCOMPLETE;
+		} else {
+			log_status("%s: '%s' is up to date (%zu chapters)", key, output, l->n);
+			res = ARCHIVE_OK;
+		}
+		goto out;
+	}
+	log_status("%s: updating '%s': %zu new chapters, %zu no longer listed", key, output,
+	    l->nnew, l->ngone_now);
+	res = readlist_write(r, l, output, e);
+out:
+	session_set_book(r, NULL, false);
+	readlist_free(l);
+	oldbook_release(&b);
+	return res;
+}
+
+/* The 文集 rl (its digits), into its book; or the book there, updated. */
 static enum archive_result
 one_readlist(struct session *r, const char *rl, struct err *e)
 {
 	struct readlist *l = NULL;
 	char *key = xasprintf("rl%s", rl), *output;
 	enum archive_result res = ARCHIVE_FAILED;
+	enum out_format f;
 
 	output = opts_output_for(r->o, key);
-	if (opts_pick_format(r->o->format, output) == FORMAT_SITE)
+	f = opts_pick_format(r->o->format, output);
+	if (f == FORMAT_SITE)
 		err_set(e, "%s: a 文集 as a folder site joins a library: give -o DIR/", key);
+	else if (f == FORMAT_EPUB && !r->o->force && file_exists(output))
+		res = update_readlist(r, rl, key, output, e);
 	else if (readlist_load(r, rl, &l, e) == 0)
 		res = readlist_write(r, l, output, e);
 	capture_done(&r->capture, key, &res);
@@ -118,36 +177,6 @@ from_json(struct session *r, struct err *e)
 }
 
 /*
- * Parse the responses of the old book b into v[] (b->nresponses of them),
- * each named in messages by the book and its member.  An article must be the
- * one its member's name says: the kept document names and identifier are
- * for it.
- */
-static int
-parse_book(struct session *r, const struct oldbook *b, struct article **v, struct err *e)
-{
-	for (size_t i = 0; i < b->nresponses; i++) {
-		const struct oldbook_response *x = &b->responses[i];
-		char *source = xasprintf("'%s': %s", b->path, x->member);
-		struct jsv *root = jsv_parse(x->data, x->len, OPUS_MAX_DEPTH, e);
-		int rc = -1;
-
-		if (root == NULL)
-			err_prefix(e, "%s", source);
-		else if (load_parse(r, x->data, x->len, root, source, &v[i], e) == 0)
-			rc = 0;
-		if (rc == 0 && strcmp(v[i]->id, x->id) != 0)
-			rc = err_set(e, "%s: the response is of %s%s, not of %s", source,
-			    article_kind(v[i]->id), v[i]->id, x->id);
-		jsv_free(root);
-		free(source);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/*
  * The articles of a book of several as a folder site: a page each, linked to
  * one another, and an index in the book's order.
  */
@@ -212,6 +241,12 @@ from_epub(const struct archive_opts *o, struct err *e)
 
 	if (oldbook_open(o->from_epub, o->net.max_image_size, &b, e) < 0)
 		goto out;
+	if (b.list_id) {
+		/* its chapters are not paired with documents by order; the update does it by cv */
+		err_set(e, "'%s' is the book of the 文集 %s: it is updated, not rebuilt: "
+		    "opus-archive %s -o '%s'", b.path, b.list_id, b.list_id, b.path);
+		goto out;
+	}
 	n = b.nresponses;
 	if (b.generator == NULL || strncmp(b.generator, "opus-archive ", 13) != 0)
 		log_info("'%s': made by %s; reading its opus-archive responses", b.path,
@@ -233,9 +268,9 @@ from_epub(const struct archive_opts *o, struct err *e)
 	r = session_new(&again, e);
 	if (r == NULL)
 		goto out;
-	session_set_book(r, &b);
+	session_set_book(r, &b, true);
 	v = xcalloc(n, sizeof *v);
-	if (parse_book(r, &b, v, e) < 0)
+	if (load_parse_book(r, &b, v, e) < 0)
 		goto out;
 	if (!b.has_map && b.npictures > 0) {
 		struct render_opts ro = { o->templates, o->lang, RENDER_EPUB, o->now, NULL, NULL };

@@ -112,9 +112,10 @@ session_set_label(struct session *r, const char *label)
 }
 
 void
-session_set_book(struct session *r, const struct oldbook *book)
+session_set_book(struct session *r, const struct oldbook *book, bool only)
 {
 	r->book = book;
+	r->book_only = only;
 }
 
 void

@@ -32,7 +32,8 @@ struct session {
 	char label[256];                /* what the progress line starts with ("" = one article) */
 	const char *current;            /* the article whose pictures come in, for the progress line */
 	const struct links *library;    /* a library site's pages (borrowed), or NULL */
-	const struct oldbook *book;     /* --from-epub: the only source of pictures and answers */
+	const struct oldbook *book;     /* an old book: its pictures first (see session_set_book) */
+	bool book_only;                 /* --from-epub: and nothing from the cache or the network */
 };
 
 /* Return a new session for o (borrowed until session_free), or NULL with e set. */
@@ -50,10 +51,12 @@ struct api *session_api(struct session *r, struct err *e);
 /* Start the progress line with label (a batch's "[3/50] ..."); NULL for none. */
 void session_set_label(struct session *r, const char *label);
 /*
- * Take every picture from book (borrowed until session_free) and nothing
- * from the cache or the network: a book rendered again from an old one.
+ * Take pictures from book (borrowed until session_free) first.  only: and
+ * nothing from the cache or the network (a book rendered again from an old
+ * one); else the pictures it does not hold are had as usual (a 文集's book
+ * updated: its new chapters' pictures).
  */
-void session_set_book(struct session *r, const struct oldbook *book);
+void session_set_book(struct session *r, const struct oldbook *book, bool only);
 /* The library's page map for the pages written next (borrowed until the next call; NULL forgets it). */
 void session_set_library(struct session *r, const struct links *l);
 /* The progress callback of fetch_run() for r (ctx): "[label] opus ID: pictures 3/9, 1.2 MB". */

@@ -1,7 +1,8 @@
 /*
  * fuzz-oldbook: bytes as a book given to --from-epub -> oldbook_open():
  * libzip's reading within epub.c's limits, the package document through
- * render.c, the responses, the pictures and their names, the picture map.
+ * render.c, the responses, the pictures and their names, the picture map,
+ * and a 文集's book's list, documents and gone.tsv (for the update).
  * The bytes are handed over as a file (a memfd), as the program gets them.
  */
 #include "config.h"
@@ -21,15 +22,27 @@
 static void
 check(const struct oldbook *b)
 {
-	if (b->identifier == NULL || *b->identifier == '\0' || b->nresponses == 0)
+	if (b->identifier == NULL || *b->identifier == '\0' ||
+	    (b->nresponses == 0 && b->list_id == NULL))
 		abort();
 	for (size_t i = 0; i < b->nresponses; i++) {
 		const struct oldbook_response *r = &b->responses[i];
 
-		if (r->data == NULL || r->doc == NULL || strchr(r->doc, '/') || r->doc[0] == '.' ||
+		/* a 文集's book pairs its responses with documents by cv, not here */
+		if (r->data == NULL || (r->doc == NULL && b->list_id == NULL) ||
+		    (r->doc && (strchr(r->doc, '/') || r->doc[0] == '.')) ||
 		    strncmp(r->member, OLDBOOK_DIR, strlen(OLDBOOK_DIR)) != 0)
 			abort();
 	}
+	for (size_t i = 0; i < b->ndocs; i++)
+		if (strchr(b->docs[i], '/') || b->docs[i][0] == '.')
+			abort();
+	if (b->list_id && (strncmp(b->list_id, "rl", 2) != 0 || b->list_data == NULL))
+		abort();
+	for (size_t i = 0; i < b->ngone; i++)
+		if (*b->gone[i].cv == '\0' || strspn(b->gone[i].cv, "0123456789") !=
+		    strlen(b->gone[i].cv))
+			abort();
 	for (size_t i = 0; i < b->npictures; i++) {
 		const struct oldbook_picture *p = &b->pictures[i];
 		const char *base = p->href + strlen("images/");

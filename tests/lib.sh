@@ -75,3 +75,28 @@ epubcheck_clean() {
 		>"$TMP/epubcheck.out" 2>&1
 	grep -q 'Messages: 0 fatals / 0 errors / 0 warnings' "$TMP/epubcheck.out"
 }
+
+# epub_ok BOOK DESCRIPTION: a test that EPUBCheck reports nothing on BOOK
+# (its messages shown on failure), or a skip without EPUBCheck.
+epub_ok() {
+	if have_epubcheck; then
+		epubcheck_clean "$1"
+		st=$?
+		ok $st "$2: EPUBCheck reports 0 errors and 0 warnings"
+		[ $st -eq 0 ] || grep -E 'ERROR|WARNING|FATAL' "$TMP/epubcheck.out" | head -20 | sed 's/^/# /'
+	else
+		skip "$2: EPUBCheck" "EPUBCheck (java, epubcheck.jar) is not installed"
+	fi
+}
+
+# opf BOOK: the package document; spine BOOK: its documents in reading order
+opf() {
+	unzip -p "$1" OEBPS/content.opf
+}
+spine() {
+	opf "$1" | "$PYTHON3" -c '
+import re, sys
+opf = sys.stdin.read()
+href = dict(re.findall(r"<item id=\"([^\"]+)\" href=\"([^\"]+)\"", opf))
+print("\n".join(href[i] for i in re.findall(r"<itemref idref=\"([^\"]+)\"", opf)))'
+}

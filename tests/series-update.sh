@@ -26,25 +26,9 @@ D=$TMP/data
 }
 server_start "$D"
 
-check() {  # check BOOK DESCRIPTION: EPUBCheck reports nothing
-	if have_epubcheck; then
-		epubcheck_clean "$1"
-		st=$?
-		ok $st "$2: EPUBCheck reports 0 errors and 0 warnings"
-		[ $st -eq 0 ] || grep -E 'ERROR|WARNING|FATAL' "$TMP/epubcheck.out" | head -20 | sed 's/^/# /'
-	else
-		skip "$2: EPUBCheck" "EPUBCheck (java, epubcheck.jar) is not installed"
-	fi
-}
-opf() {
-	unzip -p "$1" OEBPS/content.opf
-}
-spine() {  # spine BOOK: the chapters' documents in reading order, one a line
-	opf "$1" | "$PYTHON3" -c '
-import re, sys
-opf = sys.stdin.read()
-href = dict(re.findall(r"<item id=\"([^\"]+)\" href=\"([^\"]+)\"", opf))
-print("\n".join(href[i] for i in re.findall(r"<itemref idref=\"([^\"]+)\"", opf) if href[i] != "cover.xhtml"))'
+# chapters BOOK: the chapters' documents in reading order, one a line
+chapters() {
+	spine "$1" | grep -vx cover.xhtml
 }
 ident() {
 	opf "$1" | sed -n 's|.*<dc:identifier id="[^"]*">\([^<]*\)<.*|\1|p'
@@ -78,7 +62,7 @@ B=$TMP/rl70007.epub
 # --- the first book: three chapters ----------------------------------------------------------
 SOURCE_DATE_EPOCH=1700000000 oa c1 rl70007 -o "$B" 2>"$TMP/err"
 expect_status $? 0 "the first book of rl70007"
-spine "$B" >"$TMP/spine0"
+chapters "$B" >"$TMP/spine0"
 ID0=$(ident "$B")
 M0=$(modified "$B")
 
@@ -107,7 +91,7 @@ ok $([ "$old" -eq 0 ] && [ "$pics" -eq 0 ]; echo $?) \
 [ "$old" -eq 0 ] && [ "$pics" -eq 0 ] || diag "$TMP/log1"
 grep -q 'rl70007: updating' "$TMP/err"
 ok $? "it says it updates the book"
-spine "$B" >"$TMP/spine1"
+chapters "$B" >"$TMP/spine1"
 { cat "$TMP/spine0"; echo opus-cv91005.xhtml; echo opus-cv91006.xhtml; } | cmp -s - "$TMP/spine1"
 ok $? "the old documents keep their names, the new chapter is last ($(tr '\n' ' ' <"$TMP/spine1"))"
 ok $([ "$(ident "$B")" = "$ID0" ] && [ -n "$ID0" ]; echo $?) "the identifier stays ($ID0)"
@@ -118,7 +102,7 @@ unzip -p "$B" OEBPS/opus-cv91001.xhtml | grep -q '<img'
 ok $? "an old chapter's pictures are in the book (from the old book, not the network)"
 n=$(unzip -l "$B" | grep -c 'META-INF/opus-archive/article-view-cv9100[12356].json')
 ok $([ "$n" -eq 5 ]; echo $?) "each chapter's response is kept ($n of 5)"
-check "$B" "the updated book"
+epub_ok "$B" "the updated book"
 
 # --- nothing new: the file is not touched --------------------------------------------------------
 cp "$B" "$TMP/before.epub"
@@ -159,7 +143,7 @@ expect_status $? 0 "an update after a chapter left the list"
 grep -q 'cv91002.*no longer in the 文集' "$TMP/err"
 ok $? "it says which chapter left"
 printf 'opus-cv91001.xhtml\nopus-cv91003.xhtml\nopus-cv91005.xhtml\nopus-cv91006.xhtml\nopus-cv91002.xhtml\n' |
-	cmp -s - "$(spine "$B" >"$TMP/spine2"; echo "$TMP/spine2")"
+	cmp -s - "$(chapters "$B" >"$TMP/spine2"; echo "$TMP/spine2")"
 ok $? "the gone chapter keeps its document, after the listed ones ($(tr '\n' ' ' <"$TMP/spine2"))"
 unzip -p "$B" OEBPS/opus-cv91002.xhtml >"$TMP/gone.xhtml"
 grep -q '本章已不在文集中' "$TMP/gone.xhtml" && grep -q '2024-10-27' "$TMP/gone.xhtml"
@@ -169,7 +153,7 @@ ok $? "its response stays in the book"
 ok $([ "$(unzip -p "$B" META-INF/opus-archive/gone.tsv)" = "$(printf '91002\t1730000000')" ]; echo $?) \
 	"gone.tsv records it and the date"
 ok $([ "$(ident "$B")" = "$ID0" ]; echo $?) "the identifier still stays"
-check "$B" "the book with a gone chapter"
+epub_ok "$B" "the book with a gone chapter"
 S2=$(stamp "$B")
 SOURCE_DATE_EPOCH=1740000000 oa c4 rl70007 -o "$B" 2>"$TMP/err"
 expect_status $? 0 "again with nothing new"
@@ -179,22 +163,22 @@ setlist 91001 91003 91005 91006 91004
 faults '[{"path": "re:[.](jpg|png|gif|webp)", "fault": "status", "code": 500}]'
 SOURCE_DATE_EPOCH=1750000000 oa c4 rl70007 -o "$B" --retries 0 2>"$TMP/err"
 expect_status $? 0 "a new chapter after one left, no picture server"
-spine "$B" | tr '\n' ' ' >"$TMP/spine3"
+chapters "$B" | tr '\n' ' ' >"$TMP/spine3"
 ok $([ "$(cat "$TMP/spine3")" = "opus-cv91001.xhtml opus-cv91003.xhtml opus-cv91005.xhtml opus-cv91006.xhtml opus-cv91004.xhtml opus-cv91002.xhtml " ]; echo $?) \
 	"the new chapter joins the listed ones, the gone one stays last ($(cat "$TMP/spine3"))"
 unzip -p "$B" OEBPS/opus-cv91002.xhtml | grep -q '2024-10-27' &&
 	[ "$(unzip -p "$B" META-INF/opus-archive/gone.tsv)" = "$(printf '91002\t1730000000')" ]
 ok $? "the gone chapter keeps the date it was first missed"
-check "$B" "the book updated twice"
+epub_ok "$B" "the book updated twice"
 
 # --- a new chapter whose pictures cannot be had: written without them, exit 3 ----------------------
 setlist 91001 91003 91005 91006 91004 91007
 oa c4 rl70007 -o "$B" --retries 0 2>"$TMP/err"
 expect_status $? 3 "a new chapter whose pictures fail"
 grep -q 'rl70007: 2 of [0-9]* pictures could not be archived' "$TMP/err" &&
-	[ "$(spine "$B" | tail -n 2 | head -n 1)" = "opus-cv91007.xhtml" ]
+	[ "$(chapters "$B" | tail -n 2 | head -n 1)" = "opus-cv91007.xhtml" ]
 ok $? "the book is written with the new chapter, its two pictures missing"
-check "$B" "the book with a new chapter's pictures missing"
+epub_ok "$B" "the book with a new chapter's pictures missing"
 faults '[]'
 
 # --- an old book with a chapter that still cannot be had -------------------------------------------
@@ -240,7 +224,7 @@ oa c5 cv91001 -o "$TMP/single.epub" 2>/dev/null
 refused "$TMP/single.epub" "a book of one article"
 oa c5 rl70007 -o "$TMP/notes.epub" --force 2>"$TMP/err"
 expect_status $? 0 "--force replaces it"
-ok $([ "$(spine "$TMP/notes.epub" | wc -l)" -eq 6 ] && unzip -l "$TMP/notes.epub" | grep -q article-list-rl70007; echo $?) \
+ok $([ "$(chapters "$TMP/notes.epub" | wc -l)" -eq 6 ] && unzip -l "$TMP/notes.epub" | grep -q article-list-rl70007; echo $?) \
 	"with a new book of the 文集 (its six chapters)"
 
 # --- --from-epub points to the update ----------------------------------------------------------------

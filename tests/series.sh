@@ -9,10 +9,6 @@
 # list that grows between runs.  The data: tests/series-data.py.
 . "$(dirname "$0")/lib.sh"
 
-if ! have_python || ! command -v openssl >/dev/null 2>&1; then
-	echo "1..0 # SKIP python3 and openssl are needed for the test server"
-	exit 0
-fi
 . "$top_srcdir/tests/server.sh"
 
 D=$TMP/data
@@ -22,27 +18,6 @@ D=$TMP/data
 }
 server_start "$D"
 
-check() {  # check BOOK DESCRIPTION: EPUBCheck reports nothing
-	if have_epubcheck; then
-		epubcheck_clean "$1"
-		st=$?
-		ok $st "$2: EPUBCheck reports 0 errors and 0 warnings"
-		[ $st -eq 0 ] || grep -E 'ERROR|WARNING|FATAL' "$TMP/epubcheck.out" | head -20 | sed 's/^/# /'
-	else
-		skip "$2: EPUBCheck" "EPUBCheck (java, epubcheck.jar) is not installed"
-	fi
-}
-opf() {
-	unzip -p "$1" OEBPS/content.opf
-}
-# spine BOOK: the documents in reading order, one a line
-spine() {
-	opf "$1" | "$PYTHON3" -c '
-import re, sys
-opf = sys.stdin.read()
-href = dict(re.findall(r"<item id=\"([^\"]+)\" href=\"([^\"]+)\"", opf))
-print("\n".join(href[i] for i in re.findall(r"<itemref idref=\"([^\"]+)\"", opf)))'
-}
 # series_of BOOK: what calibre reads as the book's series ("" when none)
 series_of() {
 	ebook-meta "$1" 2>/dev/null | sed -n 's/^Series *: //p'
@@ -53,7 +28,7 @@ B=$TMP/rl70007.epub
 mark
 oa c1 rl70007 -o "$B" 2>"$TMP/err"
 expect_status $? 0 "rl70007"
-check "$B" "rl70007"
+epub_ok "$B" "rl70007"
 since | grep '"path": *"/x/article/list/web/articles"' | grep -q '"query": *"id=70007"' &&
 	since | grep '/x/article/list/web/articles' | grep -q '"referer": *"https://www.bilibili.com/read/readlist/rl70007"'
 ok $? "the list is asked of x/article/list/web/articles with the readlist page as Referer"
@@ -115,7 +90,7 @@ ok $([ -n "$c1" ] && [ -n "$c2" ] && [ "$c1" != "$c2" ] &&
 G=$TMP/rl70008.epub
 oa c1 rl70008 -o "$G" 2>"$TMP/err"
 expect_status $? 3 "a 文集 with a deleted chapter"
-check "$G" "a 文集 with a deleted chapter"
+epub_ok "$G" "a 文集 with a deleted chapter"
 grep -q "rl70008: chapter 2 of 3, cv99999 '已删除的一章', is left out: cv99999 not found" "$TMP/err"
 ok $? "the gap is named on stderr"
 spine "$G" | tr '\n' ' ' | grep -q 'opus-cv91001.xhtml opus-cv99999.xhtml opus-cv91002.xhtml'
@@ -130,7 +105,7 @@ expect_status $? 3 "a 文集 with a chapter that needs a login"
 faults '[]'
 grep -q 'cv91004.*--cookies' "$TMP/err"
 ok $? "the chapter that needs a login says so"
-check "$TMP/rl70011.epub" "a 文集 with a chapter that needs a login"
+epub_ok "$TMP/rl70011.epub" "a 文集 with a chapter that needs a login"
 
 for c in "rl70009 an empty 文集 holds no article" "rl70010 a 文集 that does not exist not found"; do
 	set -- $c
@@ -152,7 +127,7 @@ ok $([ "$(ls "$TMP/none" | wc -l)" -eq 0 ]; echo $?) "nothing written for them"
 # --- newer lists: chapters named by their opus id too ------------------------------------------
 oa c1 rl70013 -o "$TMP/rl70013.epub" 2>"$TMP/err"
 expect_status $? 0 "a list that gives dyn_id_str"
-check "$TMP/rl70013.epub" "a list that gives dyn_id_str"
+epub_ok "$TMP/rl70013.epub" "a list that gives dyn_id_str"
 spine "$TMP/rl70013.epub" | tr '\n' ' ' | grep -q 'opus-cv91001.xhtml opus-cv91002.xhtml'
 ok $? "a chapter read through its opus id keeps its cv-named document"
 grep -q '"query": *"id=1056353752004491001' "$S/requests.log"
@@ -195,7 +170,7 @@ ok $? "an article's own book says its place in its 文集"
 ok $([ "$(count '/x/article/list/web/articles')" -eq 2 ]; echo $?) \
 	"each list is asked once ($(count '/x/article/list/web/articles') requests)"
 for f in "$TMP"/books/*.epub; do
-	check "$f" "batch: $(basename "$f")"
+	epub_ok "$f" "batch: $(basename "$f")"
 done
 mark
 oa c3 rl70007 rl70008 cv91003 -o "$TMP/books/" 2>"$TMP/err"
@@ -252,7 +227,7 @@ ok $([ -f "$TMP/site2/rl70007.html" ] && [ -f "$TMP/site2/cv91001.html" ] &&
 oa c4 --combine rl70007 -o "$TMP/comb.epub" 2>"$TMP/err"
 expect_status $? 0 "--combine with a 文集"
 ok $([ "$(spine "$TMP/comb.epub" | grep -c opus-cv)" -eq 3 ]; echo $?) "its articles are the book's chapters"
-check "$TMP/comb.epub" "--combine with a 文集"
+epub_ok "$TMP/comb.epub" "--combine with a 文集"
 
 # no picture at all (offline, none cached): the drawn cover, with the 文集's name
 mkdir -p "$TMP/c-nopics"
@@ -262,7 +237,7 @@ expect_status $? 3 "a 文集 offline with no picture cached"
 unzip -p "$TMP/drawn.epub" OEBPS/cover.svg 2>/dev/null | grep -q '缺了一章的文集' &&
 	opf "$TMP/drawn.epub" | grep -q '<item id="cover-image" href="cover.svg"'
 ok $? "the cover is drawn, with the 文集's name"
-check "$TMP/drawn.epub" "the book with a drawn cover"
+epub_ok "$TMP/drawn.epub" "the book with a drawn cover"
 
 # --- the WARC of a 文集 ---------------------------------------------------------------------------
 oa c5 rl70007 -o "$TMP/w.epub" --warc-dir "$TMP/warcs" 2>"$TMP/err"

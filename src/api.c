@@ -11,6 +11,7 @@
 #include "jsonval.h"
 #include "log.h"
 #include "wbi.h"
+#include "url.h"
 #include "xalloc.h"
 
 static void api_ids_add(struct api_ids *v, const char *id);
@@ -643,7 +644,7 @@ api_ids_release(struct api_ids *v)
 char *
 api_feed_url(const char *mid, int page, const char *offset)
 {
-	char *m = fetch_escape(mid), *o = fetch_escape(offset ? offset : "");
+	char *m = url_escape(mid), *o = url_escape(offset ? offset : "");
 	char *url = xasprintf(API_BASE "/x/polymer/web-dynamic/v1/opus/feed/space?host_mid=%s"
 	    "&page=%d&offset=%s&type=all&web_location=333.1387", m, page, o);
 

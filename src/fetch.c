@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <dlfcn.h>
 #include <curl/curl.h>
 
 #include "fetch.h"
@@ -78,19 +79,71 @@ sleep_s(double s)
 }
 
 /*
- * libcurl is set up on first use, not at start-up: curl_global_init loads
- * OpenSSL's configuration, about 0.5 ms that a render from the cache
- * (--offline, --from-json) never needs; it was 6% of rendering the sample.
- * The program is single-threaded, so the flag needs no lock.
+ * libcurl is opened (dlopen) on first use, not linked.  With its TLS, SSH,
+ * LDAP, Kerberos and HTTP/2 libraries it is 28 of the 43 shared objects a
+ * linked program maps at start-up: 4.5 MB of resident memory and about 10 ms
+ * of loading and relocation that every run paid, while a render from the
+ * cache (--offline, --from-json, --from-epub, most of a re-run batch) never
+ * calls it.  Only this module includes curl.h, so the table below is the
+ * whole of the change: every libcurl function the program calls, looked up
+ * once by name.  The names are the ones curl.h declares, so a prototype
+ * change there is a compile error here.  (The table bypasses curl.h's
+ * compile-time check of curl_easy_setopt's argument types.)
+ *
+ * CURL_SONAME comes from configure: the name the linker recorded in a test
+ * program linked with pkg-config's libcurl, so the library loaded is the
+ * one the headers belong to.  The program is single-threaded until libcurl
+ * starts its resolver threads, so the flags need no lock.
  */
-static bool curl_ready;
+#define LIBCURL_FUNCTIONS(X) \
+	X(global_init) X(global_cleanup) X(free) X(version) \
+	X(url) X(url_set) X(url_get) X(url_cleanup) \
+	X(share_init) X(share_setopt) X(share_cleanup) \
+	X(multi_init) X(multi_setopt) X(multi_cleanup) X(multi_add_handle) \
+	X(multi_remove_handle) X(multi_perform) X(multi_info_read) X(multi_poll) \
+	X(easy_init) X(easy_setopt) X(easy_getinfo) X(easy_cleanup) X(easy_strerror) \
+	X(slist_append) X(slist_free_all)
+
+static struct {
+#define X(name) __typeof__(curl_##name) *name;
+	LIBCURL_FUNCTIONS(X)
+#undef X
+} lc;
+static bool curl_loaded, curl_ready;
+
+static int
+load_curl(struct err *e)
+{
+	void *so;
+
+	if (curl_loaded)
+		return 0;
+	/* RTLD_LOCAL: libcurl's symbols are reached through lc only */
+	so = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (so == NULL)
+		return err_set(e, "cannot load libcurl (%s): %s", CURL_SONAME, dlerror());
+#define X(name) \
+	if ((*(void **)&lc.name = dlsym(so, "curl_" #name)) == NULL) \
+		return err_set(e, "cannot load libcurl (%s): no curl_%s", CURL_SONAME, #name);
+	LIBCURL_FUNCTIONS(X)
+#undef X
+	/* never closed: libcurl's TLS libraries register exit handlers of their own */
+	curl_loaded = true;
+	return 0;
+}
 
 int
 fetch_global_init(struct err *e)
 {
 	if (curl_ready)
 		return 0;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	if (load_curl(e) < 0)
+		return -1;
+	/*
+	 * Set up on first use too: curl_global_init loads OpenSSL's
+	 * configuration, about 0.5 ms a render from the cache never needs.
+	 */
+	if (lc.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return err_set(e, "cannot initialise libcurl");
 	curl_ready = true;
 	return 0;
@@ -100,49 +153,43 @@ void
 fetch_global_cleanup(void)
 {
 	if (curl_ready)
-		curl_global_cleanup();
+		lc.global_cleanup();
 	curl_ready = false;
-}
-
-char *
-fetch_escape(const char *s)
-{
-	/* libcurl ignores the handle since 7.82 */
-	char *esc = curl_easy_escape(NULL, s, 0);
-	char *out;
-
-	if (esc == NULL) {
-		/* libcurl's only failure here is memory */
-		fprintf(stderr, "opus-archive: out of memory (escaping %zu bytes)\n", strlen(s));
-		abort();
-	}
-	out = xstrdup(esc);
-	curl_free(esc);
-	return out;
 }
 
 const char *
 fetch_version(void)
 {
-	return curl_version();
+	struct err e;
+
+	err_init(&e);
+	/* a WARC of a run that fetched nothing still names the library */
+	if (load_curl(&e) < 0)
+		return "libcurl not loaded";
+	return lc.version();
 }
 
 bool
 fetch_url_ok(const char *url)
 {
-	CURLU *u = curl_url();
+	struct err e;
+	CURLU *u;
 	char *scheme = NULL, *host = NULL;
 	bool ok = false;
 
+	err_init(&e);
+	if (load_curl(&e) < 0)
+		return false;
+	u = lc.url();
 	if (u == NULL)
 		return false;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+	if (lc.url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    lc.url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    lc.url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
 		ok = (strcmp(scheme, "https") == 0 || strcmp(scheme, "http") == 0) && *host;
-	curl_free(scheme);
-	curl_free(host);
-	curl_url_cleanup(u);
+	lc.free(scheme);
+	lc.free(host);
+	lc.url_cleanup(u);
 	return ok;
 }
 
@@ -157,32 +204,32 @@ fetch_new(const struct fetch_config *cfg, struct err *e)
 	f->cfg = *cfg;
 	if (f->cfg.jobs < 1)
 		f->cfg.jobs = 1;
-	f->share = curl_share_init();
-	f->multi = curl_multi_init();
-	f->cookie_holder = curl_easy_init();
+	f->share = lc.share_init();
+	f->multi = lc.multi_init();
+	f->cookie_holder = lc.easy_init();
 	if (f->share == NULL || f->multi == NULL || f->cookie_holder == NULL) {
 		err_set(e, "cannot set up libcurl");
 		fetch_free(f);
 		return NULL;
 	}
-	curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-	curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-	curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
-	curl_share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
-	curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
-	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)f->cfg.jobs);
+	lc.share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+	lc.share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+	lc.share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+	lc.share_setopt(f->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
+	lc.multi_setopt(f->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+	lc.multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)f->cfg.jobs);
 	/*
 	 * Keep the idle connections of every host (API, picture CDNs) between
 	 * transfers: by default libcurl keeps four per easy handle in the multi,
 	 * which drops to a few when a batch of transfers drains, and every
 	 * connection closed then is a new TLS handshake for the next batch.
 	 */
-	curl_multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)f->cfg.jobs * 4);
+	lc.multi_setopt(f->multi, CURLMOPT_MAXCONNECTS, (long)f->cfg.jobs * 4);
 	/* The cookie engine lives in the share; an easy handle is its door. */
-	curl_easy_setopt(f->cookie_holder, CURLOPT_SHARE, f->share);
-	curl_easy_setopt(f->cookie_holder, CURLOPT_COOKIEFILE, "");
+	lc.easy_setopt(f->cookie_holder, CURLOPT_SHARE, f->share);
+	lc.easy_setopt(f->cookie_holder, CURLOPT_COOKIEFILE, "");
 	for (size_t i = 0; i < cfg->nconnect_to; i++)
-		f->connect_to = curl_slist_append(f->connect_to, cfg->connect_to[i]);
+		f->connect_to = lc.slist_append(f->connect_to, cfg->connect_to[i]);
 	{
 		struct timeval tv;
 
@@ -198,12 +245,12 @@ fetch_free(struct fetcher *f)
 	if (f == NULL)
 		return;
 	if (f->cookie_holder)
-		curl_easy_cleanup(f->cookie_holder);
+		lc.easy_cleanup(f->cookie_holder);
 	if (f->multi)
-		curl_multi_cleanup(f->multi);
+		lc.multi_cleanup(f->multi);
 	if (f->share)
-		curl_share_cleanup(f->share);
-	curl_slist_free_all(f->connect_to);
+		lc.share_cleanup(f->share);
+	lc.slist_free_all(f->connect_to);
 	for (size_t i = 0; i < f->ncookies; i++)
 		free(f->cookie_names[i]);
 	free(f->cookie_names);
@@ -234,7 +281,7 @@ fetch_set_cookie(struct fetcher *f, const char *name, const char *value)
 	/* Netscape format: domain, subdomains, path, secure, expiry, name, value */
 	char *line = xasprintf(".bilibili.com\tTRUE\t/\tFALSE\t0\t%s\t%s", name, value);
 
-	curl_easy_setopt(f->cookie_holder, CURLOPT_COOKIELIST, line);
+	lc.easy_setopt(f->cookie_holder, CURLOPT_COOKIELIST, line);
 	free(line);
 	remember_cookie(f, name);
 }
@@ -299,7 +346,7 @@ fetch_add_cookies(struct fetcher *f, const char *text, size_t len, const char *n
 			    "(seven tab-separated fields)", name, lineno);
 		}
 		if (bilibili_domain(field[0])) {
-			curl_easy_setopt(f->cookie_holder, CURLOPT_COOKIELIST, p);
+			lc.easy_setopt(f->cookie_holder, CURLOPT_COOKIELIST, p);
 			remember_cookie(f, field[5]);
 			kept++;
 		}
@@ -469,8 +516,8 @@ on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *ctx)
 			    t->resp_headers.len ? FETCH_FAIL_NONE : FETCH_FAIL_NETWORK);
 		t->sent = true;
 		t->date = time(NULL);
-		curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &url);
-		curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip);
+		lc.easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &url);
+		lc.easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip);
 		t->url = xstrdup(url ? url : t->job->url);
 		snprintf(t->ip, sizeof t->ip, "%s", ip ? ip : "");
 		for (size_t i = 0; i < size; ) {
@@ -504,10 +551,10 @@ static void
 transfer_free(struct transfer *t)
 {
 	if (t->h) {
-		curl_multi_remove_handle(t->f->multi, t->h);
-		curl_easy_cleanup(t->h);
+		lc.multi_remove_handle(t->f->multi, t->h);
+		lc.easy_cleanup(t->h);
 	}
-	curl_slist_free_all(t->headers);
+	lc.slist_free_all(t->headers);
 	if (t->out)
 		fclose(t->out);
 	if (t->tmp) {
@@ -569,60 +616,60 @@ transfer_start(struct fetcher *f, struct fetch_job *job)
 			return NULL;
 		}
 	}
-	t->h = h = curl_easy_init();
+	t->h = h = lc.easy_init();
 	if (h == NULL) {
 		snprintf(job->error, sizeof job->error, "cannot set up a transfer");
 		job->failure = FETCH_FAIL_LOCAL;
 		transfer_free(t);
 		return NULL;
 	}
-	curl_easy_setopt(h, CURLOPT_URL, job->url);
-	curl_easy_setopt(h, CURLOPT_SHARE, f->share);
-	curl_easy_setopt(h, CURLOPT_PRIVATE, t);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t->errbuf);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 8L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-	curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, f->cfg.user_agent);
-	curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, t);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, t);
-	curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
-	curl_easy_setopt(h, CURLOPT_DEBUGDATA, t);
-	curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);       /* feeds on_debug; nothing is printed */
+	lc.easy_setopt(h, CURLOPT_URL, job->url);
+	lc.easy_setopt(h, CURLOPT_SHARE, f->share);
+	lc.easy_setopt(h, CURLOPT_PRIVATE, t);
+	lc.easy_setopt(h, CURLOPT_ERRORBUFFER, t->errbuf);
+	lc.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	lc.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	lc.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	lc.easy_setopt(h, CURLOPT_MAXREDIRS, 8L);
+	lc.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	lc.easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	lc.easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
+	lc.easy_setopt(h, CURLOPT_USERAGENT, f->cfg.user_agent);
+	lc.easy_setopt(h, CURLOPT_COOKIEFILE, "");
+	lc.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	lc.easy_setopt(h, CURLOPT_WRITEDATA, t);
+	lc.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	lc.easy_setopt(h, CURLOPT_HEADERDATA, t);
+	lc.easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
+	lc.easy_setopt(h, CURLOPT_DEBUGDATA, t);
+	lc.easy_setopt(h, CURLOPT_VERBOSE, 1L);       /* feeds on_debug; nothing is printed */
 	if (job->max_bytes)
-		curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)job->max_bytes);
+		lc.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)job->max_bytes);
 	if (f->cfg.connect_timeout_ms > 0)
-		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, f->cfg.connect_timeout_ms);
+		lc.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, f->cfg.connect_timeout_ms);
 	if (f->cfg.timeout_ms > 0)
-		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, f->cfg.timeout_ms);
+		lc.easy_setopt(h, CURLOPT_TIMEOUT_MS, f->cfg.timeout_ms);
 	/* a stalled transfer (under 100 bytes/s for 30 s) is a timeout too */
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 100L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 30L);
+	lc.easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 100L);
+	lc.easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 30L);
 	if (f->cfg.cacert)
-		curl_easy_setopt(h, CURLOPT_CAINFO, f->cfg.cacert);
+		lc.easy_setopt(h, CURLOPT_CAINFO, f->cfg.cacert);
 	if (f->connect_to)
-		curl_easy_setopt(h, CURLOPT_CONNECT_TO, f->connect_to);
+		lc.easy_setopt(h, CURLOPT_CONNECT_TO, f->connect_to);
 	if (job->referer) {
-		curl_easy_setopt(h, CURLOPT_REFERER, job->referer);
+		lc.easy_setopt(h, CURLOPT_REFERER, job->referer);
 	}
 	if (job->kind == FETCH_API) {
-		t->headers = curl_slist_append(t->headers, "Accept: application/json, text/plain, */*");
-		t->headers = curl_slist_append(t->headers, "Origin: https://www.bilibili.com");
+		t->headers = lc.slist_append(t->headers, "Accept: application/json, text/plain, */*");
+		t->headers = lc.slist_append(t->headers, "Origin: https://www.bilibili.com");
 	} else if (job->kind == FETCH_PICTURE) {
-		t->headers = curl_slist_append(t->headers,
+		t->headers = lc.slist_append(t->headers,
 		    "Accept: image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.5");
 	}
-	t->headers = curl_slist_append(t->headers, "Accept-Language: zh-CN,zh;q=0.9,en;q=0.5");
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, t->headers);
+	t->headers = lc.slist_append(t->headers, "Accept-Language: zh-CN,zh;q=0.9,en;q=0.5");
+	lc.easy_setopt(h, CURLOPT_HTTPHEADER, t->headers);
 	job->attempts++;
-	if (curl_multi_add_handle(f->multi, h) != CURLM_OK) {
+	if (lc.multi_add_handle(f->multi, h) != CURLM_OK) {
 		snprintf(job->error, sizeof job->error, "cannot start a transfer");
 		job->failure = FETCH_FAIL_LOCAL;
 		transfer_free(t);
@@ -688,15 +735,15 @@ transfer_done(struct transfer *t, CURLcode rc)
 
 	why[0] = '\0';
 	job->failure = FETCH_FAIL_NONE;
-	curl_easy_getinfo(t->h, CURLINFO_RESPONSE_CODE, &job->status);
-	curl_easy_getinfo(t->h, CURLINFO_EFFECTIVE_URL, &eff);
+	lc.easy_getinfo(t->h, CURLINFO_RESPONSE_CODE, &job->status);
+	lc.easy_getinfo(t->h, CURLINFO_EFFECTIVE_URL, &eff);
 	free(job->effective_url);
 	job->effective_url = xstrdup(eff ? eff : job->url);
 	if (t->toobig || rc == CURLE_FILESIZE_EXCEEDED) {
 		snprintf(why, sizeof why, "larger than the limit of %zu bytes", job->max_bytes);
 		job->failure = FETCH_FAIL_TOO_BIG;
 	} else if (rc != CURLE_OK) {
-		snprintf(why, sizeof why, "%s", t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+		snprintf(why, sizeof why, "%s", t->errbuf[0] ? t->errbuf : lc.easy_strerror(rc));
 		job->failure = rc == CURLE_OPERATION_TIMEDOUT ? FETCH_FAIL_TIMEOUT : FETCH_FAIL_NETWORK;
 	} else if (job->status < 200 || job->status > 299) {
 		snprintf(why, sizeof why, "HTTP %ld", job->status);
@@ -821,14 +868,14 @@ fetch_run(struct fetcher *f, struct fetch_job *jobs, size_t n,
 			sleep_s(wait);
 			continue;
 		}
-		curl_multi_perform(f->multi, &running);
+		lc.multi_perform(f->multi, &running);
 		finished = 0;
-		while ((msg = curl_multi_info_read(f->multi, &left)) != NULL) {
+		while ((msg = lc.multi_info_read(f->multi, &left)) != NULL) {
 			struct transfer *tr;
 
 			if (msg->msg != CURLMSG_DONE)
 				continue;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&tr);
+			lc.easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&tr);
 			active--;
 			finished++;
 			bytes += tr->got;
@@ -851,7 +898,7 @@ fetch_run(struct fetcher *f, struct fetch_job *jobs, size_t n,
 		 * half an answer's time per transfer.
 		 */
 		if (active > 0 && finished == 0)
-			curl_multi_poll(f->multi, NULL, 0, (int)(wait * 1000) + 1, NULL);
+			lc.multi_poll(f->multi, NULL, 0, (int)(wait * 1000) + 1, NULL);
 	}
 	return failed;
 }

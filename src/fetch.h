@@ -152,13 +152,7 @@ void fetch_backoff(struct fetcher *f, int attempt, double retry_after);
 /* Return true when url is http or https and well formed (libcurl's parser). */
 bool fetch_url_ok(const char *url);
 
-/*
- * Return s percent-encoded for a URL's query value (everything but ASCII
- * letters, digits and "-._~" escaped); the caller frees it.
- */
-char *fetch_escape(const char *s);
-
-/* Return the libcurl version line, for --version. */
+/* Return the libcurl version line (loading libcurl), for the WARC's warcinfo record. */
 const char *fetch_version(void);
 
 #endif

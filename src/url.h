@@ -27,4 +27,11 @@ char *url_picture_key(const char *s);
 /* Return the host part of an absolute URL (lower case) or NULL; the caller frees it. */
 char *url_host(const char *url);
 
+/*
+ * Return s percent-encoded for a URL's query value: every byte but ASCII
+ * letters, digits and "-._~" (RFC 3986's unreserved set) becomes %XX.  The
+ * caller frees the result.
+ */
+char *url_escape(const char *s);
+
 #endif

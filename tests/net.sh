@@ -56,6 +56,23 @@ ok $([ $? -ne 0 ]; echo $?) "no cookie is sent to the image hosts"
 left=$(find "$TMP/c1" \( -name '*.part*' -o -name '.*.tmp-*' \) | wc -l)
 ok $([ "$left" -eq 0 ]; echo $?) "no partial downloads left in the cache"
 
+# --- libcurl is opened by a run that fetches, and only by it -------------------
+# fetch.c opens it with dlopen on the first fetch (the program does not link
+# it): glibc's loader says which files it opens when LD_DEBUG=files.
+LD_DEBUG=files LD_DEBUG_OUTPUT="$TMP/ld-online" oa c-ld "$ID" -q -o "$TMP/ld.epub" 2>/dev/null
+expect_status $? 0 "a fetch with the loader's log on"
+cat "$TMP"/ld-online.* 2>/dev/null | grep -q 'file=libcurl[.]so'
+ok $? "a run that fetches opens libcurl"
+LD_DEBUG=files LD_DEBUG_OUTPUT="$TMP/ld-offline" "$OPUS_ARCHIVE" -q --offline --cache-dir "$SAMPLES/cache" \
+	--from-json "$SAMPLES/opus-full.json" -o "$TMP/ld-offline.epub"
+expect_status $? 0 "a render from the cache with the loader's log on"
+if ! ls "$TMP"/ld-offline.* >/dev/null 2>&1; then
+	skip "a render from the cache does not open libcurl" "the loader wrote no LD_DEBUG log (not glibc?)"
+else
+	! cat "$TMP"/ld-offline.* | grep -q 'libcurl'
+	ok $? "a render from the cache does not open libcurl (nor any of its libraries: $(cat "$TMP"/ld-offline.* | grep -c 'file=.*needed by') loaded)"
+fi
+
 # --- a second run uses the cache ------------------------------------------------
 mark
 oa c1 "$ID" -o "$TMP/book2.epub" 2>"$TMP/err"

@@ -83,7 +83,7 @@ main(void)
 	{
 		char *u = api_feed_url("12345", 2, "1034&type=video#x y/%");
 		char *f = api_feed_url("12345", 1, NULL);
-		char *esc = fetch_escape("a b&c=d/é");
+		char *esc = url_escape("a b&c=d/é");
 
 		is_str(u, "https://api.bilibili.com/x/polymer/web-dynamic/v1/opus/feed/space?"
 		    "host_mid=12345&page=2&offset=1034%26type%3Dvideo%23x%20y%2F%25"
@@ -91,7 +91,7 @@ main(void)
 		is_str(f, "https://api.bilibili.com/x/polymer/web-dynamic/v1/opus/feed/space?"
 		    "host_mid=12345&page=1&offset=&type=all&web_location=333.1387",
 		    "the first page has an empty offset");
-		is_str(esc, "a%20b%26c%3Dd%2F%C3%A9", "fetch_escape escapes all but unreserved bytes");
+		is_str(esc, "a%20b%26c%3Dd%2F%C3%A9", "url_escape escapes all but unreserved bytes");
 		free(u);
 		free(f);
 		free(esc);

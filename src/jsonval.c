@@ -2,6 +2,8 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -12,6 +14,456 @@
 /* struct jsv is never defined: a struct jsv * is a json_object * in disguise. */
 #define J(v) ((json_object *)(v))
 #define V(o) ((struct jsv *)(o))
+
+/*
+ * A long document is not handed to json-c whole.  json-c gives every object a
+ * hash table of its own (16 slots, about 640 bytes), so the tree of an 800 KB
+ * article of 2,000 paragraphs is 15 MB, built in memory the process touches
+ * for the first time: on that article the parse was two thirds of the run and
+ * most of it page faults.  Parsed piece by piece, with each piece freed once
+ * read, the same memory serves every paragraph and the parse costs a tenth.
+ *
+ * So a container whose text is longer than lazy_min is built here, member by
+ * member, and an array that long becomes a "lazy array": an empty json-c
+ * array carrying, as its userdata, where each element's text starts and ends.
+ * An element is parsed by json-c when a reader asks for it (jsv_at) and lives
+ * until jsv_drop or the end of the tree, so a reader that drops what it has
+ * read holds one paragraph at a time.  Everything else (every string, number,
+ * key and short container) is still parsed by json-c.
+ *
+ * Nothing changes for the reader: each lazy array's elements are parsed once
+ * (and freed) inside jsv_parse, so a document json-c rejects is rejected
+ * there, and anything this code does not expect (json-c's non-strict extras,
+ * a separator in the wrong place, a depth near the limit) makes jsv_parse
+ * start again with json-c on the whole text, whose answer, tree or error
+ * message, is then the one returned.  tests/test-jsonval compares the two
+ * ways on many documents with a tiny lazy_min.
+ */
+static size_t lazy_min = 16 * 1024;
+
+void
+jsv_set_lazy_min(size_t n)
+{
+	lazy_min = n;
+}
+
+/* The document's text, shared by the lazy arrays cut from it. */
+struct text {
+	char *s;
+	size_t n;
+	unsigned refs;
+	int max_depth;
+	struct json_tokener *tok[8];    /* reused, by depth below the top (json-c sets a tokener's limit at creation) */
+	int tok_depth[8];
+	size_t *checked;                /* lazy arrays (by start) whose elements all parsed */
+	size_t nchecked, checked_cap;
+	struct span { size_t start, end; } *big;  /* containers longer than lazy_min, by start */
+	size_t nbig, big_cap;
+};
+
+struct lazy {
+	struct text *t;
+	size_t n;
+	struct span *at;                /* element i's text is t->s[at[i].start .. at[i].end) */
+	json_object **kid;              /* parsed elements, NULL until asked for */
+	unsigned char *dropped;
+	int depth;                      /* containers around each element */
+};
+
+static void
+text_unref(struct text *t)
+{
+	if (t == NULL || --t->refs > 0)
+		return;
+	for (size_t i = 0; i < sizeof t->tok / sizeof t->tok[0]; i++)
+		if (t->tok[i])
+			json_tokener_free(t->tok[i]);
+	free(t->checked);
+	free(t->big);
+	free(t->s);
+	free(t);
+}
+
+static void
+lazy_delete(json_object *o, void *userdata)
+{
+	struct lazy *l = userdata;
+
+	(void)o;
+	for (size_t i = 0; l->kid && i < l->n; i++)     /* no kid yet when located partly */
+		json_object_put(l->kid[i]);
+	free(l->kid);
+	free(l->dropped);
+	free(l->at);
+	text_unref(l->t);
+	free(l);
+}
+
+static struct lazy *
+lazy_of(const json_object *o)
+{
+	if (!json_object_is_type(o, json_type_array))
+		return NULL;
+	/* only lazy arrays carry userdata: json-c sets it on doubles alone */
+	return json_object_get_userdata((json_object *)o);
+}
+
+bool
+jsv_is_lazy(const struct jsv *v)
+{
+	return lazy_of(J(v)) != NULL;
+}
+
+static size_t
+skip_ws(const char *s, size_t i, size_t n)
+{
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	return i;
+}
+
+/* Bytes the scan stops at outside strings: quotes, brackets, and json-c's non-strict extras. */
+static const unsigned char stop[256] = {
+	['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1, ['\''] = 1, ['/'] = 1,
+};
+
+/* Return the index of the quote closing the string whose body starts at s[i], or n. */
+static size_t
+string_end(const char *s, size_t i, size_t n)
+{
+	for (;;) {
+		const char *q = memchr(s + i, '"', n - i);
+		size_t k, bs = 0;
+
+		if (q == NULL)
+			return n;
+		k = (size_t)(q - s);
+		while (k - bs > i && s[k - bs - 1] == '\\')
+			bs++;
+		if (bs % 2 == 0)
+			return k;       /* an even run of backslashes escapes itself, not the quote */
+		i = k + 1;
+	}
+}
+
+static int
+by_start(const void *x, const void *y)
+{
+	const struct span *a = x, *b = y;
+
+	return (a->start > b->start) - (a->start < b->start);
+}
+
+/*
+ * One pass over the text: where every container longer than lazy_min ends,
+ * so that finding a member's or an element's end never scans a long one
+ * twice.  False for anything beyond plain JSON's shape (see value_end) and
+ * for nesting deeper than json-c would take, which json-c then reports.
+ */
+static bool
+find_long(struct text *t)
+{
+	size_t *open = NULL, nopen = 0, cap = 0;
+	bool ok = true;
+
+	for (size_t i = 0; i < t->n && ok; i++) {
+		if (!stop[(unsigned char)t->s[i]])
+			continue;
+		switch (t->s[i]) {
+		case '"':
+			i = string_end(t->s, i + 1, t->n);
+			ok = i < t->n;
+			break;
+		case '{':
+		case '[':
+			if (nopen >= (size_t)t->max_depth) {
+				ok = false;
+				break;
+			}
+			XGROW(open, cap, nopen + 1);
+			open[nopen++] = i;
+			break;
+		case '}':
+		case ']':
+			if (nopen == 0) {
+				ok = false;
+				break;
+			}
+			if (i + 1 - open[--nopen] > lazy_min) {
+				XGROW(t->big, t->big_cap, t->nbig + 1);
+				t->big[t->nbig].start = open[nopen];
+				t->big[t->nbig++].end = i + 1;
+			}
+			break;
+		default:
+			ok = false;
+			break;
+		}
+	}
+	free(open);
+	if (!ok || nopen != 0)
+		return false;
+	/* closed inner first: sorted by start for known_end's search */
+	qsort(t->big, t->nbig, sizeof *t->big, by_start);
+	return true;
+}
+
+/* The end of the long container starting at s[i], or 0 when it is no long one. */
+static size_t
+known_end(const struct text *t, size_t i)
+{
+	size_t lo = 0, hi = t->nbig;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->big[mid].start == i)
+			return t->big[mid].end;
+		if (t->big[mid].start < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * Return the end of the value starting at s[i] (one past its last byte), or 0
+ * for anything beyond plain JSON's shape: json-c's non-strict extras (quotes
+ * ', comments) or brackets that do not balance.  The bytes inside are not
+ * checked here: json-c parses them all, as element or member.  A long
+ * container's end was found once, by the first pass (known_end).
+ */
+static size_t
+value_end(const struct text *t, size_t i, size_t n)
+{
+	const char *s = t->s;
+	size_t depth = 0, k;
+
+	if (i >= n)
+		return 0;
+	if (s[i] != '{' && s[i] != '[' && s[i] != '"') {
+		/* a number or literal: up to the next separator */
+		while (i < n && !strchr(",]} \t\r\n", s[i]))
+			if (strchr("'/\"{[", s[i++]))
+				return 0;
+		return i;
+	}
+	if (s[i] != '"' && (k = known_end(t, i)) != 0)
+		return k <= n ? k : 0;
+	for (; i < n; i++) {
+		if (!stop[(unsigned char)s[i]])
+			continue;
+		switch (s[i]) {
+		case '"':
+			i = string_end(s, i + 1, n);
+			if (i >= n)
+				return 0;
+			if (depth == 0)
+				return i + 1;
+			break;
+		case '{':
+		case '[':
+			depth++;
+			break;
+		case '}':
+		case ']':
+			if (depth == 0)
+				return 0;
+			if (--depth == 0)
+				return i + 1;
+			break;
+		default:        /* ' and / */
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/*
+ * json-c on the text [i, end), which must be one value.  json-c is shown the
+ * separator after it too: a number or literal ends only where something else
+ * begins (json-c asks for more input at "0" but not at "0,").
+ */
+static bool
+parse_piece(struct text *t, size_t i, size_t end, int depth, json_object **out)
+{
+	struct json_tokener *tok = NULL;
+	size_t slot, sep = skip_ws(t->s, end, t->n), used;
+	int limit = t->max_depth - depth;
+
+	*out = NULL;
+	if (limit < 2)
+		return false;
+	slot = (size_t)depth % (sizeof t->tok / sizeof t->tok[0]);
+	if (t->tok[slot] && t->tok_depth[slot] == limit) {
+		tok = t->tok[slot];
+		json_tokener_reset(tok);
+	} else {
+		if (t->tok[slot])
+			json_tokener_free(t->tok[slot]);
+		t->tok[slot] = tok = json_tokener_new_ex(limit);
+		t->tok_depth[slot] = limit;
+		if (tok == NULL)
+			return false;
+	}
+	*out = json_tokener_parse_ex(tok, t->s + i, (int)((sep < t->n ? sep + 1 : sep) - i));
+	used = json_tokener_get_parse_end(tok);
+	if (json_tokener_get_error(tok) != json_tokener_success || used < end - i || used > sep - i) {
+		json_object_put(*out);
+		*out = NULL;
+		return false;
+	}
+	return true;
+}
+
+static bool build(struct text *t, size_t i, size_t end, int depth, json_object **out);
+
+/* Parse every element of l once and free it: the check json-c would have made. */
+static bool
+lazy_check(struct lazy *l)
+{
+	struct text *t = l->t;
+
+	for (size_t k = 0; k < t->nchecked; k++)
+		if (l->n && t->checked[k] == l->at[0].start)
+			return true;
+	for (size_t i = 0; i < l->n; i++) {
+		json_object *kid;
+
+		if (!build(t, l->at[i].start, l->at[i].end, l->depth, &kid))
+			return false;
+		json_object_put(kid);
+	}
+	if (l->n) {
+		XGROW(t->checked, t->checked_cap, t->nchecked + 1);
+		t->checked[t->nchecked++] = l->at[0].start;
+	}
+	return true;
+}
+
+/* The array at [i, end), its elements located but not parsed. */
+static bool
+build_lazy(struct text *t, size_t i, size_t end, int depth, json_object **out)
+{
+	struct lazy *l = xcalloc(1, sizeof *l);
+	size_t cap = 0;
+
+	l->t = t;
+	t->refs++;
+	l->depth = depth + 1;
+	*out = json_object_new_array();
+	json_object_set_userdata(*out, l, lazy_delete);
+	i = skip_ws(t->s, i + 1, end);
+	if (t->s[i] == ']')
+		return skip_ws(t->s, i + 1, end) == end;
+	for (;;) {
+		size_t e = value_end(t, i, end);
+
+		if (e == 0)
+			return false;
+		XGROW(l->at, cap, l->n + 1);
+		l->at[l->n].start = i;
+		l->at[l->n++].end = e;
+		i = skip_ws(t->s, e, end);
+		if (i < end && t->s[i] == ',') {
+			i = skip_ws(t->s, i + 1, end);
+			if (i < end && t->s[i] == ']')
+				return false;   /* a trailing comma: json-c's to judge */
+			continue;
+		}
+		if (i < end && t->s[i] == ']' && i + 1 == end)
+			break;
+		return false;
+	}
+	l->kid = xcalloc(l->n, sizeof *l->kid);
+	l->dropped = xcalloc(l->n, 1);
+	return lazy_check(l);
+}
+
+/* The object at [i, end), member by member. */
+static bool
+build_object(struct text *t, size_t i, size_t end, int depth, json_object **out)
+{
+	*out = json_object_new_object();
+	i = skip_ws(t->s, i + 1, end);
+	if (t->s[i] == '}')
+		return i + 1 == end;
+	for (;;) {
+		json_object *key = NULL, *val = NULL;
+		size_t e;
+
+		if (i >= end || t->s[i] != '"' || (e = value_end(t, i, end)) == 0)
+			return false;
+		if (!parse_piece(t, i, e, depth + 1, &key) || !json_object_is_type(key, json_type_string)) {
+			json_object_put(key);
+			return false;
+		}
+		i = skip_ws(t->s, e, end);
+		if (i >= end || t->s[i] != ':') {
+			json_object_put(key);
+			return false;
+		}
+		i = skip_ws(t->s, i + 1, end);
+		if ((e = value_end(t, i, end)) == 0 || !build(t, i, e, depth + 1, &val)) {
+			json_object_put(key);
+			json_object_put(val);
+			return false;
+		}
+		json_object_object_add(*out, json_object_get_string(key), val);
+		json_object_put(key);
+		i = skip_ws(t->s, e, end);
+		if (i < end && t->s[i] == ',') {
+			i = skip_ws(t->s, i + 1, end);
+			continue;
+		}
+		return i < end && t->s[i] == '}' && i + 1 == end;
+	}
+}
+
+/* The value at [i, end): json-c's when short, built here when long. */
+static bool
+build(struct text *t, size_t i, size_t end, int depth, json_object **out)
+{
+	*out = NULL;
+	/* near the depth limit json-c's own count decides */
+	if (end - i <= lazy_min || (t->s[i] != '{' && t->s[i] != '[') || depth + 2 >= t->max_depth)
+		return parse_piece(t, i, end, depth, out);
+	if (t->s[i] == '[')
+		return build_lazy(t, i, end, depth, out);
+	return build_object(t, i, end, depth, out);
+}
+
+/* The whole document the piecewise way, or NULL to leave it to json-c. */
+static json_object *
+parse_lazily(const char *buf, size_t n, int max_depth)
+{
+	struct text *t;
+	json_object *root = NULL;
+	size_t i = skip_ws(buf, 0, n), e;
+
+	if (n <= lazy_min || i >= n || (buf[i] != '{' && buf[i] != '['))
+		return NULL;
+	t = xcalloc(1, sizeof *t);
+	t->s = xmalloc(n);
+	memcpy(t->s, buf, n);
+	t->n = n;
+	t->refs = 1;
+	t->max_depth = max_depth;
+	if (!find_long(t) || (e = value_end(t, i, n)) == 0 || skip_ws(t->s, e, n) != n ||
+	    !build(t, i, e, 0, &root)) {
+		json_object_put(root);
+		root = NULL;
+	}
+	/* the tokeners and the list of checked arrays serve the parse only */
+	for (size_t k = 0; k < sizeof t->tok / sizeof t->tok[0]; k++) {
+		if (t->tok[k])
+			json_tokener_free(t->tok[k]);
+		t->tok[k] = NULL;
+	}
+	text_unref(t);
+	return root;
+}
 
 struct jsv *
 jsv_parse(const char *buf, size_t n, int max_depth, struct err *e)
@@ -43,6 +495,8 @@ jsv_parse(const char *buf, size_t n, int max_depth, struct err *e)
 		err_set(e, "document too large (%zu bytes)", n);
 		return NULL;
 	}
+	if ((root = parse_lazily(buf, n, max_depth)) != NULL)
+		return V(root);
 	tok = json_tokener_new_ex(max_depth);
 	if (tok == NULL) {
 		err_set(e, "cannot create a JSON parser");
@@ -198,6 +652,10 @@ jsv_true(const struct jsv *v)
 size_t
 jsv_len(const struct jsv *v)
 {
+	struct lazy *l = lazy_of(J(v));
+
+	if (l)
+		return l->n;
 	if (!json_object_is_type(J(v), json_type_array))
 		return 0;
 	return json_object_array_length(J(v));
@@ -206,6 +664,18 @@ jsv_len(const struct jsv *v)
 struct jsv *
 jsv_at(const struct jsv *v, size_t i)
 {
+	struct lazy *l = lazy_of(J(v));
+
+	if (l) {
+		if (i >= l->n || l->dropped[i])
+			return NULL;
+		/* jsv_parse parsed this text once already: it cannot fail now but for memory */
+		if (l->kid[i] == NULL && !build(l->t, l->at[i].start, l->at[i].end, l->depth, &l->kid[i])) {
+			fprintf(stderr, "opus-archive: out of memory (JSON element %zu)\n", i);
+			abort();
+		}
+		return V(l->kid[i]);
+	}
 	if (!json_object_is_type(J(v), json_type_array))
 		return NULL;
 	return V(json_object_array_get_idx(J(v), i));
@@ -225,6 +695,16 @@ jsv_each(const struct jsv *v, bool (*fn)(const char *key, struct jsv *val, void 
 void
 jsv_drop(struct jsv *v, size_t i)
 {
+	struct lazy *l = lazy_of(J(v));
+
+	if (l) {
+		if (i < l->n) {
+			json_object_put(l->kid[i]);
+			l->kid[i] = NULL;
+			l->dropped[i] = 1;
+		}
+		return;
+	}
 	if (json_object_is_type(J(v), json_type_array) && i < json_object_array_length(J(v)))
 		json_object_array_put_idx(J(v), i, NULL);
 }

@@ -28,6 +28,13 @@ enum jsv_type { JSV_NULL, JSV_BOOL, JSV_INT, JSV_DOUBLE, JSV_STRING, JSV_ARRAY, 
  */
 struct jsv *jsv_parse(const char *buf, size_t n, int max_depth, struct err *e);
 void jsv_free(struct jsv *root);
+/*
+ * Documents longer than n bytes are parsed piece by piece (see jsonval.c);
+ * 16 KB unless a test sets it lower to compare the two ways on small input.
+ */
+void jsv_set_lazy_min(size_t n);
+/* Whether v is an array whose elements are parsed when asked for (for tests). */
+bool jsv_is_lazy(const struct jsv *v);
 
 /* Return the type of v; a NULL v is JSV_NULL. */
 enum jsv_type jsv_type(const struct jsv *v);

@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "jsonval.h"
+#include "jsvdump.h"
 #include "tap.h"
 
 static void __attribute__((format(printf, 1, 2)))
@@ -28,68 +29,6 @@ diagf(const char *fmt, ...)
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
 	diag(line);
-}
-
-/* --- a canonical dump of a tree through the public accessors ---------------- */
-
-static void dump(struct buf *b, const struct jsv *v);
-static int lazy_seen;   /* lazy arrays met by dump(): the piecewise path was taken */
-
-static bool
-dump_member(const char *key, struct jsv *val, void *ctx)
-{
-	struct buf *b = ctx;
-
-	buf_addf(b, "<%s>:", key);
-	dump(b, val);
-	buf_adds(b, ",");
-	return true;
-}
-
-static void
-dump(struct buf *b, const struct jsv *v)
-{
-	long long n;
-	double d;
-	size_t len;
-	const char *s;
-
-	switch (jsv_type(v)) {
-	case JSV_NULL:
-		buf_adds(b, "null");
-		break;
-	case JSV_BOOL:
-		buf_adds(b, jsv_true(v) ? "true" : "false");
-		break;
-	case JSV_INT:
-	case JSV_DOUBLE:
-		if (jsv_int(v, &n))
-			buf_addf(b, "i%lld", n);
-		else if (jsv_double(v, &d))
-			buf_addf(b, "d%.17g", d);
-		else
-			buf_adds(b, "number?");
-		break;
-	case JSV_STRING:
-		s = jsv_str(v, &len);
-		buf_addf(b, "s%zu:", len);
-		buf_add(b, s, len);
-		break;
-	case JSV_ARRAY:
-		lazy_seen += jsv_is_lazy(v);
-		buf_addf(b, "[%zu:", jsv_len(v));
-		for (size_t i = 0; i < jsv_len(v); i++) {
-			dump(b, jsv_at(v, i));
-			buf_adds(b, ",");
-		}
-		buf_adds(b, "]");
-		break;
-	case JSV_OBJECT:
-		buf_adds(b, "{");
-		jsv_each(v, dump_member, b);
-		buf_adds(b, "}");
-		break;
-	}
 }
 
 /* Parse doc one way; the dump or "error: message" into out. */
@@ -106,7 +45,7 @@ parse_way(const char *doc, size_t n, int depth, size_t lazy_min, struct buf *out
 	if (root == NULL)
 		buf_addf(out, "error: %s", e.msg);
 	else
-		dump(out, root);
+		jsvdump(out, root);
 	jsv_free(root);
 }
 
@@ -275,7 +214,7 @@ main(void)
 	ok(bad == 0, "3000 documents and 3000 damaged copies read the same both ways "
 	    "(%d trees, %d errors alike; %d differ, first seed %d)", valid, invalid, bad, seed_bad);
 	ok(valid > 2000 && invalid > 1500, "both kinds were compared (%d trees, %d errors)", valid, invalid);
-	ok(lazy_seen > 2000, "the piecewise way met %d lazy arrays (it was taken, not left to json-c)", lazy_seen);
+	ok(jsvdump_lazy_seen > 2000, "the piecewise way met %d lazy arrays (it was taken, not left to json-c)", jsvdump_lazy_seen);
 
 	/* cases written out: json-c's non-strict extras and the edges of the piecewise path */
 	{

@@ -395,6 +395,7 @@ parse_nodes(struct pctx *c, const struct jsv *holder, const char *key, struct ru
 		}
 		free(type);
 		field_pop(&c->f, o2);
+		jsv_drop(nodes, i);     /* read once: a long paragraph's nodes go as they are read */
 	}
 	field_pop(&c->f, old);
 }
@@ -558,6 +559,7 @@ parse_list(struct pctx *c, const struct jsv *p, struct block *b)
 		li->order = order > 0 && order < 1000000 ? (int)order : 0;
 		parse_nodes(c, it, "nodes", &li->runs);
 		field_pop(&c->f, o2);
+		jsv_drop(items, i);     /* read once, as paragraphs are */
 	}
 	field_pop(&c->f, old);
 }

@@ -331,9 +331,11 @@ lazy_check(struct lazy *l)
 	for (size_t i = 0; i < l->n; i++) {
 		json_object *kid;
 
-		if (!build(t, l->at[i].start, l->at[i].end, l->depth, &kid))
+		bool ok = build(t, l->at[i].start, l->at[i].end, l->depth, &kid);
+
+		json_object_put(kid);   /* a failed build may leave a part built */
+		if (!ok)
 			return false;
-		json_object_put(kid);
 	}
 	if (l->n) {
 		XGROW(t->checked, t->checked_cap, t->nchecked + 1);
@@ -421,7 +423,10 @@ build_object(struct text *t, size_t i, size_t end, int depth, json_object **out)
 	}
 }
 
-/* The value at [i, end): json-c's when short, built here when long. */
+/*
+ * The value at [i, end): json-c's when short, built here when long.  On
+ * failure *out may hold what was built so far: the caller frees it.
+ */
 static bool
 build(struct text *t, size_t i, size_t end, int depth, json_object **out)
 {

@@ -203,8 +203,9 @@ find_long(struct text *t)
 	free(open);
 	if (!ok || nopen != 0)
 		return false;
-	/* closed inner first: sorted by start for known_end's search */
-	qsort(t->big, t->nbig, sizeof *t->big, by_start);
+	/* closed inner first: sorted by start for known_end's search (qsort wants a non-NULL base) */
+	if (t->nbig > 1)
+		qsort(t->big, t->nbig, sizeof *t->big, by_start);
 	return true;
 }
 

@@ -13,8 +13,6 @@
 
 /* Bilibili's times are China Standard Time: dates are written at +08:00. */
 #define MD_UTC_OFFSET (8 * 3600)
-/* The deepest list nesting rebuilt (the parsers clamp levels to 16). */
-#define MD_LIST_DEPTH 18
 
 struct md_labels {
 	const char *published;
@@ -645,14 +643,13 @@ put_picture(struct mctx *c, const struct picture *p)
 static void
 put_list(struct mctx *c, const struct block *b)
 {
+	struct list_nest nest = { 0 };
 	struct {
-		int level;
 		size_t indent;          /* prefix length of this list's marker lines */
 		size_t content;         /* prefix length of its items' text */
 		int next;
 		char delim;
-	} st[MD_LIST_DEPTH];
-	int sp = 0;
+	} st[LIST_NEST_MAX];
 	size_t base = c->prefix.len;
 	/*
 	 * Two lists of a kind one after the other would merge into one: the
@@ -664,41 +661,30 @@ put_list(struct mctx *c, const struct block *b)
 	for (size_t i = 0; i < b->nitems; i++) {
 		const struct list_item *it = &b->items[i];
 		char marker[32];
-		int num;
+		int num, k;
 
-		while (sp > 0 && st[sp - 1].level > it->level) {
-			if (sp > 1 && st[sp - 2].level < it->level) {
-				st[sp - 1].level = it->level;
-				break;
-			}
-			sp--;
+		if (list_nest_step(&nest, it->level)) {
+			k = nest.depth - 1;
+			st[k].indent = k == 0 ? base : st[k - 1].content;
+			st[k].next = b->ordered && it->order > 0 ? it->order : 1;
+			st[k].delim = k == 0 && other ? ')' : '.';
 		}
-		if (sp == 0 || st[sp - 1].level < it->level) {
-			size_t indent = sp == 0 ? base : st[sp - 1].content;
-
-			if (sp == MD_LIST_DEPTH)
-				sp--;   /* cannot happen: levels are clamped to 16 */
-			st[sp].level = it->level;
-			st[sp].indent = indent;
-			st[sp].next = b->ordered && it->order > 0 ? it->order : 1;
-			st[sp].delim = sp == 0 && other ? ')' : '.';
-			sp++;
-		}
-		num = b->ordered && it->order > 0 ? it->order : st[sp - 1].next;
-		if (b->ordered && num != st[sp - 1].next)
-			st[sp - 1].delim = st[sp - 1].delim == '.' ? ')' : '.';
-		st[sp - 1].next = num + 1;
+		k = nest.depth - 1;
+		num = b->ordered && it->order > 0 ? it->order : st[k].next;
+		if (b->ordered && num != st[k].next)
+			st[k].delim = st[k].delim == '.' ? ')' : '.';
+		st[k].next = num + 1;
 		if (b->ordered)
-			snprintf(marker, sizeof marker, "%d%c ", num, st[sp - 1].delim);
+			snprintf(marker, sizeof marker, "%d%c ", num, st[k].delim);
 		else
-			snprintf(marker, sizeof marker, "%c ", sp == 1 && other ? '*' : '-');
+			snprintf(marker, sizeof marker, "%c ", k == 0 && other ? '*' : '-');
 		/* the marker line: the prefix up to this list's indentation */
-		pop_prefix(c, st[sp - 1].indent);
+		pop_prefix(c, st[k].indent);
 		if (i > 0)
 			newline(c);
 		put(c, marker);
-		st[sp - 1].content = st[sp - 1].indent + strlen(marker);
-		for (size_t k = strlen(marker); k > 0; k--)
+		st[k].content = st[k].indent + strlen(marker);
+		for (size_t j = strlen(marker); j > 0; j--)
 			buf_addc(&c->prefix, ' ');
 		c->line_start = true;
 		c->after_delim = false;

@@ -216,6 +216,22 @@ block_push_item(struct block *b)
 }
 
 bool
+list_nest_step(struct list_nest *n, int level)
+{
+	while (n->depth > 0 && n->level[n->depth - 1] > level) {
+		if (n->depth > 1 && n->level[n->depth - 2] < level) {
+			n->level[n->depth - 1] = level;
+			return false;
+		}
+		n->depth--;
+	}
+	if ((n->depth > 0 && n->level[n->depth - 1] >= level) || n->depth == LIST_NEST_MAX)
+		return false;
+	n->level[n->depth++] = level;
+	return true;
+}
+
+bool
 runs_blank(const struct runs *r)
 {
 	for (size_t i = 0; i < r->n; i++) {

@@ -686,59 +686,41 @@ render_pictures(struct actx *c, xmlNodePtr parent, const struct block *b)
 static void
 render_list(struct actx *c, xmlNodePtr parent, const struct block *b)
 {
+	struct list_nest nest = { 0 };
 	struct {
 		xmlNodePtr list, last_li;
-		int level, next;
-	} st[18];
-	int sp = 0;
+		int next;
+	} st[LIST_NEST_MAX];
 	const char *tag = b->ordered ? "ol" : "ul";
 
 	for (size_t i = 0; i < b->nitems; i++) {
 		const struct list_item *it = &b->items[i];
 		xmlNodePtr li;
+		int k;
 
-		/* As in toc_lists(): a level between two open ones continues the
-		 * deeper list instead of opening a second list in the same item. */
-		while (sp > 0 && st[sp - 1].level > it->level) {
-			if (sp > 1 && st[sp - 2].level < it->level) {
-				st[sp - 1].level = it->level;
-				break;
-			}
-			sp--;
-		}
-		if (sp == 0 || st[sp - 1].level < it->level) {
-			xmlNodePtr host = parent;
-
-			if (sp > 0) {
-				if (st[sp - 1].last_li == NULL)
-					st[sp - 1].last_li = el(st[sp - 1].list, "li");
-				host = st[sp - 1].last_li;
-			}
-			if (sp == (int)(sizeof st / sizeof st[0]))
-				sp--;   /* cannot happen: levels are clamped to 16 */
-			st[sp].list = el(host, tag);
-			st[sp].last_li = NULL;
-			st[sp].level = it->level;
-			st[sp].next = 1;
+		if (list_nest_step(&nest, it->level)) {
+			k = nest.depth - 1;
+			st[k].list = el(k == 0 ? parent : st[k - 1].last_li, tag);
+			st[k].next = 1;
 			if (b->ordered && it->order > 1) {
 				char num[16];
 
 				snprintf(num, sizeof num, "%d", it->order);
-				attr(st[sp].list, "start", num);
-				st[sp].next = it->order;
+				attr(st[k].list, "start", num);
+				st[k].next = it->order;
 			}
-			sp++;
 		}
-		li = el(st[sp - 1].list, "li");
-		if (b->ordered && it->order > 0 && it->order != st[sp - 1].next) {
+		k = nest.depth - 1;
+		li = el(st[k].list, "li");
+		if (b->ordered && it->order > 0 && it->order != st[k].next) {
 			char num[16];
 
 			snprintf(num, sizeof num, "%d", it->order);
 			attr(li, "value", num);
-			st[sp - 1].next = it->order;
+			st[k].next = it->order;
 		}
-		st[sp - 1].next++;
-		st[sp - 1].last_li = li;
+		st[k].next++;
+		st[k].last_li = li;
 		render_runs(c, li, &it->runs);
 	}
 }
@@ -1111,50 +1093,36 @@ render_cover(const struct article *a, const struct asset *cover, const char *gen
 }
 
 /*
- * Build nested lists from toc entries (levels may jump): the same walk as
- * render_list().  Return the depth of the nesting built (1 for a flat list).
+ * Build nested lists from toc entries (levels may jump), nested as
+ * render_list() nests an article's lists; an entry less deep than the first
+ * stays in the outer list.  Return the depth of the nesting built (1
+ * for a flat list).
  */
 static int
 toc_lists(xmlNodePtr root_list, const struct toc *toc, bool ncx, int *play)
 {
 	int depth = 1;
-	struct {
-		xmlNodePtr list, last;
-		int level;
-	} st[10];
-	int sp = 1;
+	struct list_nest nest = { 0 };
+	xmlNodePtr list[LIST_NEST_MAX], last[LIST_NEST_MAX];
+	int top = toc->n ? toc->v[0].level : 1;
 
-	st[0].list = root_list;
-	st[0].last = NULL;
-	st[0].level = toc->n ? toc->v[0].level : 1;
 	for (size_t i = 0; i < toc->n; i++) {
 		const struct toc_entry *t = &toc->v[i];
 		xmlNodePtr item, n;
-		int level = t->level < st[0].level ? st[0].level : t->level;
+		int k;
 
-		/* Back up to the list this level belongs in.  A level between the
-		 * parent's and the current one (2 after 3 under 1) stays in the
-		 * current list: a second list opened under the same item would put
-		 * two <ol> in one <li>, which the nav document may not hold. */
-		while (sp > 1 && st[sp - 1].level > level) {
-			if (st[sp - 2].level < level) {
-				st[sp - 1].level = level;
-				break;
-			}
-			sp--;
+		if (list_nest_step(&nest, t->level < top ? top : t->level)) {
+			k = nest.depth - 1;
+			/* the NCX nests navPoints in navPoints, the nav document <ol> in <li> */
+			list[k] = k == 0 ? root_list : ncx ? last[k - 1] : el(last[k - 1], "ol");
+			if (nest.depth > depth)
+				depth = nest.depth;
 		}
-		if (st[sp - 1].level < level && st[sp - 1].last && sp < 10) {
-			st[sp].list = ncx ? st[sp - 1].last : el(st[sp - 1].last, "ol");
-			st[sp].last = NULL;
-			st[sp].level = level;
-			sp++;
-			if (sp > depth)
-				depth = sp;
-		}
+		k = nest.depth - 1;
 		if (ncx) {
 			char id[32], num[16];
 
-			item = el(st[sp - 1].list, "navPoint");
+			item = el(list[k], "navPoint");
 			snprintf(id, sizeof id, "np%d", *play);
 			snprintf(num, sizeof num, "%d", *play);
 			(*play)++;
@@ -1165,12 +1133,12 @@ toc_lists(xmlNodePtr root_list, const struct toc *toc, bool ncx, int *play)
 			n = el(item, "content");
 			attr(n, "src", t->href);
 		} else {
-			item = el(st[sp - 1].list, "li");
+			item = el(list[k], "li");
 			n = el(item, "a");
 			attr(n, "href", t->href);
 			txt(n, t->text);
 		}
-		st[sp - 1].last = item;
+		last[k] = item;
 	}
 	return depth;
 }

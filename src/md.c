@@ -5,14 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "md.h"
 #include "text.h"
 #include "xalloc.h"
 
-/* Bilibili's times are China Standard Time: dates are written at +08:00. */
-#define MD_UTC_OFFSET (8 * 3600)
 
 struct md_labels {
 	const char *published;
@@ -932,13 +929,8 @@ yaml_key(struct buf *out, const char *indent, const char *key, const char *value
 static void
 iso_date(long long ts, char *out, size_t n)
 {
-	time_t t = (time_t)(ts + MD_UTC_OFFSET);
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL)
+	if (!model_format_time(ts, MODEL_UTC_OFFSET, "%Y-%m-%dT%H:%M:%S+08:00", out, n))
 		snprintf(out, n, "1970-01-01T08:00:00+08:00");
-	else
-		strftime(out, n, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
 }
 
 /* The date key, when ts is known. */
@@ -1065,12 +1057,8 @@ put_article(struct mctx *c, const struct article *a, bool anchor)
 		}
 		if (a->pub_ts > 0) {
 			char when[40];
-			time_t t = (time_t)(a->pub_ts + MD_UTC_OFFSET);
-			struct tm tm;
 
-			if (gmtime_r(&t, &tm))
-				strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-			else
+			if (!model_format_time(a->pub_ts, MODEL_UTC_OFFSET, "%Y-%m-%d %H:%M", when, sizeof when))
 				snprintf(when, sizeof when, "?");
 			if (a->author_name)
 				put_text(c, " · ");
@@ -1170,11 +1158,8 @@ md_index(const struct article *front, const char *cover_url, const struct md_ent
 		}
 		if (v[i].date > 0) {
 			char when[16];
-			time_t tt = (time_t)(v[i].date + MD_UTC_OFFSET);
-			struct tm tm;
 
-			if (gmtime_r(&tt, &tm)) {
-				strftime(when, sizeof when, "%Y-%m-%d", &tm);
+			if (model_format_time(v[i].date, MODEL_UTC_OFFSET, "%Y-%m-%d", when, sizeof when)) {
 				put_text(&c, " · ");
 				put_text(&c, when);
 			}

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "model.h"
@@ -12,6 +13,18 @@ bool
 model_time_ok(long long ts)
 {
 	return ts > 0 && ts <= MODEL_TIME_MAX;
+}
+
+bool
+model_format_time(long long ts, int offset, const char *fmt, char *out, size_t n)
+{
+	time_t t = (time_t)(ts + offset);
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		return false;
+	strftime(out, n, fmt, &tm);
+	return true;
 }
 
 struct article *

@@ -203,6 +203,17 @@ void series_free(struct series *s);
  */
 bool model_time_ok(long long ts);
 
+/* China Standard Time, at which the site shows its dates (no daylight saving). */
+#define MODEL_UTC_OFFSET (8 * 3600)
+/*
+ * Write ts (unix seconds) moved by offset seconds (MODEL_UTC_OFFSET for the
+ * site's local time, 0 for UTC) into out (n bytes) in strftime format fmt.
+ * Return false, out left as it was, when the time cannot be broken down:
+ * the parsers keep articles' times within model_time_ok(), but a writer
+ * also dates other things (the clock, a 文集's chapters).
+ */
+bool model_format_time(long long ts, int offset, const char *fmt, char *out, size_t n);
+
 struct article *article_new(void);
 void article_free(struct article *a);
 

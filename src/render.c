@@ -24,9 +24,6 @@
 #define OCF_NS "urn:oasis:names:tc:opendocument:xmlns:container"
 #define SVG_NS "http://www.w3.org/2000/svg"
 
-/* China's time, in which the site shows its dates (no daylight saving). */
-#define SITE_UTC_OFFSET (8 * 3600)
-
 /* --- words the pages need, in the book's language ----------------------------- */
 
 struct labels {
@@ -398,34 +395,17 @@ serialise(xmlDocPtr doc, enum render_flavour flavour, char **out, size_t *len, s
 static void
 site_date(long long ts, bool with_time, char *out, size_t n)
 {
-	time_t t = (time_t)(ts + SITE_UTC_OFFSET);
-	struct tm tm;
-
-	/* the parsers keep times within model_time_ok(); never format an unset tm */
-	if (gmtime_r(&t, &tm) == NULL) {
+	if (!model_format_time(ts, MODEL_UTC_OFFSET, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d", out, n))
 		snprintf(out, n, "?");
-		return;
-	}
-	if (with_time)
-		strftime(out, n, "%Y-%m-%d %H:%M", &tm);
-	else
-		strftime(out, n, "%Y-%m-%d", &tm);
 }
 
+/* Write ts as ISO 8601 at offset (0: UTC, or MODEL_UTC_OFFSET) into out. */
 static void
 iso_datetime(long long ts, int offset, char *out, size_t n)
 {
-	time_t t = (time_t)(ts + offset);
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL) {
+	if (!model_format_time(ts, offset, offset == 0 ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%dT%H:%M:%S+08:00",
+	    out, n))
 		snprintf(out, n, "1970-01-01T00:00:00Z");
-		return;
-	}
-	if (offset == 0)
-		strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	else
-		strftime(out, n, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
 }
 
 /* --- the article ---------------------------------------------------------------- */
@@ -883,7 +863,7 @@ fill_byline(struct actx *c, xmlDocPtr doc)
 		char when[64], iso[40];
 
 		site_date(a->pub_ts, true, when, sizeof when);
-		iso_datetime(a->pub_ts, SITE_UTC_OFFSET, iso, sizeof iso);
+		iso_datetime(a->pub_ts, MODEL_UTC_OFFSET, iso, sizeof iso);
 		if (a->author_name)
 			txt(s, " · ");
 		txt(s, c->l->published);

@@ -42,19 +42,18 @@ struct mctx {
 
 /* --- UTF-8 ------------------------------------------------------------------------- */
 
-/* Decode the character at s (len bytes, from text_utf8_len) into its code point. */
+/*
+ * Return the code point of the character at NUL-terminated s.  A byte that
+ * starts no valid sequence (text_utf8_len() steps over it alone) stands for
+ * the character of its value: the model never holds one, and a caller given
+ * one anyway neither drops it nor lets a C1 byte through unescaped.
+ */
 static unsigned
-code_point(const char *s, size_t len)
+code_point(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	unsigned cp;
 
-	switch (len) {
-	case 2: return ((p[0] & 0x1fu) << 6) | (p[1] & 0x3fu);
-	case 3: return ((p[0] & 0x0fu) << 12) | ((p[1] & 0x3fu) << 6) | (p[2] & 0x3fu);
-	case 4: return ((p[0] & 0x07u) << 18) | ((p[1] & 0x3fu) << 12) | ((p[2] & 0x3fu) << 6) |
-		    (p[3] & 0x3fu);
-	default: return p[0];
-	}
+	return text_utf8_get(s, strnlen(s, 4), &cp) ? cp : (unsigned char)*s;
 }
 
 /*
@@ -87,7 +86,7 @@ is_space_at(const char *s, size_t *len)
 	if (*len == 2)
 		return (unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0;
 	if (*len == 3)
-		return code_point(s, 3) == 0x3000;
+		return code_point(s) == 0x3000;
 	return false;
 }
 
@@ -435,13 +434,13 @@ put_styled(struct mctx *c, const char *text, unsigned style)
 		return;
 	}
 	put_text_n(c, text, (size_t)(s - text));
-	first = code_point(s, text_utf8_len(s));
+	first = code_point(s);
 	{
 		const char *q = e - 1;
 
 		while (q > s && ((unsigned char)*q & 0xc0) == 0x80)
 			q--;
-		last = code_point(q, text_utf8_len(q));
+		last = code_point(q);
 	}
 	if (u)
 		put(c, "<u>");
@@ -889,7 +888,7 @@ md_yaml_string(struct buf *out, const char *s)
 
 		if (k == 0)
 			break;
-		cp = code_point(p, k);
+		cp = code_point(p);
 		if (cp == '\\' || cp == '"')
 			buf_addf(out, "\\%c", *p);
 		else if (cp == '\n')

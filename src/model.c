@@ -164,9 +164,7 @@ runs_push(struct runs *r, enum run_kind kind)
 		r->v = xreallocarray(NULL, 2, sizeof *r->v);
 		r->cap = 2;
 	}
-	XGROW(r->v, r->cap, r->n + 1);
-	x = &r->v[r->n++];
-	memset(x, 0, sizeof *x);
+	x = XPUSH(r->v, r->cap, r->n);
 	x->kind = kind;
 	return x;
 }
@@ -174,11 +172,8 @@ runs_push(struct runs *r, enum run_kind kind)
 struct block *
 article_push_block(struct article *a, enum block_kind kind)
 {
-	struct block *b;
+	struct block *b = XPUSH(a->blocks, a->blocks_cap, a->nblocks);
 
-	XGROW(a->blocks, a->blocks_cap, a->nblocks + 1);
-	b = &a->blocks[a->nblocks++];
-	memset(b, 0, sizeof *b);
 	b->kind = kind;
 	return b;
 }
@@ -186,11 +181,8 @@ article_push_block(struct article *a, enum block_kind kind)
 struct block *
 block_push_child(struct block *p, enum block_kind kind)
 {
-	struct block *b;
+	struct block *b = XPUSH(p->children, p->children_cap, p->nchildren);
 
-	XGROW(p->children, p->children_cap, p->nchildren + 1);
-	b = &p->children[p->nchildren++];
-	memset(b, 0, sizeof *b);
 	b->kind = kind;
 	return b;
 }
@@ -198,34 +190,19 @@ block_push_child(struct block *p, enum block_kind kind)
 struct picture *
 block_push_picture(struct block *b)
 {
-	struct picture *p;
-
-	XGROW(b->pics, b->pics_cap, b->npics + 1);
-	p = &b->pics[b->npics++];
-	memset(p, 0, sizeof *p);
-	return p;
+	return XPUSH(b->pics, b->pics_cap, b->npics);
 }
 
 struct card *
 card_push_item(struct card *cd)
 {
-	struct card *ci;
-
-	XGROW(cd->items, cd->items_cap, cd->nitems + 1);
-	ci = &cd->items[cd->nitems++];
-	memset(ci, 0, sizeof *ci);
-	return ci;
+	return XPUSH(cd->items, cd->items_cap, cd->nitems);
 }
 
 struct list_item *
 block_push_item(struct block *b)
 {
-	struct list_item *it;
-
-	XGROW(b->items, b->items_cap, b->nitems + 1);
-	it = &b->items[b->nitems++];
-	memset(it, 0, sizeof *it);
-	return it;
+	return XPUSH(b->items, b->items_cap, b->nitems);
 }
 
 bool

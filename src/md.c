@@ -356,21 +356,6 @@ put_dest(struct mctx *c, const char *u)
 	}
 }
 
-/* Write ![alt](href): a local picture, or the original address. */
-static void
-put_image(struct mctx *c, const char *alt, const char *href)
-{
-	put(c, "![");
-	c->in_link = true;
-	put_text(c, alt);
-	c->in_link = false;
-	put(c, "](");
-	put_dest(c, href);
-	put(c, ")");
-	c->line_start = false;
-	c->after_delim = false;
-}
-
 /* Write [text](dest), text shown as it is (no link inside a link). */
 static void
 put_link(struct mctx *c, const char *text, const char *dest)
@@ -383,6 +368,14 @@ put_link(struct mctx *c, const char *text, const char *dest)
 	put_dest(c, dest);
 	put(c, ")");
 	c->after_delim = false;
+}
+
+/* Write ![alt](href): a local picture, or the original address. */
+static void
+put_image(struct mctx *c, const char *alt, const char *href)
+{
+	put(c, "!");
+	put_link(c, alt, href);
 }
 
 /* Return the READY asset for url, adding its file to the pictures written beside the document. */

@@ -293,31 +293,62 @@ picture_named(const struct oldbook *b, const char *href)
 }
 
 /*
+ * Read member name, a list the book carries beside its documents, into
+ * *data (the caller frees it).  Return 1, or 0 when the book has no such
+ * member, or -1: the lists are text, a NUL byte in one is refused.
+ */
+static int
+read_list(const struct oldbook *b, struct epub_reader *z, const char *name, char **data,
+    struct err *e)
+{
+	size_t len;
+
+	if (epub_find(z, name) < 0)
+		return 0;
+	if (read_named(z, name, OLDBOOK_MAX_TEXT, data, &len, e) < 0)
+		return -1;
+	if (memchr(*data, '\0', len)) {
+		free(*data);
+		return err_set(e, "'%s': %s holds a NUL byte", b->path, name);
+	}
+	return 1;
+}
+
+/* Return the line at *rest, cut at its newline, and move *rest past it; NULL after the last. */
+static char *
+next_line(char **rest)
+{
+	char *line = *rest, *end;
+
+	if (*line == '\0')
+		return NULL;
+	end = strchr(line, '\n');
+	if (end) {
+		*end = '\0';
+		*rest = end + 1;
+	} else {
+		*rest = line + strlen(line);
+	}
+	return line;
+}
+
+/*
  * Read the picture map.  A line that names a picture the book does not hold
  * is refused: the map and the pictures were written together.
  */
 static int
 read_map(struct oldbook *b, struct epub_reader *z, struct err *e)
 {
-	char *data, *line, *next;
-	size_t len;
+	char *data, *rest, *line;
+	int rc = read_list(b, z, OLDBOOK_PICTURE_MAP, &data, e);
 
-	if (epub_find(z, OLDBOOK_PICTURE_MAP) < 0)
-		return 0;
-	if (read_named(z, OLDBOOK_PICTURE_MAP, OLDBOOK_MAX_TEXT, &data, &len, e) < 0)
-		return -1;
+	if (rc <= 0)
+		return rc;
 	b->has_map = true;
-	if (memchr(data, '\0', len)) {
-		free(data);
-		return err_set(e, "'%s': %s holds a NUL byte", b->path, OLDBOOK_PICTURE_MAP);
-	}
-	for (line = data; *line; line = next) {
-		char *tab, *end = strchr(line, '\n');
+	for (rest = data, line = next_line(&rest); line; line = next_line(&rest)) {
+		char *tab;
 		long k;
 
-		next = end ? end + 1 : line + strlen(line);
-		if (end)
-			*end = '\0';
 		if (*line == '\0' || *line == '#')
 			continue;
 		tab = strchr(line, '\t');
@@ -348,24 +379,15 @@ read_map(struct oldbook *b, struct epub_reader *z, struct err *e)
 static int
 read_gone(struct oldbook *b, struct epub_reader *z, struct err *e)
 {
-	char *data, *line, *next;
-	size_t len;
+	char *data, *rest, *line;
+	int rc = read_list(b, z, OLDBOOK_GONE, &data, e);
 
-	if (epub_find(z, OLDBOOK_GONE) < 0)
-		return 0;
-	if (read_named(z, OLDBOOK_GONE, OLDBOOK_MAX_TEXT, &data, &len, e) < 0)
-		return -1;
-	if (memchr(data, '\0', len)) {
-		free(data);
-		return err_set(e, "'%s': %s holds a NUL byte", b->path, OLDBOOK_GONE);
-	}
-	for (line = data; *line; line = next) {
-		char *end = strchr(line, '\n'), *tab;
+	if (rc <= 0)
+		return rc;
+	for (rest = data, line = next_line(&rest); line; line = next_line(&rest)) {
+		char *tab;
 		size_t n;
 
-		next = end ? end + 1 : line + strlen(line);
-		if (end)
-			*end = '\0';
 		if (*line == '\0')
 			continue;
 		tab = strchr(line, '\t');

@@ -472,12 +472,6 @@ epub_name(const struct epub_reader *r, size_t i)
 	return r->names[i];
 }
 
-uint64_t
-epub_size(const struct epub_reader *r, size_t i)
-{
-	return r->sizes[i];
-}
-
 long
 epub_find(const struct epub_reader *r, const char *name)
 {

@@ -293,115 +293,96 @@ picture_named(const struct oldbook *b, const char *href)
 }
 
 /*
- * Read member name, a list the book carries beside its documents, into
- * *data (the caller frees it).  Return 1, or 0 when the book has no such
- * member, or -1: the lists are text, a NUL byte in one is refused.
+ * Read member name, a list the book carries beside its documents, and hand
+ * each of its lines (cut at the newline) to fn, which refuses one by
+ * returning -1 with e set.  Return 0, also when the book has no such
+ * member, or -1: the lists are text, and a NUL byte in one is refused too.
  */
 static int
-read_list(const struct oldbook *b, struct epub_reader *z, const char *name, char **data,
-    struct err *e)
+read_list(struct oldbook *b, struct epub_reader *z, const char *name,
+    int (*fn)(struct oldbook *b, char *line, struct err *e), struct err *e)
 {
+	char *data, *line, *next;
 	size_t len;
+	int rc = 0;
 
 	if (epub_find(z, name) < 0)
 		return 0;
-	if (read_named(z, name, OLDBOOK_MAX_TEXT, data, &len, e) < 0)
+	if (read_named(z, name, OLDBOOK_MAX_TEXT, &data, &len, e) < 0)
 		return -1;
-	if (memchr(*data, '\0', len)) {
-		free(*data);
+	if (memchr(data, '\0', len)) {
+		free(data);
 		return err_set(e, "'%s': %s holds a NUL byte", b->path, name);
 	}
-	return 1;
-}
+	for (line = data; rc == 0 && *line; line = next) {
+		char *end = strchr(line, '\n');
 
-/* Return the line at *rest, cut at its newline, and move *rest past it; NULL after the last. */
-static char *
-next_line(char **rest)
-{
-	char *line = *rest, *end;
-
-	if (*line == '\0')
-		return NULL;
-	end = strchr(line, '\n');
-	if (end) {
-		*end = '\0';
-		*rest = end + 1;
-	} else {
-		*rest = line + strlen(line);
+		next = end ? end + 1 : line + strlen(line);
+		if (end)
+			*end = '\0';
+		rc = fn(b, line, e);
 	}
-	return line;
+	free(data);
+	return rc;
 }
 
 /*
- * Read the picture map.  A line that names a picture the book does not hold
- * is refused: the map and the pictures were written together.
+ * Take a line of the picture map, "HREF<TAB>ADDRESS".  A line that names a
+ * picture the book does not hold is refused: the map and the pictures were
+ * written together.
  */
+static int
+map_line(struct oldbook *b, char *line, struct err *e)
+{
+	char *tab;
+	long k;
+
+	if (*line == '\0' || *line == '#')
+		return 0;
+	tab = strchr(line, '\t');
+	if (tab == NULL || tab[1] == '\0')
+		return err_set(e, "'%s': %s: a line is not HREF<TAB>ADDRESS", b->path,
+		    OLDBOOK_PICTURE_MAP);
+	*tab = '\0';
+	k = picture_named(b, line);
+	if (k < 0)
+		return err_set(e, "'%s': %s names the picture '%.200s', which the book does not hold",
+		    b->path, OLDBOOK_PICTURE_MAP, line);
+	XGROW(b->keys, b->keys_cap, b->nkeys + 1);
+	b->keys[b->nkeys].key = xstrdup(tab + 1);
+	b->keys[b->nkeys++].picture = (size_t)k;
+	return 0;
+}
+
+/* Read the picture map, when the book has it, into b->keys sorted by address. */
 static int
 read_map(struct oldbook *b, struct epub_reader *z, struct err *e)
 {
-	char *data, *rest, *line;
-	int rc = read_list(b, z, OLDBOOK_PICTURE_MAP, &data, e);
-
-	if (rc <= 0)
-		return rc;
-	b->has_map = true;
-	for (rest = data, line = next_line(&rest); line; line = next_line(&rest)) {
-		char *tab;
-		long k;
-
-		if (*line == '\0' || *line == '#')
-			continue;
-		tab = strchr(line, '\t');
-		if (tab == NULL || tab[1] == '\0') {
-			free(data);
-			return err_set(e, "'%s': %s: a line is not HREF<TAB>ADDRESS", b->path,
-			    OLDBOOK_PICTURE_MAP);
-		}
-		*tab = '\0';
-		k = picture_named(b, line);
-		if (k < 0) {
-			err_set(e, "'%s': %s names the picture '%.200s', which the book does not hold",
-			    b->path, OLDBOOK_PICTURE_MAP, line);
-			free(data);
-			return -1;
-		}
-		XGROW(b->keys, b->keys_cap, b->nkeys + 1);
-		b->keys[b->nkeys].key = xstrdup(tab + 1);
-		b->keys[b->nkeys++].picture = (size_t)k;
-	}
-	free(data);
+	b->has_map = epub_find(z, OLDBOOK_PICTURE_MAP) >= 0;
+	if (read_list(b, z, OLDBOOK_PICTURE_MAP, map_line, e) < 0)
+		return -1;
 	if (b->nkeys > 0)
 		qsort(b->keys, b->nkeys, sizeof *b->keys, by_key);
 	return 0;
 }
 
-/* Read OLDBOOK_GONE, when the book has it; a line not "DIGITS<TAB>DIGITS" is refused. */
+/* Take a line of OLDBOOK_GONE; one not "DIGITS<TAB>DIGITS" is refused. */
 static int
-read_gone(struct oldbook *b, struct epub_reader *z, struct err *e)
+gone_line(struct oldbook *b, char *line, struct err *e)
 {
-	char *data, *rest, *line;
-	int rc = read_list(b, z, OLDBOOK_GONE, &data, e);
+	char *tab;
+	size_t n;
 
-	if (rc <= 0)
-		return rc;
-	for (rest = data, line = next_line(&rest); line; line = next_line(&rest)) {
-		char *tab;
-		size_t n;
-
-		if (*line == '\0')
-			continue;
-		tab = strchr(line, '\t');
-		n = tab ? (size_t)(tab - line) : 0;
-		if (n == 0 || n > 20 || strspn(line, "0123456789") != n || tab[1] == '\0' ||
-		    strlen(tab + 1) > 18 || strspn(tab + 1, "0123456789") != strlen(tab + 1)) {
-			free(data);
-			return err_set(e, "'%s': %s: a line is not CV<TAB>TIME", b->path, OLDBOOK_GONE);
-		}
-		XGROW(b->gone, b->gone_cap, b->ngone + 1);
-		b->gone[b->ngone].cv = xstrndup(line, n);
-		b->gone[b->ngone++].since = strtoll(tab + 1, NULL, 10);
-	}
-	free(data);
+	if (*line == '\0')
+		return 0;
+	tab = strchr(line, '\t');
+	n = tab ? (size_t)(tab - line) : 0;
+	if (n == 0 || n > 20 || strspn(line, "0123456789") != n || tab[1] == '\0' ||
+	    strlen(tab + 1) > 18 || strspn(tab + 1, "0123456789") != strlen(tab + 1))
+		return err_set(e, "'%s': %s: a line is not CV<TAB>TIME", b->path, OLDBOOK_GONE);
+	XGROW(b->gone, b->gone_cap, b->ngone + 1);
+	b->gone[b->ngone].cv = xstrndup(line, n);
+	b->gone[b->ngone++].since = strtoll(tab + 1, NULL, 10);
 	return 0;
 }
 
@@ -445,7 +426,7 @@ oldbook_open(const char *path, uint64_t max_picture, struct oldbook *b, struct e
 		}
 	rc = read_map(b, z, e);
 	if (rc == 0 && b->list_id)
-		rc = read_gone(b, z, e);
+		rc = read_list(b, z, OLDBOOK_GONE, gone_line, e);
 	/* without the map, the old documents are what the pictures are matched by */
 	for (size_t i = 0; rc == 0 && !b->has_map && b->npictures > 0 && i < b->nresponses; i++) {
 		struct oldbook_response *r = &b->responses[i];

@@ -184,9 +184,7 @@ node_release(struct html_node *n)
 {
 	for (size_t i = 0; i < n->nkids; i++)
 		node_release(&n->kids[i]);
-	for (size_t i = 0; i < 2 * n->nattrs; i++)
-		free(n->attrs[i]);
-	free(n->attrs);
+	xfree_strings(n->attrs, 2 * n->nattrs);
 	free(n->kids);
 	free(n->name);
 	free(n->text);

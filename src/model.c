@@ -83,9 +83,7 @@ card_release(struct card *c)
 	free(c->title);
 	free(c->url);
 	free(c->cover);
-	for (size_t i = 0; i < c->nlines; i++)
-		free(c->lines[i]);
-	free(c->lines);
+	xfree_strings(c->lines, c->nlines);
 	for (size_t i = 0; i < c->nitems; i++)
 		card_release(&c->items[i]);
 	free(c->items);
@@ -128,9 +126,7 @@ article_free(struct article *a)
 	free(a->author_face);
 	free(a->author_url);
 	free(a->pub_time_text);
-	for (size_t i = 0; i < a->ntags; i++)
-		free(a->tags[i]);
-	free(a->tags);
+	xfree_strings(a->tags, a->ntags);
 	free(a->topic);
 	free(a->topic_url);
 	free(a->collection_name);

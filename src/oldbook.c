@@ -526,9 +526,7 @@ pictures_shown(const struct article *a, const struct render_opts *ro, struct ass
 		}
 		*n = nsrcs;
 	}
-	for (size_t i = 0; i < nsrcs; i++)
-		free(srcs[i]);
-	free(srcs);
+	xfree_strings(srcs, nsrcs);
 	free(data);
 	toc_release(&toc);
 	return keys;

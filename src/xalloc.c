@@ -111,3 +111,11 @@ xpush(void **v, size_t *cap, size_t *n, size_t sz)
 	memset(x, 0, sz);
 	return x;
 }
+
+void
+xfree_strings(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

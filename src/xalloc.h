@@ -21,6 +21,9 @@ char *xstrndup(const char *s, size_t n);
 /* Return a newly allocated formatted string. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Free the n strings of v (NULL ones too) and v itself. */
+void xfree_strings(char **v, size_t n);
+
 /* Grow *v (holding *cap elements of size sz) so that it can hold need elements. */
 void xgrow(void **v, size_t *cap, size_t need, size_t sz);
 #define XGROW(v, cap, need) xgrow((void **)&(v), &(cap), (need), sizeof(*(v)))

@@ -347,9 +347,16 @@ drop_top_comments(xmlDocPtr doc)
 	}
 }
 
+/*
+ * Serialise doc into *out (*len bytes, NUL-terminated; the caller frees it):
+ * XHTML, or HTML syntax for a site's pages.  doc is freed either way, so
+ * every document builder ends in this one call.
+ */
 static int
 serialise(xmlDocPtr doc, enum render_flavour flavour, char **out, size_t *len, struct err *e)
 {
+	int rc = 0;
+
 	finish_slots(xmlDocGetRootElement(doc));
 	drop_top_comments(doc);
 	if (flavour == RENDER_SITE) {
@@ -359,8 +366,10 @@ serialise(xmlDocPtr doc, enum render_flavour flavour, char **out, size_t *len, s
 		const xmlChar *content;
 		size_t n;
 
-		if (ob == NULL)
-			return err_set(e, "cannot serialise a page (out of memory)");
+		if (ob == NULL) {
+			rc = err_set(e, "cannot serialise a page (out of memory)");
+			goto out;
+		}
 		drop_xhtml_ns(xmlDocGetRootElement(doc));
 		add_viewport(doc);
 		htmlDocContentDumpFormatOutput(ob, doc, "UTF-8", 0);
@@ -370,11 +379,9 @@ serialise(xmlDocPtr doc, enum render_flavour flavour, char **out, size_t *len, s
 		*out = xstrndup((const char *)content, n);
 		*len = n;
 		xmlOutputBufferClose(ob);
-		return 0;
 	} else {
 		xmlBufferPtr xb = xmlBufferCreate();
 		xmlSaveCtxtPtr sc = xmlSaveToBuffer(xb, "UTF-8", XML_SAVE_AS_XML);
-		int rc = 0;
 
 		if (sc == NULL || xmlSaveDoc(sc, doc) < 0)
 			rc = err_set(e, "cannot serialise a document");
@@ -385,8 +392,10 @@ serialise(xmlDocPtr doc, enum render_flavour flavour, char **out, size_t *len, s
 			*out = xstrndup((const char *)xmlBufferContent(xb), *len);
 		}
 		xmlBufferFree(xb);
-		return rc;
 	}
+out:
+	xmlFreeDoc(doc);
+	return rc;
 }
 
 /* --- dates ---------------------------------------------------------------------- */
@@ -991,7 +1000,6 @@ render_article(const struct article *a, const struct assets *assets, const char 
 	struct actx c = { a, assets, o, labels_for(o->lang), doc_name, toc, 0, 0 };
 	xmlDocPtr doc = load_template(o, "article.xhtml", e);
 	xmlNodePtr s;
-	int rc;
 
 	if (doc == NULL)
 		return -1;
@@ -1018,9 +1026,7 @@ render_article(const struct article *a, const struct assets *assets, const char 
 		render_blocks(&c, s, a->blocks, a->nblocks);
 	}
 	fill_colophon(&c, doc);
-	rc = serialise(doc, o->flavour, out, len, e);
-	xmlFreeDoc(doc);
-	return rc;
+	return serialise(doc, o->flavour, out, len, e);
 }
 
 int
@@ -1031,7 +1037,6 @@ render_cover(const struct article *a, const struct asset *cover, const char *gen
 	xmlDocPtr doc = load_template(o, "cover.xhtml", e);
 	xmlNodePtr s, n;
 	bool generated_only = false;
-	int rc;
 
 	if (doc == NULL)
 		return -1;
@@ -1067,9 +1072,7 @@ render_cover(const struct article *a, const struct asset *cover, const char *gen
 		site_date(a->pub_ts, false, when, sizeof when);
 		txt(s, when);
 	}
-	rc = serialise(doc, o->flavour, out, len, e);
-	xmlFreeDoc(doc);
-	return rc;
+	return serialise(doc, o->flavour, out, len, e);
 }
 
 /*
@@ -1130,7 +1133,7 @@ render_nav(const char *title, const struct toc *toc, const char *cover_doc, cons
 	const struct labels *l = labels_for(o->lang);
 	xmlDocPtr doc = load_template(o, "nav.xhtml", e);
 	xmlNodePtr s, n;
-	int rc, play = 1;
+	int play = 1;
 
 	if (doc == NULL)
 		return -1;
@@ -1155,9 +1158,7 @@ render_nav(const char *title, const struct toc *toc, const char *cover_doc, cons
 			txt(n, l->start);
 		}
 	}
-	rc = serialise(doc, RENDER_EPUB, out, len, e);
-	xmlFreeDoc(doc);
-	return rc;
+	return serialise(doc, RENDER_EPUB, out, len, e);
 }
 
 /* Start a document whose root element is name in namespace ns (the only namespace). */
@@ -1182,7 +1183,7 @@ render_ncx(const char *title, const char *identifier, const struct toc *toc,
 	xmlDocPtr doc = new_doc("ncx", NCX_NS, &root);
 	xmlNodePtr depth_meta;
 	char depth[16];
-	int rc, play = 1;
+	int play = 1;
 
 	attr(root, "version", "2005-1");
 	head = el(root, "head");
@@ -1204,9 +1205,7 @@ render_ncx(const char *title, const char *identifier, const struct toc *toc,
 	/* dtb:depth is the nesting really built, known once the lists are. */
 	snprintf(depth, sizeof depth, "%d", toc_lists(n, toc, true, &play));
 	attr(depth_meta, "content", depth);
-	rc = serialise(doc, RENDER_EPUB, out, len, e);
-	xmlFreeDoc(doc);
-	return rc;
+	return serialise(doc, RENDER_EPUB, out, len, e);
 }
 
 static void
@@ -1268,7 +1267,6 @@ render_opf(const struct book_meta *m, const struct book *book, const char *ncx_i
 	xmlDocPtr doc = new_doc("package", OPF_NS, &root);
 	xmlNsPtr dc;
 	char when[40];
-	int rc;
 
 	attr(root, "version", "3.0");
 	attr(root, "unique-identifier", "bookid");
@@ -1356,9 +1354,7 @@ render_opf(const struct book_meta *m, const struct book *book, const char *ncx_i
 			attr(ref, "idref", it->id);
 		}
 	}
-	rc = serialise(doc, RENDER_EPUB, out, len, e);
-	xmlFreeDoc(doc);
-	return rc;
+	return serialise(doc, RENDER_EPUB, out, len, e);
 }
 
 /* --- a package document read back (--from-epub) ------------------------------ */
@@ -1548,15 +1544,12 @@ render_container(const char *opf_path, char **out, size_t *len, struct err *e)
 {
 	xmlNodePtr root, n;
 	xmlDocPtr doc = new_doc("container", OCF_NS, &root);
-	int rc;
 
 	attr(root, "version", "1.0");
 	n = el(el(root, "rootfiles"), "rootfile");
 	attr(n, "full-path", opf_path);
 	attr(n, "media-type", "application/oebps-package+xml");
-	rc = serialise(doc, RENDER_EPUB, out, len, e);
-	xmlFreeDoc(doc);
-	return rc;
+	return serialise(doc, RENDER_EPUB, out, len, e);
 }
 
 /* A page listing v[] (the index template): the library's front page, or a 文集's page. */
@@ -1568,7 +1561,6 @@ render_listing(const char *title, const char *heading, const char *summary,
 	const struct labels *l = labels_for(o->lang);
 	xmlDocPtr doc = load_template(o, "index.xhtml", e);
 	xmlNodePtr s, li, a;
-	int rc;
 
 	if (doc == NULL)
 		return -1;
@@ -1633,9 +1625,7 @@ render_listing(const char *title, const char *heading, const char *summary,
 		txt(s, ", ");
 		txt(s, l->by_tool);
 	}
-	rc = serialise(doc, o->flavour, out, len, e);
-	xmlFreeDoc(doc);
-	return rc;
+	return serialise(doc, o->flavour, out, len, e);
 }
 
 int
@@ -1893,7 +1883,6 @@ render_cover_svg(const struct article *a, const struct render_opts *o, char **ou
 	xmlNodePtr root, n;
 	xmlDocPtr doc = new_doc("svg", SVG_NS, &root);
 	char box[32];
-	int rc;
 
 	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
 		bool last = i + 1 == sizeof sizes / sizeof sizes[0], cut;
@@ -1942,9 +1931,7 @@ render_cover_svg(const struct article *a, const struct render_opts *o, char **ou
 	}
 	if (a->source_url && strncmp(a->source_url, "https://", 8) == 0)
 		svg_text(root, COVER_W / 2.0, COVER_H - 80, 18, NULL, "#444444", a->source_url + 8);
-	rc = serialise(doc, RENDER_EPUB, out, len, e);
-	xmlFreeDoc(doc);
-	return rc;
+	return serialise(doc, RENDER_EPUB, out, len, e);
 }
 
 /* --- relinking a library page ------------------------------------------------------ */

@@ -358,9 +358,7 @@ assemble_epub(struct article *const *v, size_t n, const struct assets *t,
 			docs[i] = xasprintf("opus-%s.xhtml", v[i]->id);
 	}
 	rc = assemble_book(&p, v, n, t, o, output, e);
-	for (size_t i = 0; i < n; i++)
-		free(docs[i]);
-	free(docs);
+	xfree_strings(docs, n);
 	free(identifier);
 	article_free(front_owned);
 	return rc;
@@ -422,9 +420,7 @@ assemble_series(const struct series *s, struct article *const *v, size_t n,
 		p.extra_len = len;
 	}
 	rc = assemble_book(&p, v, n, t, o, output, e);
-	for (size_t i = 0; i < n; i++)
-		free(docs[i]);
-	free(docs);
+	xfree_strings(docs, n);
 	free(p.extra);
 	buf_release(&gone);
 	free(raw_name);
@@ -645,9 +641,7 @@ assemble_series_md(const struct series *s, struct article *const *v, const struc
 	book_add_data(&files, base, "text/markdown", "index", data, len);
 	rc = site_write(dir, &files, e);
 out:
-	for (size_t i = 0; i < s->n; i++)
-		free(docs[i]);
-	free(docs);
+	xfree_strings(docs, s->n);
 	free(entries);
 	book_release(&files);
 	links_release(&links);

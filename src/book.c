@@ -30,11 +30,8 @@ book_release(struct book *b)
 static struct book_item *
 add(struct book *b, const char *path, const char *media_type, const char *id)
 {
-	struct book_item *it;
+	struct book_item *it = XPUSH(b->v, b->cap, b->n);
 
-	XGROW(b->v, b->cap, b->n + 1);
-	it = &b->v[b->n++];
-	memset(it, 0, sizeof *it);
 	it->path = xstrdup(path);
 	it->media_type = xstrdup(media_type);
 	it->id = xstrdup(id);

@@ -11,6 +11,7 @@
 #include "cv.h"
 #include "field.h"
 #include "html.h"
+#include "input.h"
 #include "jsonval.h"
 #include "model.h"
 #include "opus.h"
@@ -1651,7 +1652,7 @@ cv_parse(const struct jsv *root, const char *raw, size_t n, struct err *e)
 	id = field_id(at(&c, "data"), data, "id");
 	if (c.f.failed)
 		goto out;
-	if (id == NULL || !opus_id_valid(id) || strcmp(id, "0") == 0) {
+	if (id == NULL || !input_id_valid(id) || strcmp(id, "0") == 0) {
 		if (id)
 			field_fail(at(&c, "data"), "id", "'%.60s' is not a cv number", id);
 		else

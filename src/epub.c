@@ -472,12 +472,6 @@ epub_name(const struct epub_reader *r, size_t i)
 	return r->names[i];
 }
 
-uint64_t
-epub_size(const struct epub_reader *r, size_t i)
-{
-	return r->sizes[i];
-}
-
 long
 epub_find(const struct epub_reader *r, const char *name)
 {
@@ -549,9 +543,7 @@ epub_close(struct epub_reader *r)
 {
 	if (r == NULL)
 		return;
-	for (size_t i = 0; i < r->n; i++)
-		free(r->names[i]);
-	free(r->names);
+	xfree_strings(r->names, r->n);
 	free(r->sizes);
 	free(r->path);
 	zip_discard(r->z);

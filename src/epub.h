@@ -57,8 +57,6 @@ int epub_open(const char *path, const struct epub_limits *lim, struct epub_reade
 size_t epub_count(const struct epub_reader *r);
 /* Return the name of member i (valid until epub_close). */
 const char *epub_name(const struct epub_reader *r, size_t i);
-/* Return the declared (inflated) size of member i. */
-uint64_t epub_size(const struct epub_reader *r, size_t i);
 /* Return the index of the member called name, or -1. */
 long epub_find(const struct epub_reader *r, const char *name);
 /*

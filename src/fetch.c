@@ -251,9 +251,7 @@ fetch_free(struct fetcher *f)
 	if (f->share)
 		lc.share_cleanup(f->share);
 	lc.slist_free_all(f->connect_to);
-	for (size_t i = 0; i < f->ncookies; i++)
-		free(f->cookie_names[i]);
-	free(f->cookie_names);
+	xfree_strings(f->cookie_names, f->ncookies);
 	free(f);
 }
 

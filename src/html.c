@@ -81,11 +81,8 @@ static void convert_children(const xmlNode *x, struct html_node *out, int depth)
 static void
 push_text(struct html_node *out, char *text)
 {
-	struct html_node *k;
+	struct html_node *k = XPUSH(out->kids, out->kidcap, out->nkids);
 
-	XGROW(out->kids, out->kidcap, out->nkids + 1);
-	k = &out->kids[out->nkids++];
-	memset(k, 0, sizeof *k);
 	k->kind = HTML_TEXT;
 	k->text = text;
 }
@@ -104,9 +101,7 @@ convert_element(const xmlNode *x, struct html_node *out, int depth)
 			free(t);
 		return;
 	}
-	XGROW(out->kids, out->kidcap, out->nkids + 1);
-	k = &out->kids[out->nkids++];
-	memset(k, 0, sizeof *k);
+	k = XPUSH(out->kids, out->kidcap, out->nkids);
 	k->kind = HTML_ELEMENT;
 	k->name = lower_dup(x->name);
 	for (const xmlAttr *a = x->properties; a; a = a->next) {
@@ -189,9 +184,7 @@ node_release(struct html_node *n)
 {
 	for (size_t i = 0; i < n->nkids; i++)
 		node_release(&n->kids[i]);
-	for (size_t i = 0; i < 2 * n->nattrs; i++)
-		free(n->attrs[i]);
-	free(n->attrs);
+	xfree_strings(n->attrs, 2 * n->nattrs);
 	free(n->kids);
 	free(n->name);
 	free(n->text);

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "input.h"
-#include "opus.h"
 #include "url.h"
 #include "xalloc.h"
 
@@ -32,6 +31,14 @@ ends_segment(const char *s, size_t n)
 }
 
 int
+input_id_valid(const char *s)
+{
+	size_t n = digits(s);
+
+	return n > 0 && n <= 30 && s[n] == '\0';
+}
+
+int
 input_parse(const char *arg, struct input *in, struct err *e)
 {
 	char *u = NULL, *host = NULL;
@@ -42,7 +49,7 @@ input_parse(const char *arg, struct input *in, struct err *e)
 	memset(in, 0, sizeof *in);
 	n = digits(arg);
 	if (n > 0 && arg[n] == '\0') {
-		if (!opus_id_valid(arg))
+		if (!input_id_valid(arg))
 			return err_set(e, "'%s' is too long to be an opus id", arg);
 		return set(in, INPUT_OPUS, arg, n);
 	}

@@ -28,6 +28,12 @@ struct input {
 	char *url;              /* SHORT: the https URL to follow */
 };
 
+/*
+ * Return true when s is a plausible opus or cv id: 1 to 30 ASCII digits (the
+ * rule for what the user names and for the ids the parsers read in answers).
+ */
+int input_id_valid(const char *s);
+
 /* Read arg; on failure e says why (the caller treats it as a usage error). */
 int input_parse(const char *arg, struct input *in, struct err *e);
 void input_release(struct input *in);

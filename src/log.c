@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "text.h"
 
 static enum log_level level = LOG_NORMAL;
 static unsigned nwarnings;
@@ -24,13 +25,13 @@ static bool progress_shown;
  * response's own words (titles, type names, the API's messages), and a
  * newline or an escape sequence in them would start a line of its own (one
  * that could pass for "opus-archive: error: ...") or drive the terminal.
- * Control characters become '?' (a tab a space); a UTF-8 sequence cut by
- * the line's size limit at its end is dropped.
+ * Control characters become '?' (a tab a space); a character left unfinished
+ * at the line's end (cut by its size limit) is dropped.
  */
 static void
 one_line(char *line)
 {
-	size_t n, k;
+	size_t k;
 	char *w = line;
 
 	/*
@@ -55,17 +56,15 @@ one_line(char *line)
 		}
 	}
 	*w = '\0';
-	n = k = (size_t)(w - line);
-	/* back to the start of the last sequence, and drop it when it is short */
+	k = (size_t)(w - line);
+	/*
+	 * Back to the start of the last sequence, and drop it when it is no
+	 * whole character (text_utf8_len() takes such a lead byte alone).
+	 */
 	while (k > 0 && ((unsigned char)line[k - 1] & 0xc0) == 0x80)
 		k--;
-	if (k > 0 && (unsigned char)line[k - 1] >= 0xc0) {
-		unsigned char c = (unsigned char)line[k - 1];
-		size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-
-		if (n - (k - 1) < want)
-			line[k - 1] = '\0';
-	}
+	if (k > 0 && (unsigned char)line[k - 1] >= 0xc0 && text_utf8_len(line + k - 1) == 1)
+		line[k - 1] = '\0';
 }
 
 static void

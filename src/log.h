@@ -3,9 +3,8 @@
  *
  * Warnings are things the user should know that did not stop the job (a
  * picture missing, an unknown paragraph type).  They are printed as they
- * happen, "opus-archive: warning: ...", unless -q, and counted so the caller
- * can tell a complete result from one with warnings.  Info lines appear with
- * -v only.
+ * happen, "opus-archive: warning: ...", unless -q, and counted.  Info lines
+ * appear with -v only.
  */
 #ifndef OA_LOG_H
 #define OA_LOG_H
@@ -28,7 +27,11 @@ void log_progress_end(void);
 void log_progress_keep(void);
 /* The error line main prints once: "opus-archive: <msg>". Shown even with -q. */
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Return how many warnings have been issued so far. */
+/*
+ * Return how many warnings have been issued so far, shown or not (-q).  The
+ * program's own verdicts come from results, not from this count; the unit
+ * tests read it to see that a case warns.
+ */
 unsigned log_warnings(void);
 
 #endif

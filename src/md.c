@@ -5,16 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "md.h"
 #include "text.h"
 #include "xalloc.h"
 
-/* Bilibili's times are China Standard Time: dates are written at +08:00. */
-#define MD_UTC_OFFSET (8 * 3600)
-/* The deepest list nesting rebuilt (the parsers clamp levels to 16). */
-#define MD_LIST_DEPTH 18
 
 struct md_labels {
 	const char *published;
@@ -47,19 +42,18 @@ struct mctx {
 
 /* --- UTF-8 ------------------------------------------------------------------------- */
 
-/* Decode the character at s (len bytes, from text_utf8_len) into its code point. */
+/*
+ * Return the code point of the character at NUL-terminated s.  A byte that
+ * starts no valid sequence (text_utf8_len() steps over it alone) stands for
+ * the character of its value: the model never holds one, and a caller given
+ * one anyway neither drops it nor lets a C1 byte through unescaped.
+ */
 static unsigned
-code_point(const char *s, size_t len)
+code_point(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	unsigned cp;
 
-	switch (len) {
-	case 2: return ((p[0] & 0x1fu) << 6) | (p[1] & 0x3fu);
-	case 3: return ((p[0] & 0x0fu) << 12) | ((p[1] & 0x3fu) << 6) | (p[2] & 0x3fu);
-	case 4: return ((p[0] & 0x07u) << 18) | ((p[1] & 0x3fu) << 12) | ((p[2] & 0x3fu) << 6) |
-		    (p[3] & 0x3fu);
-	default: return p[0];
-	}
+	return text_utf8_get(s, strnlen(s, 4), &cp) ? cp : (unsigned char)*s;
 }
 
 /*
@@ -92,7 +86,7 @@ is_space_at(const char *s, size_t *len)
 	if (*len == 2)
 		return (unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0;
 	if (*len == 3)
-		return code_point(s, 3) == 0x3000;
+		return code_point(s) == 0x3000;
 	return false;
 }
 
@@ -362,21 +356,6 @@ put_dest(struct mctx *c, const char *u)
 	}
 }
 
-/* Write ![alt](href): a local picture, or the original address. */
-static void
-put_image(struct mctx *c, const char *alt, const char *href)
-{
-	put(c, "![");
-	c->in_link = true;
-	put_text(c, alt);
-	c->in_link = false;
-	put(c, "](");
-	put_dest(c, href);
-	put(c, ")");
-	c->line_start = false;
-	c->after_delim = false;
-}
-
 /* Write [text](dest), text shown as it is (no link inside a link). */
 static void
 put_link(struct mctx *c, const char *text, const char *dest)
@@ -389,6 +368,14 @@ put_link(struct mctx *c, const char *text, const char *dest)
 	put_dest(c, dest);
 	put(c, ")");
 	c->after_delim = false;
+}
+
+/* Write ![alt](href): a local picture, or the original address. */
+static void
+put_image(struct mctx *c, const char *alt, const char *href)
+{
+	put(c, "!");
+	put_link(c, alt, href);
 }
 
 /* Return the READY asset for url, adding its file to the pictures written beside the document. */
@@ -440,13 +427,13 @@ put_styled(struct mctx *c, const char *text, unsigned style)
 		return;
 	}
 	put_text_n(c, text, (size_t)(s - text));
-	first = code_point(s, text_utf8_len(s));
+	first = code_point(s);
 	{
 		const char *q = e - 1;
 
 		while (q > s && ((unsigned char)*q & 0xc0) == 0x80)
 			q--;
-		last = code_point(q, text_utf8_len(q));
+		last = code_point(q);
 	}
 	if (u)
 		put(c, "<u>");
@@ -645,14 +632,13 @@ put_picture(struct mctx *c, const struct picture *p)
 static void
 put_list(struct mctx *c, const struct block *b)
 {
+	struct list_nest nest = { 0 };
 	struct {
-		int level;
 		size_t indent;          /* prefix length of this list's marker lines */
 		size_t content;         /* prefix length of its items' text */
 		int next;
 		char delim;
-	} st[MD_LIST_DEPTH];
-	int sp = 0;
+	} st[LIST_NEST_MAX];
 	size_t base = c->prefix.len;
 	/*
 	 * Two lists of a kind one after the other would merge into one: the
@@ -664,41 +650,30 @@ put_list(struct mctx *c, const struct block *b)
 	for (size_t i = 0; i < b->nitems; i++) {
 		const struct list_item *it = &b->items[i];
 		char marker[32];
-		int num;
+		int num, k;
 
-		while (sp > 0 && st[sp - 1].level > it->level) {
-			if (sp > 1 && st[sp - 2].level < it->level) {
-				st[sp - 1].level = it->level;
-				break;
-			}
-			sp--;
+		if (list_nest_step(&nest, it->level)) {
+			k = nest.depth - 1;
+			st[k].indent = k == 0 ? base : st[k - 1].content;
+			st[k].next = b->ordered && it->order > 0 ? it->order : 1;
+			st[k].delim = k == 0 && other ? ')' : '.';
 		}
-		if (sp == 0 || st[sp - 1].level < it->level) {
-			size_t indent = sp == 0 ? base : st[sp - 1].content;
-
-			if (sp == MD_LIST_DEPTH)
-				sp--;   /* cannot happen: levels are clamped to 16 */
-			st[sp].level = it->level;
-			st[sp].indent = indent;
-			st[sp].next = b->ordered && it->order > 0 ? it->order : 1;
-			st[sp].delim = sp == 0 && other ? ')' : '.';
-			sp++;
-		}
-		num = b->ordered && it->order > 0 ? it->order : st[sp - 1].next;
-		if (b->ordered && num != st[sp - 1].next)
-			st[sp - 1].delim = st[sp - 1].delim == '.' ? ')' : '.';
-		st[sp - 1].next = num + 1;
+		k = nest.depth - 1;
+		num = b->ordered && it->order > 0 ? it->order : st[k].next;
+		if (b->ordered && num != st[k].next)
+			st[k].delim = st[k].delim == '.' ? ')' : '.';
+		st[k].next = num + 1;
 		if (b->ordered)
-			snprintf(marker, sizeof marker, "%d%c ", num, st[sp - 1].delim);
+			snprintf(marker, sizeof marker, "%d%c ", num, st[k].delim);
 		else
-			snprintf(marker, sizeof marker, "%c ", sp == 1 && other ? '*' : '-');
+			snprintf(marker, sizeof marker, "%c ", k == 0 && other ? '*' : '-');
 		/* the marker line: the prefix up to this list's indentation */
-		pop_prefix(c, st[sp - 1].indent);
+		pop_prefix(c, st[k].indent);
 		if (i > 0)
 			newline(c);
 		put(c, marker);
-		st[sp - 1].content = st[sp - 1].indent + strlen(marker);
-		for (size_t k = strlen(marker); k > 0; k--)
+		st[k].content = st[k].indent + strlen(marker);
+		for (size_t j = strlen(marker); j > 0; j--)
 			buf_addc(&c->prefix, ' ');
 		c->line_start = true;
 		c->after_delim = false;
@@ -906,7 +881,7 @@ md_yaml_string(struct buf *out, const char *s)
 
 		if (k == 0)
 			break;
-		cp = code_point(p, k);
+		cp = code_point(p);
 		if (cp == '\\' || cp == '"')
 			buf_addf(out, "\\%c", *p);
 		else if (cp == '\n')
@@ -946,13 +921,8 @@ yaml_key(struct buf *out, const char *indent, const char *key, const char *value
 static void
 iso_date(long long ts, char *out, size_t n)
 {
-	time_t t = (time_t)(ts + MD_UTC_OFFSET);
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL)
+	if (!model_format_time(ts, MODEL_UTC_OFFSET, "%Y-%m-%dT%H:%M:%S+08:00", out, n))
 		snprintf(out, n, "1970-01-01T08:00:00+08:00");
-	else
-		strftime(out, n, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
 }
 
 /* The date key, when ts is known. */
@@ -1079,12 +1049,8 @@ put_article(struct mctx *c, const struct article *a, bool anchor)
 		}
 		if (a->pub_ts > 0) {
 			char when[40];
-			time_t t = (time_t)(a->pub_ts + MD_UTC_OFFSET);
-			struct tm tm;
 
-			if (gmtime_r(&t, &tm))
-				strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-			else
+			if (!model_format_time(a->pub_ts, MODEL_UTC_OFFSET, "%Y-%m-%d %H:%M", when, sizeof when))
 				snprintf(when, sizeof when, "?");
 			if (a->author_name)
 				put_text(c, " · ");
@@ -1184,11 +1150,8 @@ md_index(const struct article *front, const char *cover_url, const struct md_ent
 		}
 		if (v[i].date > 0) {
 			char when[16];
-			time_t tt = (time_t)(v[i].date + MD_UTC_OFFSET);
-			struct tm tm;
 
-			if (gmtime_r(&tt, &tm)) {
-				strftime(when, sizeof when, "%Y-%m-%d", &tm);
+			if (model_format_time(v[i].date, MODEL_UTC_OFFSET, "%Y-%m-%d", when, sizeof when)) {
 				put_text(&c, " · ");
 				put_text(&c, when);
 			}

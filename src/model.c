@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "model.h"
@@ -12,6 +13,18 @@ bool
 model_time_ok(long long ts)
 {
 	return ts > 0 && ts <= MODEL_TIME_MAX;
+}
+
+bool
+model_format_time(long long ts, int offset, const char *fmt, char *out, size_t n)
+{
+	time_t t = (time_t)(ts + offset);
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		return false;
+	strftime(out, n, fmt, &tm);
+	return true;
 }
 
 struct article *
@@ -70,9 +83,7 @@ card_release(struct card *c)
 	free(c->title);
 	free(c->url);
 	free(c->cover);
-	for (size_t i = 0; i < c->nlines; i++)
-		free(c->lines[i]);
-	free(c->lines);
+	xfree_strings(c->lines, c->nlines);
 	for (size_t i = 0; i < c->nitems; i++)
 		card_release(&c->items[i]);
 	free(c->items);
@@ -115,9 +126,7 @@ article_free(struct article *a)
 	free(a->author_face);
 	free(a->author_url);
 	free(a->pub_time_text);
-	for (size_t i = 0; i < a->ntags; i++)
-		free(a->tags[i]);
-	free(a->tags);
+	xfree_strings(a->tags, a->ntags);
 	free(a->topic);
 	free(a->topic_url);
 	free(a->collection_name);
@@ -151,9 +160,7 @@ runs_push(struct runs *r, enum run_kind kind)
 		r->v = xreallocarray(NULL, 2, sizeof *r->v);
 		r->cap = 2;
 	}
-	XGROW(r->v, r->cap, r->n + 1);
-	x = &r->v[r->n++];
-	memset(x, 0, sizeof *x);
+	x = XPUSH(r->v, r->cap, r->n);
 	x->kind = kind;
 	return x;
 }
@@ -161,11 +168,8 @@ runs_push(struct runs *r, enum run_kind kind)
 struct block *
 article_push_block(struct article *a, enum block_kind kind)
 {
-	struct block *b;
+	struct block *b = XPUSH(a->blocks, a->blocks_cap, a->nblocks);
 
-	XGROW(a->blocks, a->blocks_cap, a->nblocks + 1);
-	b = &a->blocks[a->nblocks++];
-	memset(b, 0, sizeof *b);
 	b->kind = kind;
 	return b;
 }
@@ -173,11 +177,8 @@ article_push_block(struct article *a, enum block_kind kind)
 struct block *
 block_push_child(struct block *p, enum block_kind kind)
 {
-	struct block *b;
+	struct block *b = XPUSH(p->children, p->children_cap, p->nchildren);
 
-	XGROW(p->children, p->children_cap, p->nchildren + 1);
-	b = &p->children[p->nchildren++];
-	memset(b, 0, sizeof *b);
 	b->kind = kind;
 	return b;
 }
@@ -185,34 +186,35 @@ block_push_child(struct block *p, enum block_kind kind)
 struct picture *
 block_push_picture(struct block *b)
 {
-	struct picture *p;
-
-	XGROW(b->pics, b->pics_cap, b->npics + 1);
-	p = &b->pics[b->npics++];
-	memset(p, 0, sizeof *p);
-	return p;
+	return XPUSH(b->pics, b->pics_cap, b->npics);
 }
 
 struct card *
 card_push_item(struct card *cd)
 {
-	struct card *ci;
-
-	XGROW(cd->items, cd->items_cap, cd->nitems + 1);
-	ci = &cd->items[cd->nitems++];
-	memset(ci, 0, sizeof *ci);
-	return ci;
+	return XPUSH(cd->items, cd->items_cap, cd->nitems);
 }
 
 struct list_item *
 block_push_item(struct block *b)
 {
-	struct list_item *it;
+	return XPUSH(b->items, b->items_cap, b->nitems);
+}
 
-	XGROW(b->items, b->items_cap, b->nitems + 1);
-	it = &b->items[b->nitems++];
-	memset(it, 0, sizeof *it);
-	return it;
+bool
+list_nest_step(struct list_nest *n, int level)
+{
+	while (n->depth > 0 && n->level[n->depth - 1] > level) {
+		if (n->depth > 1 && n->level[n->depth - 2] < level) {
+			n->level[n->depth - 1] = level;
+			return false;
+		}
+		n->depth--;
+	}
+	if ((n->depth > 0 && n->level[n->depth - 1] >= level) || n->depth == LIST_NEST_MAX)
+		return false;
+	n->level[n->depth++] = level;
+	return true;
 }
 
 bool

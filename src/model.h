@@ -203,6 +203,17 @@ void series_free(struct series *s);
  */
 bool model_time_ok(long long ts);
 
+/* China Standard Time, at which the site shows its dates (no daylight saving). */
+#define MODEL_UTC_OFFSET (8 * 3600)
+/*
+ * Write ts (unix seconds) moved by offset seconds (MODEL_UTC_OFFSET for the
+ * site's local time, 0 for UTC) into out (n bytes) in strftime format fmt.
+ * Return false, out left as it was, when the time cannot be broken down:
+ * the parsers keep articles' times within model_time_ok(), but a writer
+ * also dates other things (the clock, a 文集's chapters).
+ */
+bool model_format_time(long long ts, int offset, const char *fmt, char *out, size_t n);
+
 struct article *article_new(void);
 void article_free(struct article *a);
 
@@ -222,6 +233,31 @@ size_t run_text_len(const struct run *x);
 
 void runs_release(struct runs *r);
 void block_release(struct block *b);
+
+/*
+ * The nesting of list items rebuilt from their levels, as every writer of
+ * lists does it (the article's lists in XHTML and Markdown, the table of
+ * contents): the levels of the lists open now, outermost first, strictly
+ * rising.  Start from { 0 }.  The writers keep their own data for each open
+ * list in arrays of LIST_NEST_MAX indexed like level[].
+ */
+#define LIST_NEST_MAX 18        /* more than the 16 levels the parsers let through */
+struct list_nest {
+	int level[LIST_NEST_MAX];
+	int depth;              /* lists open; the current one is level[depth - 1]'s */
+};
+
+/*
+ * Fit the next item, at level, into n: close the lists deeper than level,
+ * open one when level is deeper than the current list.  A level between two
+ * open ones (2 after 3 under 1) continues the deeper list at that level:
+ * a second list under the same item would put two lists in one <li>, which
+ * a nav document may not hold.  Return true when the item opens a new list,
+ * n->depth - 1 after the call (inside the last item of the list above, which
+ * always has one: every list opens with an item); false when it joins the
+ * list n->depth - 1.  Past LIST_NEST_MAX the item joins the deepest list.
+ */
+bool list_nest_step(struct list_nest *n, int level);
 
 /* Return true when r shows nothing: only breaks and blank text (the editor's empty lines). */
 bool runs_blank(const struct runs *r);

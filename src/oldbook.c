@@ -293,93 +293,96 @@ picture_named(const struct oldbook *b, const char *href)
 }
 
 /*
- * Read the picture map.  A line that names a picture the book does not hold
- * is refused: the map and the pictures were written together.
+ * Read member name, a list the book carries beside its documents, and hand
+ * each of its lines (cut at the newline) to fn, which refuses one by
+ * returning -1 with e set.  Return 0, also when the book has no such
+ * member, or -1: the lists are text, and a NUL byte in one is refused too.
  */
 static int
-read_map(struct oldbook *b, struct epub_reader *z, struct err *e)
+read_list(struct oldbook *b, struct epub_reader *z, const char *name,
+    int (*fn)(struct oldbook *b, char *line, struct err *e), struct err *e)
 {
 	char *data, *line, *next;
 	size_t len;
+	int rc = 0;
 
-	if (epub_find(z, OLDBOOK_PICTURE_MAP) < 0)
+	if (epub_find(z, name) < 0)
 		return 0;
-	if (read_named(z, OLDBOOK_PICTURE_MAP, OLDBOOK_MAX_TEXT, &data, &len, e) < 0)
+	if (read_named(z, name, OLDBOOK_MAX_TEXT, &data, &len, e) < 0)
 		return -1;
-	b->has_map = true;
 	if (memchr(data, '\0', len)) {
 		free(data);
-		return err_set(e, "'%s': %s holds a NUL byte", b->path, OLDBOOK_PICTURE_MAP);
+		return err_set(e, "'%s': %s holds a NUL byte", b->path, name);
 	}
-	for (line = data; *line; line = next) {
-		char *tab, *end = strchr(line, '\n');
-		long k;
+	for (line = data; rc == 0 && *line; line = next) {
+		char *end = strchr(line, '\n');
 
 		next = end ? end + 1 : line + strlen(line);
 		if (end)
 			*end = '\0';
-		if (*line == '\0' || *line == '#')
-			continue;
-		tab = strchr(line, '\t');
-		if (tab == NULL || tab[1] == '\0') {
-			free(data);
-			return err_set(e, "'%s': %s: a line is not HREF<TAB>ADDRESS", b->path,
-			    OLDBOOK_PICTURE_MAP);
-		}
-		*tab = '\0';
-		k = picture_named(b, line);
-		if (k < 0) {
-			err_set(e, "'%s': %s names the picture '%.200s', which the book does not hold",
-			    b->path, OLDBOOK_PICTURE_MAP, line);
-			free(data);
-			return -1;
-		}
-		XGROW(b->keys, b->keys_cap, b->nkeys + 1);
-		b->keys[b->nkeys].key = xstrdup(tab + 1);
-		b->keys[b->nkeys++].picture = (size_t)k;
+		rc = fn(b, line, e);
 	}
 	free(data);
+	return rc;
+}
+
+/*
+ * Take a line of the picture map, "HREF<TAB>ADDRESS".  A line that names a
+ * picture the book does not hold is refused: the map and the pictures were
+ * written together.
+ */
+static int
+map_line(struct oldbook *b, char *line, struct err *e)
+{
+	char *tab;
+	long k;
+
+	if (*line == '\0' || *line == '#')
+		return 0;
+	tab = strchr(line, '\t');
+	if (tab == NULL || tab[1] == '\0')
+		return err_set(e, "'%s': %s: a line is not HREF<TAB>ADDRESS", b->path,
+		    OLDBOOK_PICTURE_MAP);
+	*tab = '\0';
+	k = picture_named(b, line);
+	if (k < 0)
+		return err_set(e, "'%s': %s names the picture '%.200s', which the book does not hold",
+		    b->path, OLDBOOK_PICTURE_MAP, line);
+	XGROW(b->keys, b->keys_cap, b->nkeys + 1);
+	b->keys[b->nkeys].key = xstrdup(tab + 1);
+	b->keys[b->nkeys++].picture = (size_t)k;
+	return 0;
+}
+
+/* Read the picture map, when the book has it, into b->keys sorted by address. */
+static int
+read_map(struct oldbook *b, struct epub_reader *z, struct err *e)
+{
+	b->has_map = epub_find(z, OLDBOOK_PICTURE_MAP) >= 0;
+	if (read_list(b, z, OLDBOOK_PICTURE_MAP, map_line, e) < 0)
+		return -1;
 	if (b->nkeys > 0)
 		qsort(b->keys, b->nkeys, sizeof *b->keys, by_key);
 	return 0;
 }
 
-/* Read OLDBOOK_GONE, when the book has it; a line not "DIGITS<TAB>DIGITS" is refused. */
+/* Take a line of OLDBOOK_GONE; one not "DIGITS<TAB>DIGITS" is refused. */
 static int
-read_gone(struct oldbook *b, struct epub_reader *z, struct err *e)
+gone_line(struct oldbook *b, char *line, struct err *e)
 {
-	char *data, *line, *next;
-	size_t len;
+	char *tab;
+	size_t n;
 
-	if (epub_find(z, OLDBOOK_GONE) < 0)
+	if (*line == '\0')
 		return 0;
-	if (read_named(z, OLDBOOK_GONE, OLDBOOK_MAX_TEXT, &data, &len, e) < 0)
-		return -1;
-	if (memchr(data, '\0', len)) {
-		free(data);
-		return err_set(e, "'%s': %s holds a NUL byte", b->path, OLDBOOK_GONE);
-	}
-	for (line = data; *line; line = next) {
-		char *end = strchr(line, '\n'), *tab;
-		size_t n;
-
-		next = end ? end + 1 : line + strlen(line);
-		if (end)
-			*end = '\0';
-		if (*line == '\0')
-			continue;
-		tab = strchr(line, '\t');
-		n = tab ? (size_t)(tab - line) : 0;
-		if (n == 0 || n > 20 || strspn(line, "0123456789") != n || tab[1] == '\0' ||
-		    strlen(tab + 1) > 18 || strspn(tab + 1, "0123456789") != strlen(tab + 1)) {
-			free(data);
-			return err_set(e, "'%s': %s: a line is not CV<TAB>TIME", b->path, OLDBOOK_GONE);
-		}
-		XGROW(b->gone, b->gone_cap, b->ngone + 1);
-		b->gone[b->ngone].cv = xstrndup(line, n);
-		b->gone[b->ngone++].since = strtoll(tab + 1, NULL, 10);
-	}
-	free(data);
+	tab = strchr(line, '\t');
+	n = tab ? (size_t)(tab - line) : 0;
+	if (n == 0 || n > 20 || strspn(line, "0123456789") != n || tab[1] == '\0' ||
+	    strlen(tab + 1) > 18 || strspn(tab + 1, "0123456789") != strlen(tab + 1))
+		return err_set(e, "'%s': %s: a line is not CV<TAB>TIME", b->path, OLDBOOK_GONE);
+	XGROW(b->gone, b->gone_cap, b->ngone + 1);
+	b->gone[b->ngone].cv = xstrndup(line, n);
+	b->gone[b->ngone++].since = strtoll(tab + 1, NULL, 10);
 	return 0;
 }
 
@@ -423,7 +426,7 @@ oldbook_open(const char *path, uint64_t max_picture, struct oldbook *b, struct e
 		}
 	rc = read_map(b, z, e);
 	if (rc == 0 && b->list_id)
-		rc = read_gone(b, z, e);
+		rc = read_list(b, z, OLDBOOK_GONE, gone_line, e);
 	/* without the map, the old documents are what the pictures are matched by */
 	for (size_t i = 0; rc == 0 && !b->has_map && b->npictures > 0 && i < b->nresponses; i++) {
 		struct oldbook_response *r = &b->responses[i];
@@ -523,9 +526,7 @@ pictures_shown(const struct article *a, const struct render_opts *ro, struct ass
 		}
 		*n = nsrcs;
 	}
-	for (size_t i = 0; i < nsrcs; i++)
-		free(srcs[i]);
-	free(srcs);
+	xfree_strings(srcs, nsrcs);
 	free(data);
 	toc_release(&toc);
 	return keys;

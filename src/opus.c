@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "field.h"
+#include "input.h"
 #include "jsonval.h"
 #include "model.h"
 #include "opus.h"
@@ -1225,14 +1226,6 @@ parse_modules(struct pctx *c, const struct jsv *mods, bool *has_content)
 	}
 }
 
-int
-opus_id_valid(const char *s)
-{
-	size_t n = strspn(s, "0123456789");
-
-	return n > 0 && n <= 30 && s[n] == '\0';
-}
-
 enum opus_result
 opus_parse(const struct jsv *root, const char *raw, size_t n, struct article **out,
     char **fallback_cv, struct err *e)
@@ -1255,7 +1248,7 @@ opus_parse(const struct jsv *root, const char *raw, size_t n, struct article **o
 	if (fb) {
 		char *fid = field_id(&c.f, fb, "id");
 
-		if (fid && opus_id_valid(fid)) {
+		if (fid && input_id_valid(fid)) {
 			*fallback_cv = fid;
 			rc = OPUS_FALLBACK;
 			goto out;
@@ -1273,7 +1266,7 @@ opus_parse(const struct jsv *root, const char *raw, size_t n, struct article **o
 	id = field_id(&c.f, item, "id_str");
 	if (c.f.failed)
 		goto out;
-	if (id == NULL || !opus_id_valid(id)) {
+	if (id == NULL || !input_id_valid(id)) {
 		field_fail(&c.f, "id_str", id ? "'%.60s' is not an opus id" : "missing%s", id ? id : "");
 		goto out;
 	}
@@ -1291,7 +1284,7 @@ opus_parse(const struct jsv *root, const char *raw, size_t n, struct article **o
 		if (basic && field_num(&c.f, basic, "comment_type", &ct) && ct == 12) {
 			char *rid = field_id(&c.f, basic, "rid_str");
 
-			if (rid && opus_id_valid(rid))
+			if (rid && input_id_valid(rid))
 				c.a->cv_id = rid;
 			else
 				free(rid);

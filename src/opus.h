@@ -35,7 +35,4 @@ enum opus_result {
 enum opus_result opus_parse(const struct jsv *root, const char *raw, size_t n,
     struct article **out, char **fallback_cv, struct err *e);
 
-/* Return true when s is a plausible opus or cv id: 1 to 30 ASCII digits. */
-int opus_id_valid(const char *s);
-
 #endif

@@ -24,9 +24,6 @@
 #define OCF_NS "urn:oasis:names:tc:opendocument:xmlns:container"
 #define SVG_NS "http://www.w3.org/2000/svg"
 
-/* China's time, in which the site shows its dates (no daylight saving). */
-#define SITE_UTC_OFFSET (8 * 3600)
-
 /* --- words the pages need, in the book's language ----------------------------- */
 
 struct labels {
@@ -350,9 +347,16 @@ drop_top_comments(xmlDocPtr doc)
 	}
 }
 
+/*
+ * Serialise doc into *out (*len bytes, NUL-terminated; the caller frees it):
+ * XHTML, or HTML syntax for a site's pages.  doc is freed either way, so
+ * every document builder ends in this one call.
+ */
 static int
 serialise(xmlDocPtr doc, enum render_flavour flavour, char **out, size_t *len, struct err *e)
 {
+	int rc = 0;
+
 	finish_slots(xmlDocGetRootElement(doc));
 	drop_top_comments(doc);
 	if (flavour == RENDER_SITE) {
@@ -362,8 +366,10 @@ serialise(xmlDocPtr doc, enum render_flavour flavour, char **out, size_t *len, s
 		const xmlChar *content;
 		size_t n;
 
-		if (ob == NULL)
-			return err_set(e, "cannot serialise a page (out of memory)");
+		if (ob == NULL) {
+			rc = err_set(e, "cannot serialise a page (out of memory)");
+			goto out;
+		}
 		drop_xhtml_ns(xmlDocGetRootElement(doc));
 		add_viewport(doc);
 		htmlDocContentDumpFormatOutput(ob, doc, "UTF-8", 0);
@@ -373,11 +379,9 @@ serialise(xmlDocPtr doc, enum render_flavour flavour, char **out, size_t *len, s
 		*out = xstrndup((const char *)content, n);
 		*len = n;
 		xmlOutputBufferClose(ob);
-		return 0;
 	} else {
 		xmlBufferPtr xb = xmlBufferCreate();
 		xmlSaveCtxtPtr sc = xmlSaveToBuffer(xb, "UTF-8", XML_SAVE_AS_XML);
-		int rc = 0;
 
 		if (sc == NULL || xmlSaveDoc(sc, doc) < 0)
 			rc = err_set(e, "cannot serialise a document");
@@ -388,8 +392,10 @@ serialise(xmlDocPtr doc, enum render_flavour flavour, char **out, size_t *len, s
 			*out = xstrndup((const char *)xmlBufferContent(xb), *len);
 		}
 		xmlBufferFree(xb);
-		return rc;
 	}
+out:
+	xmlFreeDoc(doc);
+	return rc;
 }
 
 /* --- dates ---------------------------------------------------------------------- */
@@ -398,34 +404,17 @@ serialise(xmlDocPtr doc, enum render_flavour flavour, char **out, size_t *len, s
 static void
 site_date(long long ts, bool with_time, char *out, size_t n)
 {
-	time_t t = (time_t)(ts + SITE_UTC_OFFSET);
-	struct tm tm;
-
-	/* the parsers keep times within model_time_ok(); never format an unset tm */
-	if (gmtime_r(&t, &tm) == NULL) {
+	if (!model_format_time(ts, MODEL_UTC_OFFSET, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d", out, n))
 		snprintf(out, n, "?");
-		return;
-	}
-	if (with_time)
-		strftime(out, n, "%Y-%m-%d %H:%M", &tm);
-	else
-		strftime(out, n, "%Y-%m-%d", &tm);
 }
 
+/* Write ts as ISO 8601 at offset (0: UTC, or MODEL_UTC_OFFSET) into out. */
 static void
 iso_datetime(long long ts, int offset, char *out, size_t n)
 {
-	time_t t = (time_t)(ts + offset);
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL) {
+	if (!model_format_time(ts, offset, offset == 0 ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%dT%H:%M:%S+08:00",
+	    out, n))
 		snprintf(out, n, "1970-01-01T00:00:00Z");
-		return;
-	}
-	if (offset == 0)
-		strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	else
-		strftime(out, n, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
 }
 
 /* --- the article ---------------------------------------------------------------- */
@@ -686,59 +675,41 @@ render_pictures(struct actx *c, xmlNodePtr parent, const struct block *b)
 static void
 render_list(struct actx *c, xmlNodePtr parent, const struct block *b)
 {
+	struct list_nest nest = { 0 };
 	struct {
 		xmlNodePtr list, last_li;
-		int level, next;
-	} st[18];
-	int sp = 0;
+		int next;
+	} st[LIST_NEST_MAX];
 	const char *tag = b->ordered ? "ol" : "ul";
 
 	for (size_t i = 0; i < b->nitems; i++) {
 		const struct list_item *it = &b->items[i];
 		xmlNodePtr li;
+		int k;
 
-		/* As in toc_lists(): a level between two open ones continues the
-		 * deeper list instead of opening a second list in the same item. */
-		while (sp > 0 && st[sp - 1].level > it->level) {
-			if (sp > 1 && st[sp - 2].level < it->level) {
-				st[sp - 1].level = it->level;
-				break;
-			}
-			sp--;
-		}
-		if (sp == 0 || st[sp - 1].level < it->level) {
-			xmlNodePtr host = parent;
-
-			if (sp > 0) {
-				if (st[sp - 1].last_li == NULL)
-					st[sp - 1].last_li = el(st[sp - 1].list, "li");
-				host = st[sp - 1].last_li;
-			}
-			if (sp == (int)(sizeof st / sizeof st[0]))
-				sp--;   /* cannot happen: levels are clamped to 16 */
-			st[sp].list = el(host, tag);
-			st[sp].last_li = NULL;
-			st[sp].level = it->level;
-			st[sp].next = 1;
+		if (list_nest_step(&nest, it->level)) {
+			k = nest.depth - 1;
+			st[k].list = el(k == 0 ? parent : st[k - 1].last_li, tag);
+			st[k].next = 1;
 			if (b->ordered && it->order > 1) {
 				char num[16];
 
 				snprintf(num, sizeof num, "%d", it->order);
-				attr(st[sp].list, "start", num);
-				st[sp].next = it->order;
+				attr(st[k].list, "start", num);
+				st[k].next = it->order;
 			}
-			sp++;
 		}
-		li = el(st[sp - 1].list, "li");
-		if (b->ordered && it->order > 0 && it->order != st[sp - 1].next) {
+		k = nest.depth - 1;
+		li = el(st[k].list, "li");
+		if (b->ordered && it->order > 0 && it->order != st[k].next) {
 			char num[16];
 
 			snprintf(num, sizeof num, "%d", it->order);
 			attr(li, "value", num);
-			st[sp - 1].next = it->order;
+			st[k].next = it->order;
 		}
-		st[sp - 1].next++;
-		st[sp - 1].last_li = li;
+		st[k].next++;
+		st[k].last_li = li;
 		render_runs(c, li, &it->runs);
 	}
 }
@@ -901,7 +872,7 @@ fill_byline(struct actx *c, xmlDocPtr doc)
 		char when[64], iso[40];
 
 		site_date(a->pub_ts, true, when, sizeof when);
-		iso_datetime(a->pub_ts, SITE_UTC_OFFSET, iso, sizeof iso);
+		iso_datetime(a->pub_ts, MODEL_UTC_OFFSET, iso, sizeof iso);
 		if (a->author_name)
 			txt(s, " · ");
 		txt(s, c->l->published);
@@ -1029,7 +1000,6 @@ render_article(const struct article *a, const struct assets *assets, const char 
 	struct actx c = { a, assets, o, labels_for(o->lang), doc_name, toc, 0, 0 };
 	xmlDocPtr doc = load_template(o, "article.xhtml", e);
 	xmlNodePtr s;
-	int rc;
 
 	if (doc == NULL)
 		return -1;
@@ -1056,9 +1026,7 @@ render_article(const struct article *a, const struct assets *assets, const char 
 		render_blocks(&c, s, a->blocks, a->nblocks);
 	}
 	fill_colophon(&c, doc);
-	rc = serialise(doc, o->flavour, out, len, e);
-	xmlFreeDoc(doc);
-	return rc;
+	return serialise(doc, o->flavour, out, len, e);
 }
 
 int
@@ -1069,7 +1037,6 @@ render_cover(const struct article *a, const struct asset *cover, const char *gen
 	xmlDocPtr doc = load_template(o, "cover.xhtml", e);
 	xmlNodePtr s, n;
 	bool generated_only = false;
-	int rc;
 
 	if (doc == NULL)
 		return -1;
@@ -1105,56 +1072,40 @@ render_cover(const struct article *a, const struct asset *cover, const char *gen
 		site_date(a->pub_ts, false, when, sizeof when);
 		txt(s, when);
 	}
-	rc = serialise(doc, o->flavour, out, len, e);
-	xmlFreeDoc(doc);
-	return rc;
+	return serialise(doc, o->flavour, out, len, e);
 }
 
 /*
- * Build nested lists from toc entries (levels may jump): the same walk as
- * render_list().  Return the depth of the nesting built (1 for a flat list).
+ * Build nested lists from toc entries (levels may jump), nested as
+ * render_list() nests an article's lists; an entry less deep than the first
+ * stays in the outer list.  Return the depth of the nesting built (1
+ * for a flat list).
  */
 static int
 toc_lists(xmlNodePtr root_list, const struct toc *toc, bool ncx, int *play)
 {
 	int depth = 1;
-	struct {
-		xmlNodePtr list, last;
-		int level;
-	} st[10];
-	int sp = 1;
+	struct list_nest nest = { 0 };
+	xmlNodePtr list[LIST_NEST_MAX], last[LIST_NEST_MAX];
+	int top = toc->n ? toc->v[0].level : 1;
 
-	st[0].list = root_list;
-	st[0].last = NULL;
-	st[0].level = toc->n ? toc->v[0].level : 1;
 	for (size_t i = 0; i < toc->n; i++) {
 		const struct toc_entry *t = &toc->v[i];
 		xmlNodePtr item, n;
-		int level = t->level < st[0].level ? st[0].level : t->level;
+		int k;
 
-		/* Back up to the list this level belongs in.  A level between the
-		 * parent's and the current one (2 after 3 under 1) stays in the
-		 * current list: a second list opened under the same item would put
-		 * two <ol> in one <li>, which the nav document may not hold. */
-		while (sp > 1 && st[sp - 1].level > level) {
-			if (st[sp - 2].level < level) {
-				st[sp - 1].level = level;
-				break;
-			}
-			sp--;
+		if (list_nest_step(&nest, t->level < top ? top : t->level)) {
+			k = nest.depth - 1;
+			/* the NCX nests navPoints in navPoints, the nav document <ol> in <li> */
+			list[k] = k == 0 ? root_list : ncx ? last[k - 1] : el(last[k - 1], "ol");
+			if (nest.depth > depth)
+				depth = nest.depth;
 		}
-		if (st[sp - 1].level < level && st[sp - 1].last && sp < 10) {
-			st[sp].list = ncx ? st[sp - 1].last : el(st[sp - 1].last, "ol");
-			st[sp].last = NULL;
-			st[sp].level = level;
-			sp++;
-			if (sp > depth)
-				depth = sp;
-		}
+		k = nest.depth - 1;
 		if (ncx) {
 			char id[32], num[16];
 
-			item = el(st[sp - 1].list, "navPoint");
+			item = el(list[k], "navPoint");
 			snprintf(id, sizeof id, "np%d", *play);
 			snprintf(num, sizeof num, "%d", *play);
 			(*play)++;
@@ -1165,12 +1116,12 @@ toc_lists(xmlNodePtr root_list, const struct toc *toc, bool ncx, int *play)
 			n = el(item, "content");
 			attr(n, "src", t->href);
 		} else {
-			item = el(st[sp - 1].list, "li");
+			item = el(list[k], "li");
 			n = el(item, "a");
 			attr(n, "href", t->href);
 			txt(n, t->text);
 		}
-		st[sp - 1].last = item;
+		last[k] = item;
 	}
 	return depth;
 }
@@ -1182,7 +1133,7 @@ render_nav(const char *title, const struct toc *toc, const char *cover_doc, cons
 	const struct labels *l = labels_for(o->lang);
 	xmlDocPtr doc = load_template(o, "nav.xhtml", e);
 	xmlNodePtr s, n;
-	int rc, play = 1;
+	int play = 1;
 
 	if (doc == NULL)
 		return -1;
@@ -1207,9 +1158,7 @@ render_nav(const char *title, const struct toc *toc, const char *cover_doc, cons
 			txt(n, l->start);
 		}
 	}
-	rc = serialise(doc, RENDER_EPUB, out, len, e);
-	xmlFreeDoc(doc);
-	return rc;
+	return serialise(doc, RENDER_EPUB, out, len, e);
 }
 
 /* Start a document whose root element is name in namespace ns (the only namespace). */
@@ -1234,7 +1183,7 @@ render_ncx(const char *title, const char *identifier, const struct toc *toc,
 	xmlDocPtr doc = new_doc("ncx", NCX_NS, &root);
 	xmlNodePtr depth_meta;
 	char depth[16];
-	int rc, play = 1;
+	int play = 1;
 
 	attr(root, "version", "2005-1");
 	head = el(root, "head");
@@ -1256,9 +1205,7 @@ render_ncx(const char *title, const char *identifier, const struct toc *toc,
 	/* dtb:depth is the nesting really built, known once the lists are. */
 	snprintf(depth, sizeof depth, "%d", toc_lists(n, toc, true, &play));
 	attr(depth_meta, "content", depth);
-	rc = serialise(doc, RENDER_EPUB, out, len, e);
-	xmlFreeDoc(doc);
-	return rc;
+	return serialise(doc, RENDER_EPUB, out, len, e);
 }
 
 static void
@@ -1320,7 +1267,6 @@ render_opf(const struct book_meta *m, const struct book *book, const char *ncx_i
 	xmlDocPtr doc = new_doc("package", OPF_NS, &root);
 	xmlNsPtr dc;
 	char when[40];
-	int rc;
 
 	attr(root, "version", "3.0");
 	attr(root, "unique-identifier", "bookid");
@@ -1408,9 +1354,7 @@ render_opf(const struct book_meta *m, const struct book *book, const char *ncx_i
 			attr(ref, "idref", it->id);
 		}
 	}
-	rc = serialise(doc, RENDER_EPUB, out, len, e);
-	xmlFreeDoc(doc);
-	return rc;
+	return serialise(doc, RENDER_EPUB, out, len, e);
 }
 
 /* --- a package document read back (--from-epub) ------------------------------ */
@@ -1600,15 +1544,12 @@ render_container(const char *opf_path, char **out, size_t *len, struct err *e)
 {
 	xmlNodePtr root, n;
 	xmlDocPtr doc = new_doc("container", OCF_NS, &root);
-	int rc;
 
 	attr(root, "version", "1.0");
 	n = el(el(root, "rootfiles"), "rootfile");
 	attr(n, "full-path", opf_path);
 	attr(n, "media-type", "application/oebps-package+xml");
-	rc = serialise(doc, RENDER_EPUB, out, len, e);
-	xmlFreeDoc(doc);
-	return rc;
+	return serialise(doc, RENDER_EPUB, out, len, e);
 }
 
 /* A page listing v[] (the index template): the library's front page, or a 文集's page. */
@@ -1620,7 +1561,6 @@ render_listing(const char *title, const char *heading, const char *summary,
 	const struct labels *l = labels_for(o->lang);
 	xmlDocPtr doc = load_template(o, "index.xhtml", e);
 	xmlNodePtr s, li, a;
-	int rc;
 
 	if (doc == NULL)
 		return -1;
@@ -1685,9 +1625,7 @@ render_listing(const char *title, const char *heading, const char *summary,
 		txt(s, ", ");
 		txt(s, l->by_tool);
 	}
-	rc = serialise(doc, o->flavour, out, len, e);
-	xmlFreeDoc(doc);
-	return rc;
+	return serialise(doc, o->flavour, out, len, e);
 }
 
 int
@@ -1945,7 +1883,6 @@ render_cover_svg(const struct article *a, const struct render_opts *o, char **ou
 	xmlNodePtr root, n;
 	xmlDocPtr doc = new_doc("svg", SVG_NS, &root);
 	char box[32];
-	int rc;
 
 	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
 		bool last = i + 1 == sizeof sizes / sizeof sizes[0], cut;
@@ -1994,9 +1931,7 @@ render_cover_svg(const struct article *a, const struct render_opts *o, char **ou
 	}
 	if (a->source_url && strncmp(a->source_url, "https://", 8) == 0)
 		svg_text(root, COVER_W / 2.0, COVER_H - 80, 18, NULL, "#444444", a->source_url + 8);
-	rc = serialise(doc, RENDER_EPUB, out, len, e);
-	xmlFreeDoc(doc);
-	return rc;
+	return serialise(doc, RENDER_EPUB, out, len, e);
 }
 
 /* --- relinking a library page ------------------------------------------------------ */

@@ -34,15 +34,11 @@ text_utf8_put(char *out, unsigned c)
 	return 4;
 }
 
-/*
- * Decode one UTF-8 sequence at s (n bytes left).  Return its length and the
- * code point in *cp, or 0 when the bytes there are not a valid, shortest-form,
- * non-surrogate sequence.
- */
-static size_t
-utf8_get(const unsigned char *s, size_t n, unsigned *cp)
+size_t
+text_utf8_get(const char *s, size_t n, unsigned *cp)
 {
-	unsigned c = s[0];
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned c = p[0];
 	size_t len;
 	unsigned min;
 
@@ -68,9 +64,9 @@ utf8_get(const unsigned char *s, size_t n, unsigned *cp)
 	if (n < len)
 		return 0;
 	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
+		if ((p[i] & 0xC0) != 0x80)
 			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
+		c = (c << 6) | (p[i] & 0x3F);
 	}
 	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
 		return 0;
@@ -86,7 +82,7 @@ text_utf8_len(const char *s)
 
 	if (*s == '\0')
 		return 0;
-	len = utf8_get((const unsigned char *)s, strnlen(s, 4), &cp);
+	len = text_utf8_get(s, strnlen(s, 4), &cp);
 	return len ? len : 1;
 }
 
@@ -124,7 +120,7 @@ text_clean(const char *s, size_t n, bool *bad_utf8)
 			i++;
 			continue;
 		}
-		len = utf8_get(p + i, n - i, &c);
+		len = text_utf8_get(s + i, n - i, &c);
 		if (len > 0 && c != '\r' && xml_allowed(c)) {
 			i += len;
 			continue;

@@ -29,6 +29,13 @@ char *text_clean(const char *s, size_t n, bool *bad_utf8);
 char *text_decode_entities(const char *s);
 
 /*
+ * Decode the UTF-8 sequence at s (n bytes left).  Return its length (1 to 4)
+ * with the code point in *cp, or 0 (*cp untouched) when the bytes there are
+ * not a valid, shortest-form, non-surrogate sequence.
+ */
+size_t text_utf8_get(const char *s, size_t n, unsigned *cp);
+
+/*
  * Return the length of the UTF-8 character that starts NUL-terminated s: 1
  * to 4, or 1 for a byte that starts no valid (shortest-form, non-surrogate)
  * sequence, or 0 at the end of s.

@@ -99,3 +99,23 @@ xgrow(void **v, size_t *cap, size_t need, size_t sz)
 	*v = xreallocarray(*v, n, sz);
 	*cap = n;
 }
+
+void *
+xpush(void **v, size_t *cap, size_t *n, size_t sz)
+{
+	char *x;
+
+	xgrow(v, cap, *n + 1, sz);
+	x = (char *)*v + *n * sz;
+	(*n)++;
+	memset(x, 0, sz);
+	return x;
+}
+
+void
+xfree_strings(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

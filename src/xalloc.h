@@ -21,8 +21,18 @@ char *xstrndup(const char *s, size_t n);
 /* Return a newly allocated formatted string. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Free the n strings of v (NULL ones too) and v itself. */
+void xfree_strings(char **v, size_t n);
+
 /* Grow *v (holding *cap elements of size sz) so that it can hold need elements. */
 void xgrow(void **v, size_t *cap, size_t need, size_t sz);
 #define XGROW(v, cap, need) xgrow((void **)&(v), &(cap), (need), sizeof(*(v)))
+/*
+ * Append a zeroed element to *v (holding *n elements, room for *cap), grown as
+ * by xgrow(), and return it: the one shape of every "push" that hands back
+ * a new element for the caller to fill.
+ */
+void *xpush(void **v, size_t *cap, size_t *n, size_t sz);
+#define XPUSH(v, cap, n) xpush((void **)&(v), &(cap), &(n), sizeof(*(v)))
 
 #endif

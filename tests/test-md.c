@@ -33,5 +33,12 @@ main(void)
 	yaml_case("\xef\xbb\xbf", "\"\\uFEFF\"", "a byte order mark");
 	yaml_case("'#: & * ! | > % @ `", "\"'#: & * ! | > % @ `\"", "indicators are plain inside quotes");
 	yaml_case(NULL, "\"\"", "NULL is the empty string");
+	/*
+	 * The model holds valid UTF-8 only; a stray byte that gets here anyway
+	 * stands for the character of its value, so one in C1's range is still
+	 * escaped and none is dropped.
+	 */
+	yaml_case("\x85|\x9f|\xff|\xc3|\xe4\xb8", "\"\\N|\\u009F|\xff|\xc3|\xe4\xb8\"",
+	    "invalid bytes, each the character of its value");
 	return done_testing();
 }

@@ -1,5 +1,6 @@
 /*
- * Unit tests for render.c: hostile text stays text, lists nest from levels,
+ * Unit tests for render.c: hostile text stays text, lists nest from levels
+ * (and list_nest_step(), the rule every writer of lists shares),
  * placeholders for missing pictures, the package documents, links to
  * archived articles, the user's stylesheet, readable colours, accessibility
  * metadata and the generated cover.
@@ -88,6 +89,49 @@ make_article(void)
 	return a;
 }
 
+/*
+ * Feed levels to list_nest_step(); return what each item did as a string:
+ * 'o' opened a list, '=' joined one, then the depth after it.
+ */
+static void
+nest_case(const int *levels, size_t n, const char *want, const char *name)
+{
+	struct list_nest nest = { 0 };
+	char got[64] = "";
+
+	for (size_t i = 0; i < n && strlen(got) + 3 < sizeof got; i++) {
+		bool opened = list_nest_step(&nest, levels[i]);
+
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%c%d", opened ? 'o' : '=', nest.depth);
+	}
+	is_str(got, want, "list_nest_step: %s", name);
+}
+
+static void
+nest_cases(void)
+{
+	static const int jumps[] = { 1, 3, 3, 1, 2 };
+	static const int between[] = { 1, 3, 2, 1 };
+	static const int below[] = { 2, 1, 2 };
+	int deep[LIST_NEST_MAX + 2];
+
+	nest_case(jumps, 5, "o1o2=2=1o2", "levels jump down and back");
+	/* 2 after 3 under 1: the level-3 list goes on at level 2, no second list in the item */
+	nest_case(between, 4, "o1o2=2=1", "a level between two open ones continues the deeper list");
+	nest_case(below, 3, "o1o1o2", "a level above the outermost closes it and opens another");
+	for (int i = 0; i < LIST_NEST_MAX + 2; i++)
+		deep[i] = i + 1;
+	{
+		struct list_nest nest = { 0 };
+		int opened = 0;
+
+		for (size_t i = 0; i < sizeof deep / sizeof deep[0]; i++)
+			opened += list_nest_step(&nest, deep[i]);
+		ok(opened == LIST_NEST_MAX && nest.depth == LIST_NEST_MAX,
+		    "list_nest_step: past LIST_NEST_MAX items join the deepest list");
+	}
+}
+
 int
 main(void)
 {
@@ -103,6 +147,7 @@ main(void)
 	size_t len = 0;
 
 	render_global_init();
+	nest_cases();
 	links_init(&links);
 	links_add(&links, INPUT_OPUS, "42", "opus-42.xhtml");
 	links_add(&links, INPUT_CV, "7", "opus-42.xhtml");

@@ -6,7 +6,6 @@
 
 #include "fuzz.h"
 #include "input.h"
-#include "opus.h"
 #include "xalloc.h"
 
 FUZZ_TARGET(input)
@@ -19,7 +18,7 @@ FUZZ_TARGET(input)
 	if (input_parse(arg, &in, &e) == 0) {
 		/* what it accepted must be what the rest of the program relies on */
 		if (in.kind == INPUT_SHORT ? in.url == NULL || strncmp(in.url, "https://b23.tv/", 15) != 0
-		    : in.id == NULL || !opus_id_valid(in.id))
+		    : in.id == NULL || !input_id_valid(in.id))
 			abort();
 		input_release(&in);
 	} else if (!e.set) {

@@ -101,10 +101,7 @@ printf '%s\n' 9199999999999999991 9199999999999999992 9199999999999999993 "$BAD1
 cmp -s "$TMP/failed.sorted" "$TMP/failed.want"
 ok $? "--failed-list holds exactly the failed ids"
 ok $([ ! -e "$TMP/books/$BAD1.epub" ]; echo $?) "nothing is written for a failed article"
-if have_epubcheck; then
-	epubcheck_clean "$TMP/books/$(id 2).epub"
-	ok $? "a batch book passes EPUBCheck"
-fi
+epub_check "$TMP/books/$(id 2).epub" "a batch book passes EPUBCheck"
 dup=$(since | grep '/bfs/' | "$PYTHON3" -c '
 import json, sys, collections
 c = collections.Counter(json.loads(l)["path"] for l in sys.stdin)
@@ -222,10 +219,7 @@ expect_status $? 2 "--name with an unknown field"
 # --- --combine ----------------------------------------------------------------------------
 oa c "$(id 5)" "$(id 3)" "$(id 4)" --combine -o "$TMP/all.epub" 2>"$TMP/err"
 expect_status $? 0 "--combine three articles"
-if have_epubcheck; then
-	epubcheck_clean "$TMP/all.epub"
-	ok $? "the combined book passes EPUBCheck with 0 errors and 0 warnings"
-fi
+epub_check "$TMP/all.epub" "the combined book passes EPUBCheck with 0 errors and 0 warnings"
 "$PYTHON3" - "$TMP/all.epub" "$TMP/books/$(id 3).epub" <<'EOF'
 import re, sys, zipfile
 comb, single = (zipfile.ZipFile(p) for p in sys.argv[1:3])

@@ -20,14 +20,7 @@ check_book() {  # check_book RESPONSE WANT_STATUS NAME
 	st=$?
 	ok $([ "$st" -eq "$want" ]; echo $?) "$name: EPUB: exit status $st (want $want)"
 	[ "$st" -eq "$want" ] || diag "$TMP/err"
-	if have_epubcheck; then
-		epubcheck_clean "$book"
-		st=$?
-		ok $st "$name: EPUBCheck reports 0 errors and 0 warnings"
-		[ $st -eq 0 ] || grep -E 'ERROR|WARNING|FATAL' "$TMP/epubcheck.out" | head -20 | sed 's/^/# /'
-	else
-		skip "$name: EPUBCheck" "EPUBCheck (java, epubcheck.jar) is not installed"
-	fi
+	epub_ok "$book" "$name"
 	"$PYTHON3" "$top_srcdir/tests/check-epub.py" "$book" >"$TMP/check" 2>&1
 	st=$?
 	ok $st "$name: container layout"
@@ -143,12 +136,7 @@ since | grep '"path": *"/x/article/view"' | grep -q '"query": *"id=90001' &&
 ok $? "article/view is asked with the id and the read page as Referer"
 ok $([ "$(since | grep -c '/opus/detail')" -eq 0 ]; echo $?) "a cv number does not ask opus/detail"
 ok $([ -f "$TMP/c1/api/article/90001.json" ]; echo $?) "the response is kept as api/article/90001.json"
-if have_epubcheck; then
-	epubcheck_clean "$TMP/net-cv.epub"
-	ok $? "the fetched cv book passes EPUBCheck"
-else
-	skip "EPUBCheck on the fetched cv book" "EPUBCheck is not installed"
-fi
+epub_check "$TMP/net-cv.epub" "the fetched cv book passes EPUBCheck"
 n=$(unzip -l "$TMP/net-cv.epub" | grep -c 'OEBPS/images/')
 ok $([ "$n" -ge 6 ]; echo $?) "the cv book holds its pictures ($n)"
 

@@ -24,12 +24,7 @@ faults '[]'
 mark
 oa c1 "$ID" -o "$TMP/book.epub" 2>"$TMP/err"
 expect_status $? 0 "archive by id"
-if have_epubcheck; then
-	epubcheck_clean "$TMP/book.epub"
-	ok $? "the fetched book passes EPUBCheck with 0 errors and 0 warnings"
-else
-	skip "EPUBCheck on the fetched book" "EPUBCheck is not installed"
-fi
+epub_check "$TMP/book.epub" "the fetched book passes EPUBCheck with 0 errors and 0 warnings"
 n=$(pictures_in "$TMP/book.epub")
 offline_n=$("$OPUS_ARCHIVE" -q --offline --cache-dir "$SAMPLES/cache" --from-json "$SAMPLES/opus-full.json" -o "$TMP/ref.epub"; pictures_in "$TMP/ref.epub")
 ok $([ "$n" -eq "$offline_n" ] && [ "$n" -gt 0 ]; echo $?) "every picture is in the book ($n of $offline_n)"
@@ -196,10 +191,7 @@ expect_status $? 3 "a picture that is gone (404)"
 grep -q "download failed: HTTP 404" "$TMP/err"
 ok $? "the missing picture is named with its reason"
 ok $([ -f "$TMP/missing.epub" ]; echo $?) "the book is still written"
-if have_epubcheck; then
-	epubcheck_clean "$TMP/missing.epub"
-	ok $? "the book with placeholders passes EPUBCheck"
-fi
+epub_check "$TMP/missing.epub" "the book with placeholders passes EPUBCheck"
 faults '[{"path":"re:^/bfs/.*\\.png$","fault":"oversize","size":3000000}]'
 oa c-big "$ID" --max-image-size 1M -o "$TMP/big.epub" 2>"$TMP/err"
 expect_status $? 3 "pictures over --max-image-size"
@@ -220,7 +212,7 @@ expect_status $? 0 "--max-image-width 640"
 all=$(count '"/bfs/')
 w=$(count '"/bfs/[^"@]*@640w"')
 ok $([ "$all" -gt 0 ] && [ "$all" -eq "$w" ]; echo $?) "--max-image-width asks for every picture with @640w ($w of $all)"
-if have_epubcheck; then epubcheck_clean "$TMP/width.epub"; ok $? "the book with scaled pictures passes EPUBCheck"; fi
+epub_check "$TMP/width.epub" "the book with scaled pictures passes EPUBCheck"
 oa c-width "$ID" --max-image-width 640 --offline -o "$TMP/width2.epub" 2>"$TMP/err"
 expect_status $? 0 "--max-image-width, second run offline: the scaled pictures are cached"
 

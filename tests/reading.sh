@@ -61,12 +61,7 @@ for n in z.namelist():
         assert links == [b"style.css", b"user.css"], "%s links %s" % (n, links)
 PY
 ok $? "--css FILE: user.css is in the book, linked after style.css on every page"
-if have_epubcheck; then
-	epubcheck_clean "$TMP/css.epub"
-	ok $? "--css FILE: EPUBCheck reports 0 errors and 0 warnings"
-else
-	skip "--css FILE: EPUBCheck" "EPUBCheck is not installed"
-fi
+epub_check "$TMP/css.epub" "--css FILE: EPUBCheck reports 0 errors and 0 warnings"
 "$OPUS_ARCHIVE" -q --offline --cache-dir "$SAMPLES/cache" --from-json "$full" --css "$TMP/mine.css" \
 	-o "$TMP/css-site/"
 "$PYTHON3" - "$TMP/css-site" <<'PY'
@@ -117,12 +112,7 @@ page = z.read("OEBPS/cover.xhtml").decode()
 assert re.search(r'<img class="drawn" src="cover.svg" alt="封面：【保姆级教程】[^"]*阿柚的电子工坊" role="doc-cover"/>', page), page
 PY
 ok $? "an article without pictures gets a drawn SVG cover with its title and author"
-if have_epubcheck; then
-	epubcheck_clean "$TMP/drawn.epub"
-	ok $? "the book with a drawn cover: EPUBCheck reports 0 errors and 0 warnings"
-else
-	skip "drawn cover: EPUBCheck" "EPUBCheck is not installed"
-fi
+epub_check "$TMP/drawn.epub" "the book with a drawn cover: EPUBCheck reports 0 errors and 0 warnings"
 
 # --- colours read on e-ink: every colour the author set reaches 4.5:1 on white -
 "$PYTHON3" - "$TMP/full.epub" <<'PY'
@@ -154,12 +144,7 @@ ok $([ "$n" -eq 1 ]; echo $?) "book: only the colophon's source link goes to the
 "$OPUS_ARCHIVE" -q --offline --cache-dir "$SAMPLES/cache" --from-json "$TMP/self.json" -o "$TMP/self-site/"
 grep -q "<a href=\"$self_id.html\">" "$TMP/self-site/$self_id.html"
 ok $? "site: a link card to the article itself leads to its page"
-if have_epubcheck; then
-	epubcheck_clean "$TMP/self.epub"
-	ok $? "the book with a local link: EPUBCheck reports 0 errors and 0 warnings"
-else
-	skip "local link: EPUBCheck" "EPUBCheck is not installed"
-fi
+epub_check "$TMP/self.epub" "the book with a local link: EPUBCheck reports 0 errors and 0 warnings"
 
 # --- a combined book: links between its articles stay inside it ---------------
 # Article B's link card points at article A; neither has a picture cached, so the
@@ -184,10 +169,5 @@ assert 'href="cover.svg" media-type="image/svg+xml" properties="cover-image"' in
 assert 'href="user.css"' in opf, "no user.css"
 PY
 ok $? "combined book: a link to another of its articles leads to its chapter; drawn cover; --css"
-if have_epubcheck; then
-	epubcheck_clean "$TMP/both.epub"
-	ok $? "the combined book: EPUBCheck reports 0 errors and 0 warnings"
-else
-	skip "combined book: EPUBCheck" "EPUBCheck is not installed"
-fi
+epub_check "$TMP/both.epub" "the combined book: EPUBCheck reports 0 errors and 0 warnings"
 finish

@@ -22,14 +22,7 @@ check_book() {  # check_book RESPONSE WANT_STATUS NAME
 		ok 1 "$name: book written"
 		return
 	fi
-	if have_epubcheck; then
-		epubcheck_clean "$book"
-		st=$?
-		ok $st "$name: EPUBCheck reports 0 errors and 0 warnings"
-		[ $st -eq 0 ] && true || grep -E 'ERROR|WARNING|FATAL' "$TMP/epubcheck.out" | head -20 | sed 's/^/# /'
-	else
-		skip "$name: EPUBCheck" "EPUBCheck (java, epubcheck.jar) is not installed"
-	fi
+	epub_ok "$book" "$name"
 	"$PYTHON3" "$top_srcdir/tests/check-epub.py" "$book" >"$TMP/check" 2>&1
 	st=$?
 	ok $st "$name: container layout"

@@ -6,9 +6,14 @@
 #ifndef OA_TAP_H
 #define OA_TAP_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
 
 static int tap_n, tap_failed, tap_planned = -1;
 
@@ -73,6 +78,62 @@ done_testing(void)
 		return 1;
 	}
 	return tap_failed ? 1 : 0;
+}
+
+/*
+ * A CPU-time budget for work whose cost is the test: cpu_budget(sec, name)
+ * arms a profiling timer (ITIMER_PROF counts this process's own CPU time,
+ * user and system, so other work on the machine does not eat into it); when
+ * the work runs over, the handler prints "not ok N - name: ..." and exits 1
+ * at once, so a quadratic regression fails in sec seconds instead of running
+ * for minutes.  cpu_budget_end() disarms it.  Under valgrind
+ * (OA_VALGRIND=yes, which slows code about 50x) the budget is 50 times sec.
+ */
+static char tap_budget_msg[512];
+
+static void
+tap_budget_hit(int sig)
+{
+	ssize_t w;
+
+	(void)sig;
+	w = write(STDOUT_FILENO, tap_budget_msg, strlen(tap_budget_msg));
+	(void)w;
+	_exit(1);
+}
+
+static void __attribute__((unused))
+cpu_budget(double sec, const char *name)
+{
+	struct itimerval it = { { 0, 0 }, { 0, 0 } };
+	const char *vg = getenv("OA_VALGRIND");
+
+	if (vg && strcmp(vg, "yes") == 0)
+		sec *= 50;
+	snprintf(tap_budget_msg, sizeof tap_budget_msg,
+	    "not ok %d - %s: over its budget of %g s of CPU time\n", tap_n + 1, name, sec);
+	signal(SIGPROF, tap_budget_hit);
+	it.it_value.tv_sec = (time_t)sec;
+	it.it_value.tv_usec = (suseconds_t)((sec - (double)(time_t)sec) * 1e6);
+	setitimer(ITIMER_PROF, &it, NULL);
+}
+
+static void __attribute__((unused))
+cpu_budget_end(void)
+{
+	struct itimerval it = { { 0, 0 }, { 0, 0 } };
+
+	setitimer(ITIMER_PROF, &it, NULL);
+}
+
+/* Return the CPU time (user and system) this process has used, in seconds. */
+static double __attribute__((unused))
+cpu_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 #endif

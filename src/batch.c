@@ -125,7 +125,7 @@ write_list_book(struct batch *b, struct worklist_series *l)
 	}
 	free(key);
 	err_init(&e);
-	res = readlist_into_dir(b->r, l->rl, &b->names, b->have_lib ? &b->lib : NULL, &l->name, &e);
+	res = readlist_into_dir(b->r, l->rl, &b->names, b->have_lib ? &b->lib : NULL, &e);
 	if (res == ARCHIVE_FAILED) {
 		l->state = WORK_FAILED;
 		l->reason = xstrdup(e.msg);
@@ -143,7 +143,7 @@ write_list_page(struct batch *b, struct worklist_series *l)
 	struct err e;
 
 	err_init(&e);
-	res = library_series_page(&b->lib, &b->names, l->rl, l->s, &l->name, &e);
+	res = library_series_page(&b->lib, &b->names, l->rl, l->s, &e);
 	if (res == ARCHIVE_FAILED) {
 		l->state = WORK_FAILED;
 		l->reason = xstrdup(e.msg);

@@ -116,11 +116,11 @@ library_relink(struct library *l)
 
 enum archive_result
 library_series_page(struct library *l, struct namer *nm, const char *rl, const struct series *s,
-    char **name, struct err *e)
+    struct err *e)
 {
 	struct index_entry *v = xcalloc(s->n ? s->n : 1, sizeof *v);
 	char **hrefs = xcalloc(s->n ? s->n : 1, sizeof *hrefs);
-	char *key = xasprintf("rl%s", rl);
+	char *key = xasprintf("rl%s", rl), *name;
 	struct article *front = article_new();
 	const char *thumb = NULL;
 	bool zh = strncmp(l->o->lang, "zh", 2) == 0;
@@ -159,14 +159,14 @@ library_series_page(struct library *l, struct namer *nm, const char *rl, const s
 	front->title = xstrdup(*s->name ? s->name : key);
 	front->author_name = s->author_name ? xstrdup(s->author_name) : NULL;
 	front->author_mid = s->author_mid ? xstrdup(s->author_mid) : NULL;
-	*name = name_claim(nm, front);
-	if (assemble_series_page(l->o, l->dir, *name, front->title, s->summary, v, s->n, e) < 0) {
+	name = name_claim(nm, front);
+	if (assemble_series_page(l->o, l->dir, name, front->title, s->summary, v, s->n, e) < 0) {
 		err_prefix(e, "%s", key);
 	} else {
 		/* a copy: the entry it comes from may move when the manifest grows */
-		char *cover = xstrdup(thumb ? thumb : ""), *where = page_path(l, *name);
+		char *cover = xstrdup(thumb ? thumb : ""), *where = page_path(l, name);
 		struct manifest_entry me = {
-			key, *name, front->pub_ts, front->title,
+			key, name, front->pub_ts, front->title,
 			front->author_name ? front->author_name : "", cover, "",
 		};
 		struct err me_e;
@@ -184,6 +184,7 @@ library_series_page(struct library *l, struct namer *nm, const char *rl, const s
 	free(hrefs);
 	free(v);
 	free(key);
+	free(name);
 	article_free(front);
 	return res;
 }

@@ -61,12 +61,12 @@ void library_relink(struct library *l);
 /*
  * Write the page of the 文集 rl (its digits; s, its list): its chapters in
  * order, linked to their pages, those that are not there listed without a
- * link; named by nm (*name, the caller's) and recorded in the manifest so
- * that the index lists it.  ARCHIVE_OK, ARCHIVE_INCOMPLETE when chapters
+ * link; named by nm and recorded in the manifest so that the index lists
+ * it.  ARCHIVE_OK, ARCHIVE_INCOMPLETE when chapters
  * are not there, or ARCHIVE_FAILED with e set.
  */
 enum archive_result library_series_page(struct library *l, struct namer *nm, const char *rl,
-    const struct series *s, char **name, struct err *e);
+    const struct series *s, struct err *e);
 
 /* Write index.html (and the stylesheets) listing every page there, the newest first. */
 int library_write_index(const struct library *l, struct err *e);

@@ -334,19 +334,18 @@ readlist_of(struct session *r, const struct input *in, char **rl, struct err *e)
 
 enum archive_result
 readlist_into_dir(struct session *r, const char *rl, struct namer *nm, struct library *docs,
-    char **name, struct err *e)
+    struct err *e)
 {
 	struct readlist *rd = NULL;
 	struct article *front = NULL;
 	enum archive_result res = ARCHIVE_FAILED;
-	char *out = NULL;
+	char *name = NULL, *out = NULL;
 
-	*name = NULL;
 	if (readlist_load(r, rl, &rd, e) < 0)
 		goto out;
 	front = readlist_front(rd);
-	*name = name_claim(nm, front);
-	out = name_path(nm, *name);
+	name = name_claim(nm, front);
+	out = name_path(nm, name);
 	res = readlist_write(r, rd, out, e);
 	if (res == ARCHIVE_FAILED)
 		goto out;
@@ -361,7 +360,7 @@ readlist_into_dir(struct session *r, const char *rl, struct namer *nm, struct li
 	}
 	{
 		struct manifest_entry me = {
-			rd->key, *name, front->pub_ts, front->title,
+			rd->key, name, front->pub_ts, front->title,
 			front->author_name ? front->author_name : "", "", "",
 		};
 		struct err me_e;
@@ -374,6 +373,7 @@ readlist_into_dir(struct session *r, const char *rl, struct namer *nm, struct li
 out:
 	readlist_free(rd);
 	article_free(front);
+	free(name);
 	free(out);
 	return res;
 }
@@ -415,9 +415,11 @@ readlist_place(struct readlist_places *p, struct session *r, struct article *a)
 void
 readlist_places_release(struct readlist_places *p)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->v[i].rl);
-		series_free(p->v[i].s);
+	while (p->n > 0) {
+		struct readlist_place *l = &p->v[--p->n];
+
+		free(l->rl);
+		series_free(l->s);
 	}
 	free(p->v);
 	memset(p, 0, sizeof *p);

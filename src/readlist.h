@@ -88,14 +88,14 @@ int readlist_of(struct session *r, const struct input *in, char **rl, struct err
 
 /*
  * A batch into a directory of books: read the 文集 rl and write its book
- * there, named by nm as an article's book would be (*name, the caller's,
- * set once the list is read) and recorded in the directory's manifest.
+ * there, named by nm as an article's book would be, and recorded in the
+ * directory's manifest.
  * docs: a directory of Markdown documents, whose map learns where the
  * chapters' documents are; else NULL.  Returns ARCHIVE_OK,
  * ARCHIVE_INCOMPLETE, or ARCHIVE_FAILED with e set.
  */
 enum archive_result readlist_into_dir(struct session *r, const char *rl, struct namer *nm,
-    struct library *docs, char **name, struct err *e);
+    struct library *docs, struct err *e);
 
 /*
  * The 文集 a run has read for the places of its articles, each read once

@@ -34,28 +34,28 @@ item_release(struct worklist_item *it)
 {
 	free(it->arg);
 	free(it->where);
-	free(it->reason);
-	free(it->name);
 	if (it->resolved)
 		input_release(&it->in);
 	article_free(it->a);
+	free(it->reason);
+	free(it->name);
 }
 
 void
 worklist_release(struct worklist *wl)
 {
-	for (size_t i = 0; i < wl->n; i++)
-		item_release(&wl->v[i]);
+	while (wl->n > 0)
+		item_release(&wl->v[--wl->n]);
 	free(wl->v);
-	for (size_t i = 0; i < wl->nlists; i++) {
-		free(wl->lists[i].rl);
-		free(wl->lists[i].arg);
-		series_free(wl->lists[i].s);
-		free(wl->lists[i].reason);
-		free(wl->lists[i].name);
+	index_release(&wl->by_article);
+	while (wl->nlists > 0) {
+		struct worklist_series *l = &wl->lists[--wl->nlists];
+
+		free(l->rl);
+		series_free(l->s);
+		free(l->reason);
 	}
 	free(wl->lists);
-	index_release(&wl->by_article);
 	memset(wl, 0, sizeof *wl);
 }
 
@@ -348,7 +348,6 @@ worklist_take_lists(struct worklist *wl, struct session *r, bool expand)
 			memset(l, 0, sizeof *l);
 			l->rl = rl;
 			rl = NULL;
-			l->arg = xstrdup(it->arg);
 			if (expand)
 				add_chapters(r, l, &v, &n, &cap);
 		}

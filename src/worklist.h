@@ -41,11 +41,9 @@ struct worklist_item {
 /* A 文集 of the batch: its own book, or (a site, --combine) its articles as items. */
 struct worklist_series {
 	char *rl;               /* owned: the digits */
-	char *arg;              /* owned: what the user gave */
 	struct series *s;       /* owned: its list, when its articles joined the items */
 	enum work_state state;
 	char *reason;           /* owned: why it failed */
-	char *name;             /* owned: its book's or page's name */
 };
 
 struct worklist {

@@ -109,6 +109,19 @@ already_done(struct batch *b, const struct worklist_item *it)
 	return have;
 }
 
+/* Set l's state from how its book or page went; a failure (e says why) is said now. */
+static void
+list_result(struct worklist_series *l, enum archive_result res, const struct err *e)
+{
+	if (res == ARCHIVE_FAILED) {
+		l->state = WORK_FAILED;
+		l->reason = xstrdup(e->msg);
+		log_error("%s", e->msg);
+	} else {
+		l->state = res == ARCHIVE_OK ? WORK_DONE : WORK_INCOMPLETE;
+	}
+}
+
 /* A directory of books: the book of 文集 l, unless it is there already. */
 static void
 write_list_book(struct batch *b, struct worklist_series *l)
@@ -126,13 +139,7 @@ write_list_book(struct batch *b, struct worklist_series *l)
 	free(key);
 	err_init(&e);
 	res = readlist_into_dir(b->r, l->rl, &b->names, b->have_lib ? &b->lib : NULL, &e);
-	if (res == ARCHIVE_FAILED) {
-		l->state = WORK_FAILED;
-		l->reason = xstrdup(e.msg);
-		log_error("%s", e.msg);
-	} else {
-		l->state = res == ARCHIVE_OK ? WORK_DONE : WORK_INCOMPLETE;
-	}
+	list_result(l, res, &e);
 }
 
 /* A library site: the page of 文集 l, in the manifest so that the library's index lists it. */
@@ -144,13 +151,7 @@ write_list_page(struct batch *b, struct worklist_series *l)
 
 	err_init(&e);
 	res = library_series_page(&b->lib, &b->names, l->rl, l->s, &e);
-	if (res == ARCHIVE_FAILED) {
-		l->state = WORK_FAILED;
-		l->reason = xstrdup(e.msg);
-		log_error("%s", l->reason);
-	} else {
-		l->state = res == ARCHIVE_OK ? WORK_DONE : WORK_INCOMPLETE;
-	}
+	list_result(l, res, &e);
 }
 
 /* --- a window ------------------------------------------------------------------------- */

@@ -1,10 +1,11 @@
 /*
- * batch: many articles in one run.  Gathers them (ids and URLs on the
- * command line, --batch FILE, --user MID), names their books (--name), skips
- * what a directory already holds, fetches in windows so API answers and
- * pictures come in concurrently, writes one book each, one combined book
- * (--combine) or a library site, and ends with a summary.  One failing
- * article never stops the others.
+ * batch: many articles in one run.  Their list comes from worklist.c (ids
+ * and URLs on the command line, --batch FILE, --user MID, the 文集 among
+ * them); the batch skips what a directory already holds, fetches in windows
+ * so API answers and pictures come in concurrently, writes one book each
+ * (named by name.c), one combined book (--combine), a book for each 文集
+ * (readlist.c) or a library site (library.c), and ends with a summary.  One
+ * failing article never stops the others.
  */
 #ifndef OA_BATCH_H
 #define OA_BATCH_H

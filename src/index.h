@@ -9,8 +9,8 @@
  * linear probing, at most half full.
  *
  * Used by the picture table (assets.c), the map of local links (links.c), the
- * API answers a batch fetched ahead (api.c) and the page names a library run
- * has planned (batch.c).
+ * API answers a batch fetched ahead (api.c), the names a batch has given
+ * (name.c) and the articles a batch has met (worklist.c).
  */
 #ifndef OA_INDEX_H
 #define OA_INDEX_H

@@ -7,6 +7,9 @@
 #include <time.h>
 
 #include "buf.h"
+#include "file.h"
+#include "log.h"
+#include "model.h"
 #include "name.h"
 #include "text.h"
 #include "xalloc.h"
@@ -130,3 +133,138 @@ name_reserved(const char *name)
 	return false;
 }
 
+
+/* --- the names of a directory --------------------------------------------------------- */
+
+void
+name_init(struct namer *nm, struct manifest *m, const char *dir, const char *ext,
+    const char *tmpl, bool site)
+{
+	memset(nm, 0, sizeof *nm);
+	nm->m = m;
+	nm->dir = dir;
+	nm->ext = ext;
+	nm->tmpl = tmpl;
+	nm->site = site;
+}
+
+void
+name_release(struct namer *nm)
+{
+	for (size_t i = 0; i < nm->nplanned; i++)
+		free(nm->planned[i]);
+	free(nm->planned);
+	index_release(&nm->by_name);
+}
+
+char *
+name_path(const struct namer *nm, const char *name)
+{
+	char *file = xasprintf("%s%s", name, nm->ext);
+	char *path = file_join(nm->dir, file);
+
+	free(file);
+	return path;
+}
+
+/* Hash of s with ASCII letters folded, as strcasecmp compares in the C locale. */
+static uint64_t
+name_hash(const char *s)
+{
+	char *low = xstrdup(s);
+	uint64_t h;
+
+	for (char *p = low; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	h = index_hash(low);
+	free(low);
+	return h;
+}
+
+static uint64_t
+name_hash_of(size_t pos, const void *ctx)
+{
+	return name_hash(((const struct namer *)ctx)->planned[pos]);
+}
+
+static bool
+same_name(size_t pos, const void *key, const void *ctx)
+{
+	return strcasecmp(((const struct namer *)ctx)->planned[pos], key) == 0;
+}
+
+/* Is name planned in this run?  (By index: big batches stay linear.) */
+static bool
+planned(const struct namer *nm, const char *name)
+{
+	return index_find(&nm->by_name, name_hash(name), name, same_name, nm) != INDEX_EMPTY;
+}
+
+/* Remember name (copied) as given in this run. */
+static void
+plan(struct namer *nm, const char *name)
+{
+	if (planned(nm, name))
+		return;
+	XGROW(nm->planned, nm->planned_cap, nm->nplanned + 1);
+	nm->planned[nm->nplanned] = xstrdup(name);
+	index_add(&nm->by_name, name_hash(name), nm->nplanned++, name_hash_of, nm);
+}
+
+char *
+name_claim(struct namer *nm, const struct article *a)
+{
+	const struct manifest_entry *old;
+	char *base, *name;
+	struct err e;
+
+	/*
+	 * Under the manifest's lock, knowing the names other runs gave (--shard
+	 * workers writing to this directory too), and claiming the new name there
+	 * before the lock goes: two runs never give two articles one name.
+	 */
+	err_init(&e);
+	if (manifest_lock(nm->m, &e) < 0)
+		log_warn("%s", e.msg);
+	old = manifest_find(nm->m, a->id);
+	if (old) {
+		name = xstrdup(old->name);
+		manifest_unlock(nm->m);
+		plan(nm, name);
+		return name;
+	}
+	base = name_expand(nm->tmpl ? nm->tmpl : "{id}", a->id, a->title, a->author_name, a->pub_ts,
+	    a->author_mid);
+	name = xstrdup(base);
+	for (int k = 2; ; k++) {
+		char *path = name_path(nm, name);
+		/*
+		 * A file under the article's own id is its book (one another run
+		 * racing on the same article has just written, or one made by hand),
+		 * not another article's.
+		 */
+		bool taken = manifest_name_taken(nm->m, name, a->id) || (nm->site && name_reserved(name)) ||
+		    planned(nm, name) || (strcmp(name, a->id) != 0 && file_exists(path));
+
+		free(path);
+		if (!taken || k > 10000)
+			break;
+		free(name);
+		name = xasprintf("%s-%d", base, k);
+	}
+	free(base);
+	if (strcmp(name, a->id) != 0) {
+		/* the claim: the line the caller adds once the book is there replaces it */
+		struct manifest_entry en = {
+			a->id, name, a->pub_ts, a->title, a->author_name ? a->author_name : "", "", "",
+		};
+
+		err_init(&e);
+		if (manifest_put(nm->m, &en, &e) < 0)
+			log_warn("%s", e.msg);
+	}
+	manifest_unlock(nm->m);
+	plan(nm, name);
+	return name;
+}

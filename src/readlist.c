@@ -6,8 +6,11 @@
 #include <time.h>
 
 #include "archive.h"
+#include "library.h"
 #include "load.h"
 #include "log.h"
+#include "manifest.h"
+#include "name.h"
 #include "oldbook.h"
 #include "readlist.h"
 #include "text.h"
@@ -325,4 +328,99 @@ readlist_of(struct session *r, const struct input *in, char **rl, struct err *e)
 	}
 	article_free(a);
 	return 0;
+}
+
+/* --- in a batch ------------------------------------------------------------------------ */
+
+enum archive_result
+readlist_into_dir(struct session *r, const char *rl, struct namer *nm, struct library *docs,
+    struct err *e)
+{
+	struct readlist *rd = NULL;
+	struct article *front = NULL;
+	enum archive_result res = ARCHIVE_FAILED;
+	char *name = NULL, *out = NULL;
+
+	if (readlist_load(r, rl, &rd, e) < 0)
+		goto out;
+	front = readlist_front(rd);
+	name = name_claim(nm, front);
+	out = name_path(nm, name);
+	res = readlist_write(r, rd, out, e);
+	if (res == ARCHIVE_FAILED)
+		goto out;
+	/* Markdown: its chapters are documents of the directory too (named as assemble_series_md() does) */
+	for (size_t i = 0; docs && i < rd->s->n; i++) {
+		if (rd->v[i]->raw) {
+			char *doc = xasprintf("cv%s", rd->s->v[i].cv);
+
+			library_plan(docs, rd->v[i]->id, rd->v[i]->cv_id, doc);
+			free(doc);
+		}
+	}
+	{
+		struct manifest_entry me = {
+			rd->key, name, front->pub_ts, front->title,
+			front->author_name ? front->author_name : "", "", "",
+		};
+		struct err me_e;
+
+		err_init(&me_e);
+		if (manifest_put(nm->m, &me, &me_e) < 0)
+			log_warn("%s (later runs will not know that %s is done)", me_e.msg, rd->key);
+	}
+	log_status("%s: '%s' -> %s%s", rd->key, front->title, out, res == ARCHIVE_OK ? "" : " (incomplete)");
+out:
+	readlist_free(rd);
+	article_free(front);
+	free(name);
+	free(out);
+	return res;
+}
+
+void
+readlist_place(struct readlist_places *p, struct session *r, struct article *a)
+{
+	const char *rl = a->collection_id;
+	struct readlist_place *l = NULL;
+	struct err e;
+
+	if (rl == NULL || *rl == '\0' || a->collection_index > 0 ||
+	    strspn(rl, "0123456789") != strlen(rl) || strcmp(rl, "0") == 0)
+		return;
+	for (size_t i = 0; i < p->n && l == NULL; i++)
+		if (strcmp(p->v[i].rl, rl) == 0)
+			l = &p->v[i];
+	if (l == NULL) {
+		XGROW(p->v, p->cap, p->n + 1);
+		l = &p->v[p->n++];
+		memset(l, 0, sizeof *l);
+		l->rl = xstrdup(rl);
+		err_init(&e);
+		if (load_series(r, rl, &l->s, &e) < 0)
+			log_info("the places of articles in the 文集 rl%s are not known: %s", rl, e.msg);
+	}
+	for (size_t k = 0; l->s && k < l->s->n; k++) {
+		const struct series_chapter *ch = &l->s->v[k];
+
+		if ((strncmp(a->id, "cv", 2) == 0 && strcmp(a->id + 2, ch->cv) == 0) ||
+		    (a->cv_id && strcmp(a->cv_id, ch->cv) == 0) ||
+		    (ch->opus && strcmp(a->id, ch->opus) == 0)) {
+			a->collection_index = (int)(k + 1);
+			break;
+		}
+	}
+}
+
+void
+readlist_places_release(struct readlist_places *p)
+{
+	while (p->n > 0) {
+		struct readlist_place *l = &p->v[--p->n];
+
+		free(l->rl);
+		series_free(l->s);
+	}
+	free(p->v);
+	memset(p, 0, sizeof *p);
 }

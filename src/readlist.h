@@ -6,8 +6,9 @@
  * on stderr, and makes the book incomplete.  An empty 文集, or one none of
  * whose articles can be read, is a failure: nothing is written.
  *
- * run.c calls it for one 文集, batch.c for each 文集 of a batch; it calls
- * only downward (load.c, archive.c).
+ * run.c calls it for one 文集, batch.c for each 文集 of a batch (and for
+ * the places of a batch's articles in their 文集); it calls only downward
+ * (load.c, archive.c, library.c for a Markdown directory's map, name.c).
  */
 #ifndef OA_READLIST_H
 #define OA_READLIST_H
@@ -19,6 +20,9 @@
 #include "model.h"
 #include "opts.h"
 #include "session.h"
+
+struct library;
+struct namer;
 
 /* A 文集 read: its list and its chapters, ready to be written. */
 struct readlist {
@@ -81,5 +85,38 @@ enum archive_result readlist_write(struct session *r, const struct readlist *l,
  * when it belongs to none.  -1 with e set when the article cannot be read.
  */
 int readlist_of(struct session *r, const struct input *in, char **rl, struct err *e);
+
+/*
+ * A batch into a directory of books: read the 文集 rl and write its book
+ * there, named by nm as an article's book would be, and recorded in the
+ * directory's manifest.
+ * docs: a directory of Markdown documents, whose map learns where the
+ * chapters' documents are; else NULL.  Returns ARCHIVE_OK,
+ * ARCHIVE_INCOMPLETE, or ARCHIVE_FAILED with e set.
+ */
+enum archive_result readlist_into_dir(struct session *r, const char *rl, struct namer *nm,
+    struct library *docs, struct err *e);
+
+/*
+ * The 文集 a run has read for the places of its articles, each read once
+ * (the first time one of its articles asks).  An empty cache needs no
+ * set-up: struct readlist_places p = { 0 }.
+ */
+struct readlist_places {
+	struct readlist_place {
+		char *rl;               /* owned: the digits */
+		struct series *s;       /* owned: its list; NULL when it could not be had */
+	} *v;
+	size_t n, cap;
+};
+
+/*
+ * Set a's place in its 文集 (a->collection_index, which calibre sorts a
+ * writer's backup into series by) from the 文集's list, read through the
+ * cache p.  Nothing when a names no 文集, knows its place already, or the
+ * list cannot be had (said with -v).
+ */
+void readlist_place(struct readlist_places *p, struct session *r, struct article *a);
+void readlist_places_release(struct readlist_places *p);
 
 #endif

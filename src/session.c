@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "file.h"
 #include "log.h"
@@ -10,12 +11,22 @@
 #include "session.h"
 #include "xalloc.h"
 
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 struct session *
 session_new(const struct archive_opts *o, struct err *e)
 {
 	struct session *r = xcalloc(1, sizeof *r);
 
 	r->o = o;
+	r->started = now_s();
 	if (cache_init(&r->cache, o->cache_dir, e) < 0) {
 		free(r);
 		return NULL;
@@ -109,6 +120,22 @@ void
 session_set_label(struct session *r, const char *label)
 {
 	snprintf(r->label, sizeof r->label, "%s", label ? label : "");
+}
+
+void
+session_set_count(struct session *r, size_t done, size_t span, size_t total)
+{
+	char eta[32] = "", range[32] = "";
+	double spent = now_s() - r->started;
+
+	if (done > 0 && spent > 0) {
+		double left = spent / (double)done * (double)(total - done);
+
+		snprintf(eta, sizeof eta, ", ETA %dm%02ds", (int)(left / 60), (int)left % 60);
+	}
+	if (span > 1)
+		snprintf(range, sizeof range, "-%zu", done + span);
+	snprintf(r->label, sizeof r->label, "[%zu%s/%zu%s] ", done + 1, range, total, eta);
 }
 
 void

@@ -29,6 +29,7 @@ struct session {
 	struct api api;                 /* api.f is f once the network is up */
 	struct capture capture;
 	struct rate rate;               /* the API rate, shared with the other runs of this host */
+	double started;                 /* monotonic seconds when the session began, for the ETA */
 	char label[256];                /* what the progress line starts with ("" = one article) */
 	const char *current;            /* the article whose pictures come in, for the progress line */
 	const struct links *library;    /* a library site's pages (borrowed), or NULL */
@@ -48,8 +49,15 @@ int session_net_up(struct session *r, struct err *e);
 /* The API client with the network up; NULL with e set (also with --offline). */
 struct api *session_api(struct session *r, struct err *e);
 
-/* Start the progress line with label (a batch's "[3/50] ..."); NULL for none. */
+/* Start the progress line with label; NULL for none. */
 void session_set_label(struct session *r, const char *label);
+/*
+ * Start the progress line with a batch's count: "[k/N, ETA 1m20s] " for
+ * article k = done + 1 of total, or "[k-m/N, ...] " while the pictures of
+ * span articles come in together.  The ETA is the time per article done
+ * since the session began, times the articles left.
+ */
+void session_set_count(struct session *r, size_t done, size_t span, size_t total);
 /*
  * Take pictures from book (borrowed until session_free) first.  only: and
  * nothing from the cache or the network (a book rendered again from an old

@@ -154,6 +154,16 @@ grep -q "standard input:2" "$TMP/err"
 ok $? "the bad line is named by its line number"
 ok $([ -s "$TMP/stdin/$(id 3).epub" ]; echo $?) "the good line is archived"
 
+# --- one article named again ----------------------------------------------------------
+# every copy after the first is skipped, the first named; the copies stand in a
+# later window (8 articles a window) than the first
+{ head -n 9 "$IDS"; echo "https://www.bilibili.com/opus/$(id 3)"; id 3; } >"$TMP/again.txt"
+oa c -v --batch "$TMP/again.txt" -o "$TMP/again" 2>"$TMP/err"
+expect_status $? 0 "a batch naming one article three times"
+grep -q "11 articles: 9 done, 2 skipped" "$TMP/err" &&
+	[ "$(grep -c "is the same article as '$(id 3)'" "$TMP/err")" -eq 2 ]
+ok $? "each later copy is skipped as the same article as the first ($(grep -c 'same article' "$TMP/err") said so)"
+
 # --- progress on a terminal ------------------------------------------------------------
 if command -v script >/dev/null 2>&1; then
 	cmd="'$OPUS_ARCHIVE' --connect-to ::127.0.0.1:$PORT --cacert '$S/ca.pem' --cache-dir '$TMP/c-tty' --rate 1000 $(id 1) $(id 2) $(id 3) -o '$TMP/tty'"

@@ -180,15 +180,17 @@ ok $? "the fallback's missing cv is named"
 
 # a batch with 专栏 articles, and a library site of them: a re-run skips them without
 # asking the API again
-oa c3 cv90001 "$FALLBACK" -o "$TMP/cvbooks/" 2>"$TMP/err"
+oa c3 -v cv90001 "$FALLBACK" -o "$TMP/cvbooks/" 2>"$TMP/err"
 expect_status $? 0 "a batch of a cv and an opus that falls back to one"
+ok $(! grep -q "opus cv" "$TMP/err"; echo $?) "no line of it calls a 专栏 article 'opus cv…'"
 ok $([ -f "$TMP/cvbooks/cv90001.epub" ] && [ -f "$TMP/cvbooks/cv90002.epub" ]; echo $?) \
 	"each book is named after its cv number"
 mark
-oa c3 cv90001 "https://www.bilibili.com/read/cv90002" -o "$TMP/cvbooks/" 2>"$TMP/err"
+oa c3 -v cv90001 "https://www.bilibili.com/read/cv90002" -o "$TMP/cvbooks/" 2>"$TMP/err"
 expect_status $? 0 "the same 专栏 articles again"
 ok $([ "$(since | grep -c '/x/article/view')" -eq 0 ] && grep -q "2 skipped" "$TMP/err"; echo $?) \
 	"they are skipped without an API request"
+ok $(! grep -q "opus cv" "$TMP/err"; echo $?) "no line of the batch calls a 专栏 article 'opus cv…'"
 mark
 oa c3 "$FALLBACK" cv90001 -o "$TMP/cvbooks/" 2>"$TMP/err"
 expect_status $? 0 "the opus that falls back to a 专栏, again by its opus id"

@@ -122,7 +122,14 @@ list_result(struct worklist_series *l, enum archive_result res, const struct err
 	}
 }
 
-/* A directory of books: the book of 文集 l, unless it is there already. */
+/*
+ * A directory of books: the book of 文集 l.  One there already (the
+ * manifest's, an EPUB) is updated in place as "rlN -o BOOK" would: a 文集
+ * grows, and a batch run again is how a library keeps up with it (one list
+ * request per 文集; the book is rewritten only when the list changed).  A
+ * 文集 in Markdown is a directory of documents, not a book that can be read
+ * back: it is skipped as an article is.
+ */
 static void
 write_list_book(struct batch *b, struct worklist_series *l)
 {
@@ -130,14 +137,26 @@ write_list_book(struct batch *b, struct worklist_series *l)
 	enum archive_result res;
 	struct err e;
 
+	err_init(&e);
 	if (in_manifest(b, key)) {
-		log_info("%s: already archived; skipped", key);
-		l->state = WORK_SKIPPED;
+		const struct manifest_entry *en = manifest_find(&b->m, key);
+		char *path = name_path(&b->names, en->name);
+		bool changed = false;
+
+		if (opts_pick_format(b->o->format, path) != FORMAT_EPUB) {
+			log_info("%s: already archived; skipped", key);
+			l->state = WORK_SKIPPED;
+		} else {
+			res = readlist_refresh(b->r, l->rl, path, &changed, &e);
+			list_result(l, res, &e);
+			if (res == ARCHIVE_OK && !changed)
+				l->state = WORK_SKIPPED;        /* up to date: nothing written */
+		}
+		free(path);
 		free(key);
 		return;
 	}
 	free(key);
-	err_init(&e);
 	res = readlist_into_dir(b->r, l->rl, &b->names, b->have_lib ? &b->lib : NULL, &e);
 	list_result(l, res, &e);
 }

@@ -333,6 +333,60 @@ readlist_of(struct session *r, const struct input *in, char **rl, struct err *e)
 /* --- in a batch ------------------------------------------------------------------------ */
 
 enum archive_result
+readlist_refresh(struct session *r, const char *rl, const char *output, bool *changed,
+    struct err *e)
+{
+	struct oldbook b;
+	struct readlist *l = NULL;
+	enum archive_result res = ARCHIVE_FAILED;
+	struct err be;
+	char *key = xasprintf("rl%s", rl);
+
+	if (changed)
+		*changed = false;
+	err_init(&be);
+	if (oldbook_open(output, r->o->net.max_image_size, &b, &be) < 0) {
+		err_set(e, "%s: will not write over '%s': it is not a book of this program that can "
+		    "be updated (%s); give --force to replace it", key, output, be.msg);
+		goto out;
+	}
+	if (b.list_id == NULL || strcmp(b.list_id, key) != 0) {
+		const char *of = b.list_id ? b.list_id : b.nresponses == 1 ? b.responses[0].id :
+		    "several articles";
+
+		err_set(e, "%s: will not write over '%s': it is the book of %s%s, not of the 文集 %s; "
+		    "give --force to replace it", key, output, b.list_id ? "the 文集 " :
+		    b.nresponses == 1 ? article_kind(of) : "", of, key);
+		goto out;
+	}
+	session_set_book(r, &b, false);
+	if (readlist_update(r, rl, &b, &l, e) < 0)
+		goto out;
+	if (l->nnew == 0 && l->ngone_now == 0) {
+		if (l->ngaps) {
+			log_warn("%s: '%s' is left as it was: %zu chapters still cannot be had", key,
+			    output, l->ngaps);
+			res = ARCHIVE_INCOMPLETE;
+		} else {
+			log_status("%s: '%s' is up to date (%zu chapters)", key, output, l->n);
+			res = ARCHIVE_OK;
+		}
+		goto out;
+	}
+	log_status("%s: updating '%s': %zu new chapters, %zu no longer listed", key, output,
+	    l->nnew, l->ngone_now);
+	res = readlist_write(r, l, output, e);
+	if (changed)
+		*changed = res != ARCHIVE_FAILED;
+out:
+	session_set_book(r, NULL, false);
+	readlist_free(l);
+	oldbook_release(&b);
+	free(key);
+	return res;
+}
+
+enum archive_result
 readlist_into_dir(struct session *r, const char *rl, struct namer *nm, struct library *docs,
     struct err *e)
 {

@@ -94,6 +94,17 @@ int readlist_of(struct session *r, const struct input *in, char **rl, struct err
  * chapters' documents are; else NULL.  Returns ARCHIVE_OK,
  * ARCHIVE_INCOMPLETE, or ARCHIVE_FAILED with e set.
  */
+/*
+ * The book of the 文集 rl (its digits) at output, made by an earlier run,
+ * updated (see readlist_update()): written only when the list has chapters
+ * it lacks or it lists fewer; else left as it is, not even rewritten, and
+ * *changed (when not NULL) says which.  A file at output that is not such a
+ * book is refused (a caller's --force makes a new book instead).  Returns
+ * ARCHIVE_OK, ARCHIVE_INCOMPLETE (gaps), or ARCHIVE_FAILED with e set.
+ */
+enum archive_result readlist_refresh(struct session *r, const char *rl, const char *output,
+    bool *changed, struct err *e);
+
 enum archive_result readlist_into_dir(struct session *r, const char *rl, struct namer *nm,
     struct library *docs, struct err *e);
 

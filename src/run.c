@@ -21,61 +21,6 @@
 #include "session.h"
 #include "xalloc.h"
 
-/*
- * The book of the 文集 key ("rlN") at output, made by an earlier run, updated
- * (see readlist_update()): written only when the list has chapters it lacks
- * or it lists fewer; else left as it is, not even rewritten.  A file at
- * output that is not such a book is refused (the caller's --force makes a
- * new book instead).
- */
-static enum archive_result
-update_readlist(struct session *r, const char *rl, const char *key, const char *output,
-    struct err *e)
-{
-	struct oldbook b;
-	struct readlist *l = NULL;
-	enum archive_result res = ARCHIVE_FAILED;
-	struct err be;
-
-	err_init(&be);
-	if (oldbook_open(output, r->o->net.max_image_size, &b, &be) < 0) {
-		err_set(e, "%s: will not write over '%s': it is not a book of this program that can "
-		    "be updated (%s); give --force to replace it", key, output, be.msg);
-		goto out;
-	}
-	if (b.list_id == NULL || strcmp(b.list_id, key) != 0) {
-		const char *of = b.list_id ? b.list_id : b.nresponses == 1 ? b.responses[0].id :
-		    "several articles";
-
-		err_set(e, "%s: will not write over '%s': it is the book of %s%s, not of the 文集 %s; "
-		    "give --force to replace it", key, output, b.list_id ? "the 文集 " :
-		    b.nresponses == 1 ? article_kind(of) : "", of, key);
-		goto out;
-	}
-	session_set_book(r, &b, false);
-	if (readlist_update(r, rl, &b, &l, e) < 0)
-		goto out;
-	if (l->nnew == 0 && l->ngone_now == 0) {
-		if (l->ngaps) {
-			log_warn("%s: '%s' is left as it was: %zu chapters still cannot be had", key,
-			    output, l->ngaps);
-			res = ARCHIVE_INCOMPLETE;
-		} else {
-			log_status("%s: '%s' is up to date (%zu chapters)", key, output, l->n);
-			res = ARCHIVE_OK;
-		}
-		goto out;
-	}
-	log_status("%s: updating '%s': %zu new chapters, %zu no longer listed", key, output,
-	    l->nnew, l->ngone_now);
-	res = readlist_write(r, l, output, e);
-out:
-	session_set_book(r, NULL, false);
-	readlist_free(l);
-	oldbook_release(&b);
-	return res;
-}
-
 /* The 文集 rl (its digits), into its book; or the book there, updated. */
 static enum archive_result
 one_readlist(struct session *r, const char *rl, struct err *e)
@@ -90,7 +35,7 @@ one_readlist(struct session *r, const char *rl, struct err *e)
 	if (f == FORMAT_SITE)
 		err_set(e, "%s: a 文集 as a folder site joins a library: give -o DIR/", key);
 	else if (f == FORMAT_EPUB && !r->o->force && file_exists(output))
-		res = update_readlist(r, rl, key, output, e);
+		res = readlist_refresh(r, rl, output, NULL, e);
 	else if (readlist_load(r, rl, &l, e) == 0)
 		res = readlist_write(r, l, output, e);
 	capture_done(&r->capture, key, &res);

@@ -1,6 +1,6 @@
 #!/bin/sh
-# 文集 in a batch (a book each, an article of one knows its place, what is
-# there is skipped), a library site with a 文集's page, --combine, and a drawn
+# 文集 in a batch (a book each, an article of one knows its place, a 文集's
+# book there is updated, an article's skipped), a library site with a 文集's page, --combine, and a drawn
 # cover when no picture can be had.  Part of the 文集 tests (tests/series.sh).
 . "$(dirname "$0")/series-setup.sh"
 
@@ -23,10 +23,16 @@ for f in "$TMP"/books/*.epub; do
 	epub_ok "$f" "batch: $(basename "$f")"
 done
 mark
+cp "$TMP/books/rl70007.epub" "$TMP/books/rl70008.epub" "$TMP/"
 oa c3 rl70007 rl70008 cv91003 -o "$TMP/books/" 2>"$TMP/err"
-expect_status $? 0 "the same batch again"
-ok $([ "$(since | wc -l)" -eq 0 ] && grep -q '2 文集: 0 done, 2 skipped' "$TMP/err"; echo $?) \
-	"what is there is skipped without a request"
+expect_status $? 3 "the same batch again (rl70008 still lacks its chapter)"
+since >"$TMP/again.log"
+ok $([ "$(grep -c '/x/article/list/web/articles' "$TMP/again.log")" -eq 2 ] &&
+	[ "$(grep -v -e '/x/article/list/web/articles' -e 'article/view' "$TMP/again.log" | wc -l)" -eq 0 ] &&
+	grep -q '2 文集: 0 done, 1 skipped, 0 failed, 1 incomplete' "$TMP/err"; echo $?) \
+	"each 文集's list is asked again, its missing chapter tried, nothing else ($(wc -l <"$TMP/again.log") requests)"
+cmp -s "$TMP/books/rl70007.epub" "$TMP/rl70007.epub" && cmp -s "$TMP/books/rl70008.epub" "$TMP/rl70008.epub"
+ok $? "with nothing new both books are left as they were"
 oa c3 --series 1047362918573064199 cv91002 1047362918573064200 -o "$TMP/books2/" 2>"$TMP/err"
 expect_status $? 0 "--series on a batch: two articles of one 文集 and one in none"
 ok $([ "$(ls "$TMP/books2")" = "$(printf '1047362918573064200.epub\nrl70007.epub')" ]; echo $?) \

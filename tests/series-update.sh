@@ -227,6 +227,29 @@ expect_status $? 0 "--force replaces it"
 ok $([ "$(chapters "$TMP/notes.epub" | wc -l)" -eq 6 ] && unzip -l "$TMP/notes.epub" | grep -q article-list-rl70007; echo $?) \
 	"with a new book of the 文集 (its six chapters)"
 
+# --- a batch run again updates its 文集's book in the directory ------------------------------------
+# (a 文集 grows; running the batch again is how a library keeps up with it)
+faults '[]'
+setlist 91001 91002 91003
+L=$TMP/lib
+echo rl70007 >"$TMP/ids"
+oa cb --batch "$TMP/ids" -o "$L/" 2>"$TMP/err"
+expect_status $? 0 "a batch with the 文集 rl70007"
+LB=$(find "$L" -name '*.epub' | head -1)
+ok $([ -n "$LB" ] && [ "$(chapters "$LB" | wc -l)" -eq 3 ]; echo $?) "its book in the directory: three chapters ($LB)"
+S5=$(stamp "$LB")
+sleep 1
+oa cb --batch "$TMP/ids" -o "$L/" 2>"$TMP/err"
+expect_status $? 0 "the batch again, nothing new"
+grep -q 'up to date' "$TMP/err" && [ "$(stamp "$LB")" = "$S5" ]
+ok $? "the book is up to date and not rewritten"
+setlist 91001 91002 91003 91005
+oa cb --batch "$TMP/ids" -o "$L/" 2>"$TMP/err"
+expect_status $? 0 "the batch again after a chapter was added"
+grep -q 'rl70007: updating' "$TMP/err" && [ "$(chapters "$LB" | wc -l)" -eq 4 ] &&
+	[ "$(find "$L" -name '*.epub' | wc -l)" -eq 1 ]
+ok $? "the same book is updated: four chapters, no second book ($(chapters "$LB" | tr '\n' ' '))"
+epub_ok "$LB" "the batch's updated book"
 # --- --from-epub points to the update ----------------------------------------------------------------
 oa c5 --from-epub "$B" -o "$TMP/again.epub" 2>"$TMP/err"
 expect_status $? 1 "--from-epub with a 文集's book"

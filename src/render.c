@@ -96,6 +96,21 @@ attr(xmlNodePtr n, const char *k, const char *v)
 	xmlSetProp(n, BAD_CAST k, BAD_CAST v);
 }
 
+/*
+ * A site page's way back to the site's front page (index.html, which every
+ * site has): " · Archived articles" at the end of its colophon line.
+ */
+static void
+index_link(xmlNodePtr s, const struct labels *l)
+{
+	xmlNodePtr a;
+
+	txt(s, " · ");
+	a = el(s, "a");
+	attr(a, "href", "index.html");
+	txt(a, l->library);
+}
+
 static xmlNodePtr
 el_class(xmlNodePtr parent, const char *name, const char *cls)
 {
@@ -990,6 +1005,8 @@ fill_colophon(struct actx *c, xmlDocPtr doc)
 		txt(s, when);
 		txt(s, ", ");
 		txt(s, l->by_tool);
+		if (c->o->flavour == RENDER_SITE)
+			index_link(s, l);
 	}
 }
 
@@ -1555,8 +1572,8 @@ render_container(const char *opf_path, char **out, size_t *len, struct err *e)
 /* A page listing v[] (the index template): the library's front page, or a 文集's page. */
 static int
 render_listing(const char *title, const char *heading, const char *summary,
-    const struct index_entry *v, size_t n, const struct render_opts *o, char **out, size_t *len,
-    struct err *e)
+    const struct index_entry *v, size_t n, bool back, const struct render_opts *o, char **out,
+    size_t *len, struct err *e)
 {
 	const struct labels *l = labels_for(o->lang);
 	xmlDocPtr doc = load_template(o, "index.xhtml", e);
@@ -1624,6 +1641,8 @@ render_listing(const char *title, const char *heading, const char *summary,
 		txt(s, when);
 		txt(s, ", ");
 		txt(s, l->by_tool);
+		if (back)
+			index_link(s, l);
 	}
 	return serialise(doc, o->flavour, out, len, e);
 }
@@ -1634,7 +1653,7 @@ render_index(const struct index_entry *v, size_t n, const struct render_opts *o,
 {
 	const struct labels *l = labels_for(o->lang);
 
-	return render_listing(n == 1 ? v[0].title : l->library, l->library, NULL, v, n, o, out,
+	return render_listing(n == 1 ? v[0].title : l->library, l->library, NULL, v, n, false, o, out,
 	    len, e);
 }
 
@@ -1642,7 +1661,7 @@ int
 render_series_page(const char *title, const char *summary, const struct index_entry *v, size_t n,
     const struct render_opts *o, char **out, size_t *len, struct err *e)
 {
-	return render_listing(title, title, summary, v, n, o, out, len, e);
+	return render_listing(title, title, summary, v, n, true, o, out, len, e);
 }
 
 void

@@ -71,6 +71,8 @@ PY
 ok $? "the 文集's page lists its chapters in order with title, date and cover; the gap without a link"
 grep -q 'href="rl70008.html"' "$TMP/site/index.html"
 ok $? "the library's index lists the 文集's page"
+grep -q '<a href="index.html">' "$TMP/site/rl70008.html" && ! grep -q '<a href="index.html">' "$TMP/site/index.html"
+ok $? "the 文集's page links back to the front page (which has no such link itself)"
 oa c4 --series --format site cv91002 -o "$TMP/site2/" 2>"$TMP/err"
 expect_status $? 0 "--series into a library site"
 ok $([ -f "$TMP/site2/rl70007.html" ] && [ -f "$TMP/site2/cv91001.html" ] &&

@@ -30,6 +30,12 @@ first=$(ls "$SAMPLES"/*.json 2>/dev/null | head -n 1)
 if [ -n "$first" ]; then
 	run_site "$first" "$TMP/site/" 0 "sample site (trailing slash picks the format)"
 	ok $([ -f "$TMP/site/index.html" ] && ls "$TMP"/site/images/* >/dev/null 2>&1; echo $?) "index.html and pictures written"
+	st=0
+	for page in "$TMP"/site/*.html; do
+		[ "$(basename "$page")" = index.html ] && continue
+		grep -q '<a href="index.html">' "$page" || st=1
+	done
+	ok $st "every article page links back to the front page"
 	mkdir -p "$TMP/existing"
 	run_site "$first" "$TMP/existing" 0 "an existing directory picks the site format"
 	run_site "$first" "$TMP/explicit" 0 "--format site" --format site

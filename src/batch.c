@@ -400,17 +400,51 @@ by_pub_asc(const void *x, const void *y)
 	return a->pub_ts < b->pub_ts ? -1 : a->pub_ts > b->pub_ts ? 1 : strcmp(a->id, b->id);
 }
 
+/*
+ * The list entry of a 文集's article it (a chapter item), or NULL: a
+ * --combine book shows a notice in the place of one that could not be had,
+ * as the 文集's own book does.
+ */
+static const struct series_chapter *
+chapter_of(const struct batch *b, const struct worklist_item *it)
+{
+	for (size_t i = 0; i < b->wl.nlists; i++) {
+		const struct series *s = b->wl.lists[i].s;
+
+		for (size_t j = 0; s && j < s->n; j++) {
+			const struct series_chapter *ch = &s->v[j];
+
+			if ((it->in.kind == INPUT_CV && strcmp(it->in.id, ch->cv) == 0) ||
+			    (it->in.kind == INPUT_OPUS && ch->opus && strcmp(it->in.id, ch->opus) == 0))
+				return ch;
+		}
+	}
+	return NULL;
+}
+
 static enum archive_result
 write_combined(struct batch *b, struct err *e)
 {
 	struct article **v = xcalloc(b->wl.n ? b->wl.n : 1, sizeof *v);
-	size_t n = 0;
+	struct article **gaps = xcalloc(b->wl.n ? b->wl.n : 1, sizeof *gaps);
+	size_t n = 0, ngaps = 0, read;
 	enum archive_result res;
 
-	for (size_t i = 0; i < b->wl.n; i++)
-		if (b->wl.v[i].a)
-			v[n++] = b->wl.v[i].a;
-	if (n == 0) {
+	for (size_t i = 0; i < b->wl.n; i++) {
+		const struct worklist_item *it = &b->wl.v[i];
+		const struct series_chapter *ch;
+
+		if (it->a)
+			v[n++] = it->a;
+		else if (it->chapter && it->state == WORK_FAILED &&
+		    (ch = chapter_of(b, it)) != NULL)
+			v[n++] = gaps[ngaps++] = readlist_gap(ch, it->reason ? it->reason : "", b->o->lang);
+	}
+	read = n - ngaps;
+	if (read == 0) {
+		for (size_t i = 0; i < ngaps; i++)
+			article_free(gaps[i]);
+		free(gaps);
 		free(v);
 		err_set(e, "no article could be read; '%s' not written", b->o->output);
 		return ARCHIVE_FAILED;
@@ -418,7 +452,11 @@ write_combined(struct batch *b, struct err *e)
 	qsort(v, n, sizeof *v, by_pub_asc);
 	res = archive_write_combined(b->r, v, n, b->o->output, e);
 	if (res != ARCHIVE_FAILED)
-		log_status("wrote %zu articles into '%s'", n, b->o->output);
+		log_status("wrote %zu articles into '%s'%s", read, b->o->output,
+		    ngaps ? " (and a notice for each 文集 chapter that could not be had)" : "");
+	for (size_t i = 0; i < ngaps; i++)
+		article_free(gaps[i]);
+	free(gaps);
 	free(v);
 	return res;
 }

@@ -16,12 +16,8 @@
 #include "text.h"
 #include "xalloc.h"
 
-/*
- * The chapter that could not be had: a page with its title and a notice
- * saying why, where the article would have been, linking to the original.
- */
-static struct article *
-gap_article(const struct series_chapter *ch, const char *why, const char *lang)
+struct article *
+readlist_gap(const struct series_chapter *ch, const char *why, const char *lang)
 {
 	bool zh = strncmp(lang, "zh", 2) == 0;
 	struct article *a = article_new();
@@ -85,7 +81,7 @@ readlist_load(struct session *r, const char *rl, struct readlist **out, struct e
 		if (load_article(r, &ins[i], &a, &ce) < 0) {
 			log_warn("rl%s: chapter %zu of %zu, cv%s '%s', is left out: %s", rl, i + 1, n,
 			    ch->cv, ch->title, ce.msg);
-			a = gap_article(ch, ce.msg, r->o->lang);
+			a = readlist_gap(ch, ce.msg, r->o->lang);
 			l->ngaps++;
 		} else {
 			/* what the list knows, for the chapter's colophon and the reader's shelf */
@@ -249,7 +245,7 @@ readlist_update(struct session *r, const char *rl, const struct oldbook *old,
 		if (load_article(r, &ins[i], &l->v[lack[i]], &ce) < 0) {
 			log_warn("rl%s: chapter %zu of %zu, cv%s '%s', is left out: %s", rl, lack[i] + 1,
 			    n, ch->cv, ch->title, ce.msg);
-			l->v[lack[i]] = gap_article(ch, ce.msg, r->o->lang);
+			l->v[lack[i]] = readlist_gap(ch, ce.msg, r->o->lang);
 			l->ngaps++;
 		} else {
 			l->nnew++;

@@ -102,6 +102,13 @@ int readlist_of(struct session *r, const struct input *in, char **rl, struct err
  * book is refused (a caller's --force makes a new book instead).  Returns
  * ARCHIVE_OK, ARCHIVE_INCOMPLETE (gaps), or ARCHIVE_FAILED with e set.
  */
+/*
+ * The chapter ch that could not be had (why: the error's words): a page with
+ * its title and a notice saying why, where the article would have been,
+ * linking to the original.  The caller frees it (article_free).
+ */
+struct article *readlist_gap(const struct series_chapter *ch, const char *why, const char *lang);
+
 enum archive_result readlist_refresh(struct session *r, const char *rl, const char *output,
     bool *changed, struct err *e);
 

@@ -82,6 +82,12 @@ oa c4 --combine rl70007 -o "$TMP/comb.epub" 2>"$TMP/err"
 expect_status $? 0 "--combine with a 文集"
 ok $([ "$(spine "$TMP/comb.epub" | grep -c opus-cv)" -eq 3 ]; echo $?) "its articles are the book's chapters"
 epub_ok "$TMP/comb.epub" "--combine with a 文集"
+oa c4 --combine rl70008 -o "$TMP/comb-gap.epub" 2>"$TMP/err"
+expect_status $? 3 "--combine with a 文集 that lacks a chapter"
+ok $([ "$(spine "$TMP/comb-gap.epub" | grep -c opus-cv)" -eq 3 ] &&
+	unzip -p "$TMP/comb-gap.epub" OEBPS/opus-cv99999.xhtml | grep -q '本章未能存档'; echo $?) \
+	"the missing chapter is a notice in its place, as in the 文集's own book ($(spine "$TMP/comb-gap.epub" | tr '\n' ' '))"
+epub_ok "$TMP/comb-gap.epub" "--combine with a 文集 that lacks a chapter"
 
 # no picture at all (offline, none cached): the drawn cover, with the 文集's name
 # (the batch above read rl70008 into c3)

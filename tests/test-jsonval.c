@@ -98,38 +98,30 @@ gen_value(struct buf *b, int depth)
 		buf_adds(b, scalars[rnd(sizeof scalars / sizeof scalars[0])]);
 	} else if (kind == 1) {
 		gen_string(b);
-	} else if (kind == 2 || kind == 3) {
-		int n = (int)rnd(6);
-
-		buf_adds(b, "[");
-		for (int i = 0; i < n; i++) {
-			ws(b);
-			gen_value(b, depth - 1);
-			ws(b);
-			if (i + 1 < n)
-				buf_adds(b, ",");
-		}
-		buf_adds(b, "]");
 	} else {
-		int n = (int)rnd(5);
+		/* an array (kinds 2 and 3) or an object (kind 4): the same loop, keys for the object */
+		bool object = kind == 4;
+		int n = (int)rnd(object ? 5 : 6);
 
-		buf_adds(b, "{");
+		buf_adds(b, object ? "{" : "[");
 		for (int i = 0; i < n; i++) {
 			ws(b);
-			/* a few keys repeat: json-c keeps the last value, in the first place */
-			if (rnd(4) == 0)
-				buf_adds(b, "\"k\"");
-			else
-				gen_string(b);
-			ws(b);
-			buf_adds(b, ":");
-			ws(b);
+			if (object) {
+				/* a few keys repeat: json-c keeps the last value, in the first place */
+				if (rnd(4) == 0)
+					buf_adds(b, "\"k\"");
+				else
+					gen_string(b);
+				ws(b);
+				buf_adds(b, ":");
+				ws(b);
+			}
 			gen_value(b, depth - 1);
 			ws(b);
 			if (i + 1 < n)
 				buf_adds(b, ",");
 		}
-		buf_adds(b, "}");
+		buf_adds(b, object ? "}" : "]");
 	}
 }
 

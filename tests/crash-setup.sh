@@ -4,19 +4,7 @@
 # part has its own server, output directory and caches.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/server.sh"
-
-if ! have_python || ! command -v openssl >/dev/null 2>&1; then
-	echo "1..0 # SKIP python3 and openssl are needed for the test server"
-	exit 0
-fi
-ID=1047362918573064199
-LEGACY=862917305341329408
-BLOCKED=1051873296410247189
-mkdir -p "$TMP/data/opus"
-cp "$SAMPLES/opus-full.json" "$TMP/data/opus/$ID.json"
-cp "$SAMPLES/opus-legacy.json" "$TMP/data/opus/$LEGACY.json"
-cp "$SAMPLES/opus-blocked.json" "$TMP/data/opus/$BLOCKED.json"
-SERVER_ARGS="--latency 0.03" server_start "$TMP/data"
+SERVER_ARGS="--latency 0.03" serve_samples
 OUT=$TMP/out
 RUNS=20
 [ "${OA_VALGRIND:-}" = yes ] && RUNS=6

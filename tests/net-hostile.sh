@@ -5,19 +5,7 @@
 # is left behind.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/server.sh"
-
-if ! have_python || ! command -v openssl >/dev/null 2>&1; then
-	echo "1..0 # SKIP python3 and openssl are needed for the test server"
-	exit 0
-fi
-ID=1047362918573064199
-LEGACY=862917305341329408
-BLOCKED=1051873296410247189
-mkdir -p "$TMP/data/opus"
-cp "$SAMPLES/opus-full.json" "$TMP/data/opus/$ID.json"
-cp "$SAMPLES/opus-legacy.json" "$TMP/data/opus/$LEGACY.json"
-cp "$SAMPLES/opus-blocked.json" "$TMP/data/opus/$BLOCKED.json"
-server_start "$TMP/data"
+serve_samples
 expect() { expect_status "$@"; }
 temps() { find "$TMP" -path "$S" -prune -o \( -name '.*tmp*' -o -name '*.part*' \) -print | wc -l; }
 

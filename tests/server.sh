@@ -3,6 +3,8 @@
 #
 #   server_start DATA   start it on a free port serving DATA; sets S (its state
 #                       directory), PORT and SPID, and stops it on exit
+#   serve_samples       start it on the three sample articles ID, LEGACY and
+#                       BLOCKED (set here) in $TMP/data
 #   faults JSON         replace its fault rules
 #   mark / since / count PATTERN
 #                       the requests since the last mark (JSON lines)
@@ -35,6 +37,17 @@ server_start() {
 	fi
 	PORT=$(cat "$S/port")
 	MARK=0
+}
+
+serve_samples() {
+	ID=1047362918573064199
+	LEGACY=862917305341329408
+	BLOCKED=1051873296410247189
+	mkdir -p "$TMP/data/opus"
+	cp "$SAMPLES/opus-full.json" "$TMP/data/opus/$ID.json"
+	cp "$SAMPLES/opus-legacy.json" "$TMP/data/opus/$LEGACY.json"
+	cp "$SAMPLES/opus-blocked.json" "$TMP/data/opus/$BLOCKED.json"
+	server_start "$TMP/data"
 }
 
 faults() {

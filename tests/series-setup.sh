@@ -1,5 +1,5 @@
-# Shared by tests/series.sh, tests/series-batch.sh and tests/series-md.sh, the
-# three parts of the 文集 (readlist) tests that make check runs in parallel:
+# Shared by tests/series.sh, tests/series-batch.sh, tests/series-md.sh and
+# tests/series-update.sh, the 文集 (readlist) tests that make check runs in parallel:
 # the test data (tests/series-data.py) and the test server serving it, and
 # series_of.  Sourced, not run; each part makes its own data, server and caches.
 . "$(dirname "$0")/lib.sh"

@@ -10,21 +10,13 @@
 # come from the book, and a new chapter's that fail are placeholders (exit
 # 3); a list naming chapters by opus id finds them in the book; a file that
 # is not this 文集's book is refused (--force replaces it).
-# The data: tests/series-data.py.
-. "$(dirname "$0")/lib.sh"
+# The data and the server: tests/series-setup.sh (tests/series-data.py).
+. "$(dirname "$0")/series-setup.sh"
 
-if ! have_python || ! command -v openssl >/dev/null 2>&1 || ! command -v unzip >/dev/null 2>&1; then
-	echo "1..0 # SKIP python3, openssl and unzip are needed"
+if ! command -v unzip >/dev/null 2>&1; then
+	echo "1..0 # SKIP unzip is needed"
 	exit 0
 fi
-. "$top_srcdir/tests/server.sh"
-
-D=$TMP/data
-"$PYTHON3" "$top_srcdir/tests/series-data.py" "$SAMPLES" "$D" || {
-	echo "Bail out! the test data could not be made"
-	exit 1
-}
-server_start "$D"
 
 # chapters BOOK: the chapters' documents in reading order, one a line
 chapters() {

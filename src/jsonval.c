@@ -461,12 +461,7 @@ parse_lazily(const char *buf, size_t n, int max_depth)
 		json_object_put(root);
 		root = NULL;
 	}
-	/* the tokeners and the list of checked arrays serve the parse only */
-	for (size_t k = 0; k < sizeof t->tok / sizeof t->tok[0]; k++) {
-		if (t->tok[k])
-			json_tokener_free(t->tok[k]);
-		t->tok[k] = NULL;
-	}
+	/* the lazy arrays hold the text (with its tokeners and checked list) from here */
 	text_unref(t);
 	return root;
 }

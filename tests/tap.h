@@ -66,6 +66,19 @@ diag(const char *s)
 	printf("# %s\n", s);
 }
 
+/* A diagnostic line made from a format (one line: no newline in it). */
+static void __attribute__((unused, format(printf, 1, 2)))
+diagf(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
 static int __attribute__((unused))
 done_testing(void)
 {

@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,18 +17,6 @@
 #include "jsonval.h"
 #include "jsvdump.h"
 #include "tap.h"
-
-static void __attribute__((format(printf, 1, 2)))
-diagf(const char *fmt, ...)
-{
-	char line[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	diag(line);
-}
 
 /* Parse doc one way; the dump or "error: message" into out. */
 static void

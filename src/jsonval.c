@@ -31,10 +31,11 @@
  * read holds one paragraph at a time.  Everything else (every string, number,
  * key and short container) is still parsed by json-c.
  *
- * Nothing changes for the reader: each lazy array's elements are parsed once
- * (and freed) inside jsv_parse, so a document json-c rejects is rejected
- * there, and anything this code does not expect (json-c's non-strict extras,
- * a separator in the wrong place, a depth near the limit) makes jsv_parse
+ * Nothing changes for the reader: each lazy array's elements are checked
+ * inside jsv_parse (plain JSON by a scan, anything else by json-c, whose
+ * tree is freed), so a document json-c rejects is rejected there, and
+ * anything this code does not expect (json-c's non-strict extras, a
+ * separator in the wrong place, a depth near the limit) makes jsv_parse
  * start again with json-c on the whole text, whose answer, tree or error
  * message, is then the one returned.  tests/test-jsonval compares the two
  * ways on many documents with a tiny lazy_min.
@@ -47,9 +48,13 @@ jsv_set_lazy_min(size_t n)
 	lazy_min = n;
 }
 
-/* The document's text, shared by the lazy arrays cut from it. */
+/*
+ * The document's text, shared by the lazy arrays cut from it.  Borrowed from
+ * jsv_parse's caller, not copied: a copy of an 800 KB response is 200 pages
+ * the process touches for the first time, the dearest thing it does.
+ */
 struct text {
-	char *s;
+	const char *s;
 	size_t n;
 	unsigned refs;
 	int max_depth;
@@ -80,7 +85,6 @@ text_unref(struct text *t)
 			json_tokener_free(t->tok[i]);
 	free(t->checked);
 	free(t->big);
-	free(t->s);
 	free(t);
 }
 
@@ -320,20 +324,206 @@ parse_piece(struct text *t, size_t i, size_t end, int depth, json_object **out)
 
 static bool build(struct text *t, size_t i, size_t end, int depth, json_object **out);
 
-/* Parse every element of l once and free it: the check json-c would have made. */
+static bool
+is_hex(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+/* The code unit of the \\uXXXX at s[i] (the backslash), or -1. */
+static long
+escaped_unit(const unsigned char *s, size_t i, size_t end)
+{
+	long v = 0;
+
+	if (i > end || end - i < 6 || s[i] != '\\' || s[i + 1] != 'u')
+		return -1;
+	for (size_t k = i + 2; k < i + 6; k++) {
+		if (!is_hex(s[k]))
+			return -1;
+		v = v * 16 + (s[k] <= '9' ? s[k] - '0' : (s[k] | 0x20) - 'a' + 10);
+	}
+	return v;
+}
+
+/* The end of the string whose opening quote is s[i], or 0 when it is not one json-c surely takes. */
+static size_t
+plain_string(const unsigned char *s, size_t i, size_t end)
+{
+	for (i++; i < end; i++) {
+		if (s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+			continue;
+		if (s[i] == '"')
+			return i + 1;
+		if (s[i] != '\\' || i + 1 >= end)
+			return 0;       /* a raw control character: json-c's to judge */
+		if (s[i + 1] == 'u') {
+			long v = escaped_unit(s, i, end), lo;
+
+			/* U+0000 and lone surrogates: json-c's to judge; a pair is one character */
+			if (v <= 0 || (v >= 0xDC00 && v <= 0xDFFF))
+				return 0;
+			if (v >= 0xD800 && v <= 0xDBFF) {
+				lo = escaped_unit(s, i + 6, end);
+				if (lo < 0xDC00 || lo > 0xDFFF)
+					return 0;
+				i += 6;
+			}
+			i += 5;
+			continue;
+		}
+		i++;
+		if (!strchr("\"\\/bfnrt", s[i]) || s[i] == '\0')
+			return 0;
+	}
+	return 0;
+}
+
+/* The end of the RFC 8259 number at s[i], or 0; long ones are json-c's to judge. */
+static size_t
+plain_number(const unsigned char *s, size_t i, size_t end)
+{
+	size_t start = i, k;
+
+	if (i < end && s[i] == '-')
+		i++;
+	if (i < end && s[i] == '0')
+		i++;
+	else if (i < end && s[i] >= '1' && s[i] <= '9')
+		while (i < end && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < end && s[i] == '.') {
+		for (k = ++i; i < end && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == k)
+			return 0;
+	}
+	if (i < end && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < end && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (k = i; i < end && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == k || i - k > 3)
+			return 0;
+	}
+	return i - start <= 40 ? i : 0;
+}
+
+/*
+ * Whether s[i..end) is one value of plain JSON (RFC 8259) nested at most
+ * room deep, with nothing json-c could see otherwise: no control characters
+ * in strings, no \u0000 or surrogate escapes, no long numbers.  Only a
+ * "true" is an answer: json-c takes every such text as it is.  A "false"
+ * says nothing, and the caller asks json-c.  It is how a lazy array is
+ * checked in jsv_parse without building every element's tree twice (once to
+ * check, once to read): a tenth of the cost, and nothing allocated.
+ */
+static bool
+plain_json(const char *text, size_t i, size_t end, int room)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	unsigned char open[256];        /* '[' or '{', by depth */
+	int depth = 0;
+
+	if (room > (int)sizeof open)
+		room = (int)sizeof open;
+	for (;;) {
+		size_t e;
+
+		/* a value */
+		i = skip_ws(text, i, end);
+		if (i >= end)
+			return false;
+		switch (s[i]) {
+		case '{':
+		case '[':
+			if (depth >= room)
+				return false;
+			open[depth++] = s[i];
+			i = skip_ws(text, i + 1, end);
+			if (i < end && s[i] == (open[depth - 1] == '[' ? ']' : '}')) {
+				depth--;
+				i++;
+				break;
+			}
+			if (open[depth - 1] == '[')
+				continue;
+			goto key;
+		case '"':
+			e = plain_string(s, i, end);
+			goto scanned;
+		case 't':
+			e = end - i >= 4 && memcmp(s + i, "true", 4) == 0 ? i + 4 : 0;
+			goto scanned;
+		case 'f':
+			e = end - i >= 5 && memcmp(s + i, "false", 5) == 0 ? i + 5 : 0;
+			goto scanned;
+		case 'n':
+			e = end - i >= 4 && memcmp(s + i, "null", 4) == 0 ? i + 4 : 0;
+			goto scanned;
+		default:
+			e = plain_number(s, i, end);
+scanned:
+			if (e == 0)
+				return false;
+			i = e;
+			break;
+		}
+		/* after a value: close what ends here, then the next element or member */
+		for (;;) {
+			i = skip_ws(text, i, end);
+			if (depth == 0)
+				return i == end;
+			if (i >= end)
+				return false;
+			if (s[i] == (open[depth - 1] == '[' ? ']' : '}')) {
+				depth--;
+				i++;
+				continue;
+			}
+			if (s[i] != ',')
+				return false;
+			i++;
+			break;
+		}
+		if (open[depth - 1] == '[')
+			continue;
+key:
+		i = skip_ws(text, i, end);
+		if (i >= end || s[i] != '"' || (e = plain_string(s, i, end)) == 0)
+			return false;
+		i = skip_ws(text, e, end);
+		if (i >= end || s[i] != ':')
+			return false;
+		i++;
+	}
+}
+
+/*
+ * Check every element of l as json-c would: plain JSON passes on sight
+ * (plain_json), anything else is parsed by json-c (and freed) here, so that
+ * jsv_at can count on it later.
+ */
 static bool
 lazy_check(struct lazy *l)
 {
 	struct text *t = l->t;
+	/* json-c takes max_depth - depth - 1 levels in an element; one more kept spare */
+	int room = t->max_depth - l->depth - 2;
 
 	for (size_t k = 0; k < t->nchecked; k++)
 		if (l->n && t->checked[k] == l->at[0].start)
 			return true;
 	for (size_t i = 0; i < l->n; i++) {
 		json_object *kid;
+		bool ok;
 
-		bool ok = build(t, l->at[i].start, l->at[i].end, l->depth, &kid);
-
+		if (room > 0 && plain_json(t->s, l->at[i].start, l->at[i].end, room))
+			continue;
+		ok = build(t, l->at[i].start, l->at[i].end, l->depth, &kid);
 		json_object_put(kid);   /* a failed build may leave a part built */
 		if (!ok)
 			return false;
@@ -451,8 +641,7 @@ parse_lazily(const char *buf, size_t n, int max_depth)
 	if (n <= lazy_min || i >= n || (buf[i] != '{' && buf[i] != '['))
 		return NULL;
 	t = xcalloc(1, sizeof *t);
-	t->s = xmalloc(n);
-	memcpy(t->s, buf, n);
+	t->s = buf;
 	t->n = n;
 	t->refs = 1;
 	t->max_depth = max_depth;
@@ -670,9 +859,9 @@ jsv_at(const struct jsv *v, size_t i)
 	if (l) {
 		if (i >= l->n || l->dropped[i])
 			return NULL;
-		/* jsv_parse parsed this text once already: it cannot fail now but for memory */
+		/* jsv_parse checked this text (lazy_check): it cannot fail now but for memory */
 		if (l->kid[i] == NULL && !build(l->t, l->at[i].start, l->at[i].end, l->depth, &l->kid[i])) {
-			fprintf(stderr, "opus-archive: out of memory (JSON element %zu)\n", i);
+			fprintf(stderr, "opus-archive: cannot read JSON element %zu (out of memory, or a bug: it passed its check)\n", i);
 			abort();
 		}
 		return V(l->kid[i]);

@@ -63,6 +63,8 @@ gen_string(struct buf *b)
 	static const char *const parts[] = {
 		"a", "段落", "\\\"", "\\\\", "\\/", "\\n", "\\u00e9", "\\ud83d\\ude00", "{", "[", "]}",
 		",", ":", "x y", "\\\\\\\"", "'", "/", "\\u0000",
+		/* what the plain-JSON scan leaves to json-c: lone surrogates, raw controls */
+		"\\ud83d", "\\ude00", "\\ud83d\\u0041", "\x01", "\t", "\\u0041", "\\uDBFF\\uDFFF",
 	};
 	int k = (int)rnd(6);
 
@@ -78,6 +80,7 @@ gen_value(struct buf *b, int depth)
 	static const char *const scalars[] = {
 		"0", "-1", "42", "3.5", "-0.25e3", "1E2", "9223372036854775807",
 		"-9223372036854775808", "123456789012345678901234", "true", "false", "null", "1.0",
+		"1e999", "-0", "0.5E-7", "1e1000", "12345678901234567890123456789012345678901234567890",
 	};
 	unsigned kind = depth <= 0 ? rnd(2) : rnd(5);
 

@@ -206,11 +206,11 @@ answer_find(const struct api *a, const char *kind, const char *id)
 }
 
 /*
- * Record that this run fetched the item kind/id; keep raw and root (owned
- * from now on; both NULL when the caller uses the answer at once).
+ * Record that this run fetched the item kind/id; keep *raw (taken: emptied)
+ * and root (owned from now on); both NULL when the caller uses the answer at once.
  */
 static void
-answer_keep(struct api *a, const char *kind, const char *id, char *raw, size_t len,
+answer_keep(struct api *a, const char *kind, const char *id, struct file_bytes *raw,
     struct jsv *root)
 {
 	struct api_answer *x = answer_find(a, kind, id);
@@ -222,11 +222,14 @@ answer_keep(struct api *a, const char *kind, const char *id, char *raw, size_t l
 		index_add_str(&a->answers_by_key, a->nanswers++, a->answers, sizeof *a->answers,
 		    offsetof(struct api_answer, key));
 	} else {
-		free(x->raw);
+		file_bytes_release(&x->raw);
 		jsv_free(x->root);
 	}
-	x->raw = raw;
-	x->len = len;
+	memset(&x->raw, 0, sizeof x->raw);
+	if (raw) {
+		x->raw = *raw;
+		memset(raw, 0, sizeof *raw);
+	}
 	x->root = root;
 }
 
@@ -238,7 +241,7 @@ api_release(struct api *a)
 		    a->items_parsed);
 	for (size_t i = 0; i < a->nanswers; i++) {
 		free(a->answers[i].key);
-		free(a->answers[i].raw);
+		file_bytes_release(&a->answers[i].raw);
 		jsv_free(a->answers[i].root);
 	}
 	free(a->answers);
@@ -279,7 +282,7 @@ item_what_fmt(const char *kind)
  * With ask, an answer this run fetched already is used again.
  */
 static int
-api_item(struct api *a, const char *kind, const char *id, bool ask, char **raw, size_t *len,
+api_item(struct api *a, const char *kind, const char *id, bool ask, struct file_bytes *raw,
     struct jsv **root, struct err *e)
 {
 	char *path = cache_api_path(a->cache, kind, id);
@@ -289,30 +292,28 @@ api_item(struct api *a, const char *kind, const char *id, bool ask, char **raw, 
 	int rc = -1;
 
 	item_request(kind, id, &url, &referer);
-	*raw = NULL;
+	memset(raw, 0, sizeof *raw);
 	*root = NULL;
 	if (kept && kept->root) {
 		/* fetched ahead with its window, and parsed then: taken as it is */
 		log_info("%s: using the answer fetched ahead", what);
 		*raw = kept->raw;
-		*len = kept->len;
 		*root = kept->root;
-		kept->raw = NULL;
+		memset(&kept->raw, 0, sizeof kept->raw);
 		kept->root = NULL;
 		rc = 0;
 		goto out;
 	}
 	if ((!(a->refresh || ask) || kept) && file_exists(path) &&
-	    file_read(path, API_MAX_RESPONSE, raw, len, e) == 0) {
+	    file_load(path, API_MAX_RESPONSE, raw, e) == 0) {
 		log_info("%s: using the response kept in '%s'", what, path);
 		a->items_parsed++;
-		*root = jsv_parse(*raw, *len, API_MAX_DEPTH, e);
+		*root = jsv_parse(raw->data, raw->len, API_MAX_DEPTH, e);
 		if (*root != NULL) {
 			rc = 0;
 		} else {
 			err_prefix(e, "%s", what);
-			free(*raw);
-			*raw = NULL;
+			file_bytes_release(raw);
 		}
 		goto out;
 	}
@@ -327,8 +328,13 @@ api_item(struct api *a, const char *kind, const char *id, bool ask, char **raw, 
 		err_init(&we);
 		if (cache_store(a->cache, path, buf_str(&body), body.len, &we) < 0)
 			log_warn("%s: cannot keep the response: %s", what, we.msg);
-		answer_keep(a, kind, id, NULL, 0, NULL);
-		*raw = buf_detach(&body, len);
+		answer_keep(a, kind, id, NULL, NULL);
+		{
+			size_t len;
+			char *data = buf_detach(&body, &len);
+
+			*raw = file_bytes_of(data, len);
+		}
 		rc = 0;
 	} else if (e->kind == ERR_NOT_FOUND) {
 		err_set_kind(e, ERR_NOT_FOUND, "%s not found (the API answered -404: it was deleted, "
@@ -343,24 +349,24 @@ out:
 }
 
 int
-api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, struct jsv **root,
-    struct err *e)
-{
-	return api_item(a, "opus", id, false, raw, len, root, e);
-}
-
-int
-api_article_view(struct api *a, const char *cv, char **raw, size_t *len, struct jsv **root,
-    struct err *e)
-{
-	return api_item(a, "article", cv, false, raw, len, root, e);
-}
-
-int
-api_readlist(struct api *a, const char *rl, bool cached, char **raw, size_t *len,
+api_opus_detail(struct api *a, const char *id, struct file_bytes *raw,
     struct jsv **root, struct err *e)
 {
-	return api_item(a, "readlist", rl, !cached, raw, len, root, e);
+	return api_item(a, "opus", id, false, raw, root, e);
+}
+
+int
+api_article_view(struct api *a, const char *cv, struct file_bytes *raw,
+    struct jsv **root, struct err *e)
+{
+	return api_item(a, "article", cv, false, raw, root, e);
+}
+
+int
+api_readlist(struct api *a, const char *rl, bool cached, struct file_bytes *raw,
+    struct jsv **root, struct err *e)
+{
+	return api_item(a, "readlist", rl, !cached, raw, root, e);
 }
 
 struct fetch_job *
@@ -399,7 +405,8 @@ api_prefetch_end(struct api *a, const char *const *kinds, const char *const *ids
 		long long code;
 		const char *msg;
 		struct jsv *root = NULL;
-		char *raw;
+		struct file_bytes raw;
+		char *data;
 		size_t len;
 
 		if (jobs[i].ok) {
@@ -427,8 +434,9 @@ api_prefetch_end(struct api *a, const char *const *kinds, const char *const *ids
 				api_ids_add_from(fallbacks, cv, ids[i]);
 			free(cv);
 			/* kept parsed for the article's loading, which takes it */
-			raw = buf_detach(&jobs[i].body, &len);
-			answer_keep(a, kind, ids[i], raw, len, root);
+			data = buf_detach(&jobs[i].body, &len);
+			raw = file_bytes_of(data, len);
+			answer_keep(a, kind, ids[i], &raw, root);
 			root = NULL;
 		}
 		jsv_free(root);

@@ -14,6 +14,7 @@
 #include "cache.h"
 #include "err.h"
 #include "fetch.h"
+#include "file.h"
 #include "index.h"
 #include "jsonval.h"
 
@@ -34,8 +35,7 @@ struct api_ids {
  */
 struct api_answer {
 	char *key;              /* owned: "opus/ID" or "article/ID" */
-	char *raw;              /* owned: the answer's bytes, NULL once loading took them */
-	size_t len;
+	struct file_bytes raw;  /* owned: the answer's bytes, none once loading took them */
 	struct jsv *root;       /* owned: its tree, NULL once taken */
 };
 
@@ -67,8 +67,8 @@ void api_release(struct api *a);
  * message saying what the user can do (e->kind tells which); a fallback reply
  * is not an error (the caller's parser sees it).
  */
-int api_opus_detail(struct api *a, const char *id, char **raw, size_t *len, struct jsv **root,
-    struct err *e);
+int api_opus_detail(struct api *a, const char *id, struct file_bytes *raw,
+    struct jsv **root, struct err *e);
 
 /*
  * Fetch the API answers for ids[] concurrently (within the API rate) and keep
@@ -117,8 +117,8 @@ int api_user_articles(struct api *a, const char *mid, struct api_ids *out, struc
  * holds the digits only), cached as api/article/N.json, with the same rules
  * as api_opus_detail().  Spec §1.2.
  */
-int api_article_view(struct api *a, const char *cv, char **raw, size_t *len, struct jsv **root,
-    struct err *e);
+int api_article_view(struct api *a, const char *cv, struct file_bytes *raw,
+    struct jsv **root, struct err *e);
 
 /*
  * Fetch the x/article/list/web/articles response of the 文集 rlN (rl holds
@@ -127,7 +127,7 @@ int api_article_view(struct api *a, const char *cv, char **raw, size_t *len, str
  * caller cannot use the network), it is asked of the API even when the
  * cache holds an answer, once a run.  Spec §1.7.
  */
-int api_readlist(struct api *a, const char *rl, bool cached, char **raw, size_t *len,
+int api_readlist(struct api *a, const char *rl, bool cached, struct file_bytes *raw,
     struct jsv **root, struct err *e);
 
 /* Follow a b23.tv short link; *final is the address it ends at (caller frees). */

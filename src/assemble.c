@@ -319,11 +319,11 @@ assemble_book(const struct book_plan *p, struct article *const *v, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		char *raw_name;
 
-		if (v[i]->raw == NULL)
+		if (v[i]->raw.data == NULL)
 			continue;       /* a chapter that could not be had: nothing came */
 		raw_name = xasprintf("META-INF/opus-archive/%s-%s.json", v[i]->raw_name, v[i]->id);
 		/* borrowed, not copied: the articles outlive the book (808 KB for the bench's) */
-		book_add_ref(&root, raw_name, "application/json", "raw", v[i]->raw, v[i]->raw_len);
+		book_add_ref(&root, raw_name, "application/json", "raw", v[i]->raw.data, v[i]->raw.len);
 		free(raw_name);
 	}
 	if (p->extra_name)
@@ -454,7 +454,7 @@ assemble_site(const struct article *a, const struct assets *t, const struct arch
 	if (add_stylesheets(&site, o, e) < 0)
 		goto out;
 	raw_name = xasprintf("raw/%s-%s.json", a->raw_name, a->id);
-	book_add_ref(&site, raw_name, "application/json", "raw", a->raw, a->raw_len);
+	book_add_ref(&site, raw_name, "application/json", "raw", a->raw.data, a->raw.len);
 	free(raw_name);
 	if (render_article(a, t, page, &ro, &toc, &data, &len, e) < 0)
 		goto out;
@@ -605,7 +605,7 @@ assemble_series_md(const struct series *s, struct article *const *v, const struc
 		entries[i].title = v[i]->title ? v[i]->title : s->v[i].title;
 		entries[i].date = v[i]->pub_ts;
 		/* a placeholder (no response came) gets no document: the index names it */
-		if (v[i]->raw == NULL)
+		if (v[i]->raw.data == NULL)
 			continue;
 		entries[i].href = docs[i];
 		links_add_article(&links, v[i]->id, v[i]->cv_id, docs[i]);

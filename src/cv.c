@@ -1634,7 +1634,7 @@ cv_is_article_view(const struct jsv *root)
 }
 
 struct article *
-cv_parse(const struct jsv *root, const char *raw, size_t n, struct err *e)
+cv_parse(const struct jsv *root, struct err *e)
 {
 	struct cctx c;
 	struct jsv *data;
@@ -1678,7 +1678,7 @@ cv_parse(const struct jsv *root, const char *raw, size_t n, struct err *e)
 	memset(&box, 0, sizeof box);
 	if (c.a->nblocks == 0)
 		warn(&c, "the article has no content");
-	field_finish(&c.f, c.a, c.id, raw, n, "article-view");
+	field_finish(&c.f, c.a, c.id, "article-view");
 	out = c.a;
 	c.a = NULL;
 out:

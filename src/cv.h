@@ -29,11 +29,11 @@ bool cv_is_article_view(const struct jsv *root);
 
 /*
  * Read root, the parsed response envelope {code, message, data} of
- * x/article/view; raw (n bytes) is the response as it came, which the article
- * keeps a copy of.  Return a new article (the caller frees it with
- * article_free()), or NULL with e set; a field of the wrong type is an error
- * naming its JSON path.  The article's id is "cv<N>".
+ * x/article/view.  Return a new article (the caller frees it with
+ * article_free(), and attaches the response's bytes: article_take_raw()), or
+ * NULL with e set; a field of the wrong type is an error naming its JSON
+ * path.  The article's id is "cv<N>".
  */
-struct article *cv_parse(const struct jsv *root, const char *raw, size_t n, struct err *e);
+struct article *cv_parse(const struct jsv *root, struct err *e);
 
 #endif

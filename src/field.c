@@ -420,8 +420,7 @@ field_add_tag(struct article *a, char *t)
 }
 
 void
-field_finish(struct field_ctx *c, struct article *a, const char *untitled, const char *raw,
-    size_t n, const char *raw_name)
+field_finish(struct field_ctx *c, struct article *a, const char *untitled, const char *raw_name)
 {
 	field_pop(c, 0);
 	if (a->title == NULL || text_is_blank(a->title)) {
@@ -435,7 +434,5 @@ field_finish(struct field_ctx *c, struct article *a, const char *untitled, const
 		field_warn(c, "invalid UTF-8 in the response, replaced with U+FFFD");
 		a->repaired = true;
 	}
-	a->raw = xstrndup(raw, n);
-	a->raw_len = n;
 	a->raw_name = xstrdup(raw_name);
 }

@@ -148,10 +148,10 @@ void field_add_tag(struct article *a, char *t);
 /*
  * The checks every parser ends with: a blank title becomes untitled (with a
  * warning), a missing author is warned about, repaired UTF-8 marks the
- * article repaired; then a keeps a copy of the n bytes of raw, the response
- * as it came, under raw_name.
+ * article repaired; raw_name says what response the article came from (the
+ * bytes themselves are the loader's to attach: see article_take_raw()).
  */
 void field_finish(struct field_ctx *c, struct article *a, const char *untitled,
-    const char *raw, size_t n, const char *raw_name);
+    const char *raw_name);
 
 #endif

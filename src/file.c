@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,6 +60,54 @@ file_read(const char *path, size_t max, char **out, size_t *len, struct err *e)
 	}
 	*out = buf_detach(&b, len);
 	return 0;
+}
+
+int
+file_load(const char *path, size_t max, struct file_bytes *b, struct err *e)
+{
+	struct stat st;
+	void *p;
+	int fd;
+
+	memset(b, 0, sizeof *b);
+	if (strcmp(path, "-") == 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		goto read;      /* file_read says why it cannot open it */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+		close(fd);
+		goto read;
+	}
+	if ((uintmax_t)st.st_size > max) {
+		close(fd);
+		return err_set(e, "'%s' is larger than %zu bytes", path, max);
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		goto read;
+	b->data = p;
+	b->len = (size_t)st.st_size;
+	b->mapped = true;
+	return 0;
+read:
+	return file_read(path, max, &b->data, &b->len, e);
+}
+
+struct file_bytes
+file_bytes_of(char *data, size_t len)
+{
+	struct file_bytes b = { data, len, false };
+
+	return b;
+}
+
+void
+file_bytes_release(struct file_bytes *b)
+{
+	if (b->mapped)
+		munmap(b->data, b->len);
+	else
+		free(b->data);
+	memset(b, 0, sizeof *b);
 }
 
 int

@@ -25,6 +25,9 @@ enum jsv_type { JSV_NULL, JSV_BOOL, JSV_INT, JSV_DOUBLE, JSV_STRING, JSV_ARRAY, 
  * Parse the n bytes at buf as one JSON document nested at most max_depth deep.
  * Truncated input, trailing data and too deep nesting are errors with their
  * own messages (and the byte offset).  Returns the root or NULL with e set.
+ * The tree borrows buf: a long document's arrays are read from it when their
+ * elements are asked for, so buf must stay as it is until the last jsv_at()
+ * on the tree (the tree may be freed before or after buf).
  */
 struct jsv *jsv_parse(const char *buf, size_t n, int max_depth, struct err *e);
 void jsv_free(struct jsv *root);

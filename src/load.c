@@ -50,7 +50,7 @@ answer_ready(struct session *r, const char *kind, const char *id, const char *wh
 
 /* The article/view response of cvN: from the cache with --offline, else through the API. */
 static int
-article_view(struct session *r, const char *cv, char **raw, size_t *len, struct jsv **root,
+article_view(struct session *r, const char *cv, struct file_bytes *raw, struct jsv **root,
     struct err *e)
 {
 	char *what = xasprintf("cv%s", cv);
@@ -59,30 +59,34 @@ article_view(struct session *r, const char *cv, char **raw, size_t *len, struct 
 	free(what);
 	if (rc < 0)
 		return -1;
-	return api_article_view(&r->api, cv, raw, len, root, e);
+	return api_article_view(&r->api, cv, raw, root, e);
 }
 
 int
-load_parse(struct session *r, const char *raw, size_t len, const struct jsv *root,
+load_parse(struct session *r, struct file_bytes *raw, const struct jsv *root,
     const char *source, struct article **out, struct err *e)
 {
-	char *cv = NULL, *view = NULL;
+	char *cv = NULL;
+	struct file_bytes view = { NULL, 0, false };
 	struct jsv *view_root = NULL;
-	size_t view_len;
 	int rc = -1;
 
 	*out = NULL;
 	if (cv_is_article_view(root)) {
-		*out = cv_parse(root, raw, len, e);
+		if ((*out = cv_parse(root, e)) != NULL)
+			article_take_raw(*out, raw);
 	} else {
-		switch (opus_parse(root, raw, len, out, &cv, e)) {
+		switch (opus_parse(root, out, &cv, e)) {
 		case OPUS_OK:
+			article_take_raw(*out, raw);
 			break;
 		case OPUS_FALLBACK:
 			log_info("%s: an old-style 专栏 article: reading cv%s through article/view",
 			    source, cv);
-			if (article_view(r, cv, &view, &view_len, &view_root, e) == 0)
-				*out = cv_parse(view_root, view, view_len, e);
+			/* the article is the view's: *raw stays the caller's */
+			if (article_view(r, cv, &view, &view_root, e) == 0 &&
+			    (*out = cv_parse(view_root, e)) != NULL)
+				article_take_raw(*out, &view);
 			break;
 		case OPUS_ERROR:
 		default:
@@ -94,7 +98,7 @@ load_parse(struct session *r, const char *raw, size_t len, const struct jsv *roo
 	else
 		err_prefix(e, "%s", source);
 	jsv_free(view_root);
-	free(view);
+	file_bytes_release(&view);
 	free(cv);
 	return rc;
 }
@@ -135,9 +139,9 @@ fail:
 static int
 load_opus(struct session *r, const struct input *in, struct article **a, struct err *e)
 {
-	char *raw = NULL, *source;
+	struct file_bytes raw = { NULL, 0, false };
 	struct jsv *root = NULL;
-	size_t len;
+	char *source;
 	int rc;
 
 	source = xasprintf("opus %s", in->id);
@@ -145,14 +149,14 @@ load_opus(struct session *r, const struct input *in, struct article **a, struct 
 		free(source);
 		return -1;
 	}
-	if (api_opus_detail(&r->api, in->id, &raw, &len, &root, e) < 0) {
+	if (api_opus_detail(&r->api, in->id, &raw, &root, e) < 0) {
 		free(source);
 		return -1;
 	}
-	rc = load_parse(r, raw, len, root, source, a, e);
+	rc = load_parse(r, &raw, root, source, a, e);
 	free(source);
 	jsv_free(root);
-	free(raw);
+	file_bytes_release(&raw);
 	return rc;
 }
 
@@ -167,16 +171,15 @@ load_article(struct session *r, const struct input *in, struct article **a, stru
 	/* every exchange from here on (a fall-back's included) is this article's */
 	capture_set_current(&r->capture, key);
 	if (in->kind == INPUT_CV) {
-		char *raw = NULL;
+		struct file_bytes raw = { NULL, 0, false };
 		struct jsv *root = NULL;
-		size_t len;
 
-		rc = article_view(r, in->id, &raw, &len, &root, e);
+		rc = article_view(r, in->id, &raw, &root, e);
 		/* cv_parse names the article in its own messages */
 		if (rc == 0)
-			rc = load_parse(r, raw, len, root, "article/view", a, e);
+			rc = load_parse(r, &raw, root, "article/view", a, e);
 		jsv_free(root);
-		free(raw);
+		file_bytes_release(&raw);
 	} else {
 		rc = load_opus(r, in, a, e);
 	}
@@ -365,20 +368,20 @@ load_prefetch_pictures(struct session *r, struct article *const *v, const char *
 int
 load_series(struct session *r, const char *rl, struct series **out, struct err *e)
 {
-	char *what = xasprintf("rl%s", rl), *raw = NULL;
+	char *what = xasprintf("rl%s", rl);
+	struct file_bytes raw = { NULL, 0, false };
 	struct jsv *root = NULL;
-	size_t len;
 	int rc = answer_ready(r, "readlist", rl, what, e);
 
 	*out = NULL;
 	if (rc == 0)
-		rc = api_readlist(&r->api, rl, r->o->offline, &raw, &len, &root, e);
+		rc = api_readlist(&r->api, rl, r->o->offline, &raw, &root, e);
 	if (rc == 0) {
-		*out = series_parse(root, rl, raw, len, e);
+		*out = series_parse(root, rl, raw.data, raw.len, e);
 		rc = *out ? 0 : -1;
 	}
 	jsv_free(root);
-	free(raw);
+	file_bytes_release(&raw);
 	free(what);
 	return rc;
 }
@@ -395,17 +398,23 @@ load_parse_book(struct session *r, const struct oldbook *b, struct article **v, 
 	for (size_t i = 0; i < b->nresponses; i++) {
 		const struct oldbook_response *x = &b->responses[i];
 		char *source = xasprintf("'%s': %s", b->path, x->member);
-		struct jsv *root = jsv_parse(x->data, x->len, OPUS_MAX_DEPTH, e);
+		/* the article takes a copy (byte for byte): the member is the old book's */
+		struct file_bytes raw = file_bytes_of(memcpy(xmalloc(x->len + 1), x->data, x->len),
+		    x->len);
+		struct jsv *root;
 		int rc = -1;
 
+		raw.data[x->len] = '\0';
+		root = jsv_parse(raw.data, raw.len, OPUS_MAX_DEPTH, e);
 		if (root == NULL)
 			err_prefix(e, "%s", source);
-		else if (load_parse(r, x->data, x->len, root, source, &v[i], e) == 0)
+		else if (load_parse(r, &raw, root, source, &v[i], e) == 0)
 			rc = 0;
 		if (rc == 0 && strcmp(v[i]->id, x->id) != 0)
 			rc = err_set(e, "%s: the response is of %s%s, not of %s", source,
 			    article_kind(v[i]->id), v[i]->id, x->id);
 		jsv_free(root);
+		file_bytes_release(&raw);
 		free(source);
 		if (rc < 0)
 			return -1;

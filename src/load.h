@@ -30,12 +30,13 @@ int load_resolve(struct session *r, const char *arg, struct input *in, struct er
 /* Fetch (or read from the cache) and parse the article in; *a is the caller's. */
 int load_article(struct session *r, const struct input *in, struct article **a, struct err *e);
 /*
- * Parse the response in raw (len bytes, parsed once into root; named source
- * in messages) into *a:
- * an opus detail or a 专栏 article/view.  An opus detail that falls back to
- * a 专栏 reads its article/view.  The article keeps its own copy of raw.
+ * Parse the response in *raw (parsed once into root; named source in
+ * messages) into *a: an opus detail or a 专栏 article/view.  An opus detail
+ * that falls back to a 专栏 reads its article/view.  On success the article
+ * takes *raw (emptied; root may be freed after), unless it is the
+ * article/view's.
  */
-int load_parse(struct session *r, const char *raw, size_t len, const struct jsv *root,
+int load_parse(struct session *r, struct file_bytes *raw, const struct jsv *root,
     const char *source, struct article **a, struct err *e);
 
 /*

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "file.h"
 #include "model.h"
 #include "text.h"
 #include "xalloc.h"
@@ -31,6 +32,14 @@ struct article *
 article_new(void)
 {
 	return xcalloc(1, sizeof(struct article));
+}
+
+void
+article_take_raw(struct article *a, struct file_bytes *raw)
+{
+	file_bytes_release(&a->raw);
+	a->raw = *raw;
+	memset(raw, 0, sizeof *raw);
 }
 
 size_t
@@ -140,7 +149,7 @@ article_free(struct article *a)
 	for (size_t i = 0; i < a->nblocks; i++)
 		block_release(&a->blocks[i]);
 	free(a->blocks);
-	free(a->raw);
+	file_bytes_release(&a->raw);
 	free(a->raw_name);
 	free(a);
 }

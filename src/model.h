@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "file.h"
+
 enum run_kind {
 	RUN_TEXT,       /* text, with style */
 	RUN_BREAK,      /* a line break inside a paragraph */
@@ -155,8 +157,7 @@ struct article {
 	struct block *blocks;
 	size_t nblocks, blocks_cap;
 	struct stat_count like, coin, favorite, comment, forward, view;
-	char *raw;              /* the response exactly as read, kept for the archive */
-	size_t raw_len;
+	struct file_bytes raw;  /* the response exactly as read, kept for the archive */
 	char *raw_name;         /* what the raw response is ("opus-detail", ...) */
 	bool repaired;          /* text had to be repaired (invalid UTF-8): the copy is not exact */
 };
@@ -216,6 +217,12 @@ bool model_format_time(long long ts, int offset, const char *fmt, char *out, siz
 
 struct article *article_new(void);
 void article_free(struct article *a);
+/*
+ * a takes *raw (which is emptied), the response it was parsed from, to keep
+ * in the archive: taken, not copied, as a long response is most of what the
+ * run touches in memory.
+ */
+void article_take_raw(struct article *a, struct file_bytes *raw);
 
 /* Append a zeroed element and return it (the array owns it). */
 struct run *runs_push(struct runs *r, enum run_kind kind);

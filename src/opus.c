@@ -1227,8 +1227,7 @@ parse_modules(struct pctx *c, const struct jsv *mods, bool *has_content)
 }
 
 enum opus_result
-opus_parse(const struct jsv *root, const char *raw, size_t n, struct article **out,
-    char **fallback_cv, struct err *e)
+opus_parse(const struct jsv *root, struct article **out, char **fallback_cv, struct err *e)
 {
 	struct pctx c;
 	struct jsv *data, *item, *mods, *fb;
@@ -1326,7 +1325,7 @@ opus_parse(const struct jsv *root, const char *raw, size_t n, struct article **o
 	{
 		char *untitled = xasprintf("opus %s", c.a->id);
 
-		field_finish(&c.f, c.a, untitled, raw, n, "opus-detail");
+		field_finish(&c.f, c.a, untitled, "opus-detail");
 		free(untitled);
 	}
 	*out = c.a;

@@ -27,12 +27,12 @@ enum opus_result {
 };
 
 /*
- * Read root, the parsed response envelope {code, message, data}; raw (n
- * bytes) is the response as it came, which the article keeps a copy of.  On
- * OPUS_OK *out is a new article the caller frees with article_free(); on
+ * Read root, the parsed response envelope {code, message, data}.  On OPUS_OK
+ * *out is a new article the caller frees with article_free() (without the
+ * response's bytes: the caller attaches them, article_take_raw()); on
  * OPUS_FALLBACK *fallback_cv is a string the caller frees.
  */
-enum opus_result opus_parse(const struct jsv *root, const char *raw, size_t n,
-    struct article **out, char **fallback_cv, struct err *e);
+enum opus_result opus_parse(const struct jsv *root, struct article **out, char **fallback_cv,
+    struct err *e);
 
 #endif

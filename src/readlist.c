@@ -275,7 +275,7 @@ readlist_update(struct session *r, const char *rl, const struct oldbook *old,
 	for (size_t i = 0; i < l->n; i++) {
 		struct article *a = l->v[i];
 
-		if (i < n && a->raw) {
+		if (i < n && a->raw.data) {
 			if (a->collection_name == NULL && *l->s->name)
 				a->collection_name = xstrdup(l->s->name);
 			if (a->collection_id == NULL)
@@ -401,7 +401,7 @@ readlist_into_dir(struct session *r, const char *rl, struct namer *nm, struct li
 		goto out;
 	/* Markdown: its chapters are documents of the directory too (named as assemble_series_md() does) */
 	for (size_t i = 0; docs && i < rd->s->n; i++) {
-		if (rd->v[i]->raw) {
+		if (rd->v[i]->raw.data) {
 			char *doc = xasprintf("cv%s", rd->s->v[i].cv);
 
 			library_plan(docs, rd->v[i]->id, rd->v[i]->cv_id, doc);

@@ -403,8 +403,13 @@ serialise(xmlDocPtr doc, enum render_flavour flavour, char **out, size_t *len, s
 		if (sc)
 			xmlSaveClose(sc);
 		if (rc == 0) {
+			/*
+			 * Taken, not copied: a long article's page is hundreds of KB.
+			 * libxml2 allocates with malloc (this program never sets
+			 * xmlMemSetup), so the caller's free() is right for it.
+			 */
 			*len = (size_t)xmlBufferLength(xb);
-			*out = xstrndup((const char *)xmlBufferContent(xb), *len);
+			*out = (char *)xmlBufferDetach(xb);
 		}
 		xmlBufferFree(xb);
 	}

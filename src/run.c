@@ -94,29 +94,28 @@ from_json(struct session *r, struct err *e)
 {
 	const struct archive_opts *o = r->o;
 	const char *src = strcmp(o->from_json, "-") == 0 ? "standard input" : o->from_json;
-	char *buf = NULL, *quoted = xasprintf("'%s'", src);
+	char *quoted = xasprintf("'%s'", src);
+	struct file_bytes buf = { NULL, 0, false };
 	struct article *a = NULL;
 	struct jsv *root = NULL;
 	enum archive_result res = ARCHIVE_FAILED;
-	size_t len;
 
-	if (file_read(o->from_json, RUN_MAX_RESPONSE, &buf, &len, e) == 0) {
+	if (file_load(o->from_json, RUN_MAX_RESPONSE, &buf, e) == 0) {
 		/* parsed once here; the parsers read the tree */
-		root = jsv_parse(buf, len, OPUS_MAX_DEPTH, e);
+		root = jsv_parse(buf.data, buf.len, OPUS_MAX_DEPTH, e);
 		if (root == NULL)
 			err_prefix(e, "%s", quoted);
 	}
-	if (root && load_parse(r, buf, len, root, quoted, &a, e) == 0) {
-		/* the article holds its own copy of the response: do not carry two into the render */
+	if (root && load_parse(r, &buf, root, quoted, &a, e) == 0) {
+		/* what the render does not need: the tree (the article took the bytes, or a view's) */
 		jsv_free(root);
 		root = NULL;
-		free(buf);
-		buf = NULL;
+		file_bytes_release(&buf);
 		res = archive_write(r, a, NULL, o->output, NULL, NULL, e);
 	}
 	article_free(a);
 	jsv_free(root);
-	free(buf);
+	file_bytes_release(&buf);
 	free(quoted);
 	return res;
 }

@@ -29,8 +29,9 @@ check_book() {  # check_book RESPONSE WANT_STATUS NAME
 	st=$?
 	ok $st "$name: every visible text of the source is in the book ($(tail -n 1 "$TMP/vis"))"
 	[ $st -eq 0 ] || head -20 "$TMP/vis" | sed 's/^/# /'
-	unzip -l "$book" | grep -q "META-INF/opus-archive/article-view-cv[0-9]*\.json"
-	ok $? "$name: the article/view response is kept in the book"
+	member=$(unzip -Z1 "$book" | grep "^META-INF/opus-archive/article-view-cv[0-9]*\.json$")
+	unzip -p "$book" "$member" | cmp -s - "$resp"
+	ok $? "$name: the article/view response is kept in the book byte for byte ($member)"
 
 	site=$TMP/$name-site/
 	"$OPUS_ARCHIVE" -q --offline --cache-dir "$SAMPLES/cache" --from-json "$resp" -o "$site" \

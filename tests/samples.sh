@@ -41,6 +41,11 @@ for resp in "$SAMPLES"/*.json; do
 	# every picture the response names is in the book (the samples' cache is complete)
 	n=$("$PYTHON3" -c 'import zipfile,sys; print(sum(1 for n in zipfile.ZipFile(sys.argv[1]).namelist() if n.startswith("OEBPS/images/")))' "$TMP/$(basename "$resp" .json).epub" 2>/dev/null || echo 0)
 	ok $([ "$n" -gt 0 ]; echo $?) "$(basename "$resp" .json): pictures are in the book ($n)"
+	# the response is kept byte for byte (the article takes the bytes it was read from)
+	book=$TMP/$(basename "$resp" .json).epub
+	member=$(unzip -Z1 "$book" 2>/dev/null | grep '^META-INF/opus-archive/.*\.json$')
+	unzip -p "$book" "$member" 2>/dev/null | cmp -s - "$resp"
+	ok $? "$(basename "$resp" .json): the response is kept exactly as $member"
 done
 ok $([ $found -eq 1 ]; echo $?) "samples/ holds responses"
 

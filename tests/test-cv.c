@@ -29,7 +29,7 @@ static struct article *
 parse_bytes(const char *buf, size_t n, struct err *e)
 {
 	struct jsv *root = jsv_parse(buf, n, OPUS_MAX_DEPTH, e);
-	struct article *a = root ? cv_parse(root, buf, n, e) : NULL;
+	struct article *a = root ? cv_parse(root, e) : NULL;
 
 	jsv_free(root);
 	return a;
@@ -288,8 +288,8 @@ test_meta(void)
 	    a->comment.known && a->forward.known, "stats: view like coin favorite reply share");
 	ok(a->ntop == 1 && !strcmp(a->top[0].url, "https://i0.hdslb.com/bfs/article/banner.jpg"),
 	    "banner_url is the top picture (the cover)");
-	is_str(a->raw_name, "article-view", "raw response kept as article-view");
-	ok(a->raw_len > 0 && a->raw && strstr(a->raw, "\"id\":4242"), "raw response kept");
+	/* the bytes are the loader's to attach (cv.sh compares them in the book) */
+	is_str(a->raw_name, "article-view", "named an article-view response");
 	article_free(a);
 
 	{

@@ -79,7 +79,7 @@ FUZZ_TARGET(opus)
 	}
 	err_init(&e);
 	root = jsv_parse((const char *)data, size, OPUS_MAX_DEPTH, &e);
-	if (root && opus_parse(root, (const char *)data, size, &a, &cv, &e) == OPUS_OK) {
+	if (root && opus_parse(root, &a, &cv, &e) == OPUS_OK) {
 		struct assets t;
 
 		assets_init(&t);

@@ -252,7 +252,7 @@ assemble_book(const struct book_plan *p, struct article *const *v, size_t n,
 	struct links links;
 	struct render_opts ro = { o->templates, o->lang, RENDER_EPUB, o->now,
 	    o->user_css ? USER_CSS : NULL, &links };
-	struct book content, root;
+	struct book content = { 0 }, root = { 0 };
 	struct toc toc = { 0 };
 	const struct article *front = p->front;
 	const struct asset *cover = p->cover;
@@ -262,8 +262,6 @@ assemble_book(const struct book_plan *p, struct article *const *v, size_t n,
 	struct book_item *it;
 	int rc = -1;
 
-	book_init(&content);
-	book_init(&root);
 	links_init(&links);
 	for (size_t i = 0; i < n; i++) {
 		/* links between the book's articles stay in the book */
@@ -437,7 +435,7 @@ assemble_site(const struct article *a, const struct assets *t, const struct arch
 	struct links links;
 	struct render_opts ro = { o->templates, o->lang, RENDER_SITE, o->now,
 	    o->user_css ? USER_CSS : NULL, &links };
-	struct book site;
+	struct book site = { 0 };
 	struct toc toc = { 0 };
 	const struct asset *cover = assemble_cover(a, t);
 	char *page = xasprintf("%s.html", name ? name : a->id);
@@ -445,7 +443,6 @@ assemble_site(const struct article *a, const struct assets *t, const struct arch
 	size_t len;
 	int rc = -1;
 
-	book_init(&site);
 	links_init(&links);
 	links_add_article(&links, a->id, a->cv_id, page);
 	/* the library's other pages: asked after this page's own addresses, not copied */
@@ -483,12 +480,11 @@ assemble_index(const struct archive_opts *o, const char *dir, const struct index
 {
 	struct render_opts ro = { o->templates, o->lang, RENDER_SITE, o->now,
 	    o->user_css ? USER_CSS : NULL, NULL };
-	struct book site;
+	struct book site = { 0 };
 	char *data;
 	size_t len;
 	int rc = -1;
 
-	book_init(&site);
 	if (render_index(v, n, &ro, &data, &len, e) < 0)
 		goto out;
 	book_add_data(&site, "index.html", "text/html", "index", data, len);
@@ -506,13 +502,12 @@ assemble_series_page(const struct archive_opts *o, const char *dir, const char *
 {
 	struct render_opts ro = { o->templates, o->lang, RENDER_SITE, o->now,
 	    o->user_css ? USER_CSS : NULL, NULL };
-	struct book site;
+	struct book site = { 0 };
 	char *page = xasprintf("%s.html", name);
 	char *data;
 	size_t len;
 	int rc = -1;
 
-	book_init(&site);
 	if (render_series_page(title, summary, v, n, &ro, &data, &len, e) < 0)
 		goto out;
 	book_add_data(&site, page, "text/html", "series", data, len);
@@ -537,7 +532,7 @@ assemble_md(struct article *const *v, size_t n, const struct assets *t,
 	const char *base = strrchr(output, '/') ? strrchr(output, '/') + 1 : output;
 	struct links links;
 	struct md_opts mo = { o->lang, NULL, &links, NULL, NULL };
-	struct book files;
+	struct book files = { 0 };
 	struct buf doc;
 	char *data;
 	size_t len;
@@ -557,7 +552,6 @@ assemble_md(struct article *const *v, size_t n, const struct assets *t,
 	for (size_t i = 0; i < n && cover == NULL; i++)
 		cover = assemble_cover(v[i], t);
 	mo.cover = cover ? cover->href : NULL;
-	book_init(&files);
 	buf_init(&doc, 0);
 	md_document(front, (const struct article *const *)v, n, t, &mo, &files, &doc);
 	data = buf_detach(&doc, &len);
@@ -583,13 +577,12 @@ assemble_series_md(const struct series *s, struct article *const *v, const struc
 	struct links links;
 	struct md_opts mo = { o->lang, NULL, &links, NULL, NULL };
 	bool zh = strncmp(o->lang, "zh", 2) == 0;
-	struct book files;
+	struct book files = { 0 };
 	struct buf doc;
 	char *data;
 	size_t len;
 	int rc = -1;
 
-	book_init(&files);
 	links_init(&links);
 	/* a chapter is this 文集's, whichever its own answer names (and at this list's place) */
 	mo.series_name = s->name;

@@ -7,12 +7,6 @@
 #include "xalloc.h"
 
 void
-book_init(struct book *b)
-{
-	memset(b, 0, sizeof *b);
-}
-
-void
 book_release(struct book *b)
 {
 	for (size_t i = 0; i < b->n; i++) {

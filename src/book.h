@@ -30,7 +30,7 @@ struct book {
 	size_t n, cap;
 };
 
-void book_init(struct book *b);
+/* An empty book needs no set-up: struct book b = { 0 }.  Release leaves it empty again. */
 void book_release(struct book *b);
 /* Add an item holding data (taken over: the book frees it). */
 struct book_item *book_add_data(struct book *b, const char *path, const char *media_type,

@@ -555,11 +555,8 @@ transfer_free(struct transfer *t)
 	lc.slist_free_all(t->headers);
 	if (t->out)
 		fclose(t->out);
-	if (t->tmp) {
-		unlink(t->tmp);
-		file_temp_forget(t->tmp);
-		free(t->tmp);
-	}
+	if (t->tmp)
+		file_temp_discard(-1, t->tmp);
 	buf_release(&t->req_headers);
 	buf_release(&t->resp_headers);
 	buf_release(&t->raw_body);
@@ -606,10 +603,7 @@ transfer_start(struct fetcher *f, struct fetch_job *job)
 			snprintf(job->error, sizeof job->error, "cannot create '%s': %s", t->tmp,
 			    strerror(errno));
 			job->failure = FETCH_FAIL_LOCAL;
-			close(fd);
-			unlink(t->tmp);
-			file_temp_forget(t->tmp);
-			free(t->tmp);
+			file_temp_discard(fd, t->tmp);
 			free(t);
 			return NULL;
 		}

@@ -308,6 +308,16 @@ file_temp_commit(int fd, char *tmp, const char *path, int rc, struct err *e)
 	return rc;
 }
 
+void
+file_temp_discard(int fd, char *tmp)
+{
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	file_temp_forget(tmp);
+	free(tmp);
+}
+
 int
 file_write_all(int fd, const void *p, size_t n)
 {

@@ -73,6 +73,11 @@ int file_temp_open(const char *path, char **tmp, struct err *e);
  * Return rc, or -1 when closing or renaming failed.
  */
 int file_temp_commit(int fd, char *tmp, const char *path, int rc, struct err *e);
+/*
+ * Give up the temporary file tmp (from file_temp_open()): close fd unless it
+ * is -1, remove tmp and stop recording it.  Frees tmp.
+ */
+void file_temp_discard(int fd, char *tmp);
 /* Write all n bytes to fd, going on after EINTR; -1 with errno on failure. */
 int file_write_all(int fd, const void *p, size_t n);
 

@@ -90,6 +90,17 @@ is_space_at(const char *s, size_t *len)
 	return false;
 }
 
+/* Return the start of the last character of the text from s to e (e > s). */
+static const char *
+last_char(const char *s, const char *e)
+{
+	const char *q = e - 1;
+
+	while (q > s && ((unsigned char)*q & 0xc0) == 0x80)
+		q--;
+	return q;
+}
+
 /* --- the writer ------------------------------------------------------------------- */
 
 /* Write markup (not the writer's text): the line has begun. */
@@ -146,6 +157,33 @@ pop_prefix(struct mctx *c, size_t old)
 	c->prefix.len = old;
 	if (c->prefix.data)
 		c->prefix.data[old] = '\0';
+}
+
+/*
+ * Start a block quote: its marker on this line and in the prefix of the lines
+ * after, and no blank line before its first block.  What follows the marker
+ * is at a line's start (a "- " there would start a list).  Return what
+ * end_quote() restores.
+ */
+static size_t
+begin_quote(struct mctx *c)
+{
+	size_t old;
+
+	begin_block(c);
+	old = push_prefix(c, "> ");
+	put(c, "> ");
+	c->first_block = true;
+	c->line_start = true;
+	return old;
+}
+
+/* End the block quote that begin_quote() began (old: what it returned). */
+static void
+end_quote(struct mctx *c, size_t old)
+{
+	pop_prefix(c, old);
+	c->first_block = false;
 }
 
 /*
@@ -394,6 +432,32 @@ use_picture(struct mctx *c, const char *url)
 /* --- inline content --------------------------------------------------------------- */
 
 /*
+ * Open the HTML elements for the bold, italic and strikethrough in style, or
+ * close them in the reverse order, so that they nest.  Underline is the
+ * caller's: its <u> also wraps Markdown's delimiters.
+ */
+static void
+put_html_styles(struct mctx *c, unsigned style, bool closing)
+{
+	static const struct {
+		unsigned style;
+		const char *open, *close;
+	} tags[] = {
+		{ STYLE_BOLD, "<strong>", "</strong>" },
+		{ STYLE_ITALIC, "<em>", "</em>" },
+		{ STYLE_STRIKE, "<del>", "</del>" },
+	};
+	size_t n = sizeof tags / sizeof *tags;
+
+	for (size_t j = 0; j < n; j++) {
+		size_t k = closing ? n - 1 - j : j;
+
+		if (style & tags[k].style)
+			put(c, closing ? tags[k].close : tags[k].open);
+	}
+}
+
+/*
  * Write a run of text with its styles.  Bold, italic and strikethrough are
  * Markdown's delimiters where CommonMark's flanking rules are sure to honour
  * them, else the inline HTML for the same (<strong>, <em>, <del>), so the
@@ -414,10 +478,8 @@ put_styled(struct mctx *c, const char *text, unsigned style)
 	while (s < e && is_space_at(s, &k))
 		s += k;
 	while (e > s) {
-		const char *q = e - 1;
+		const char *q = last_char(s, e);
 
-		while (q > s && ((unsigned char)*q & 0xc0) == 0x80)
-			q--;
 		if (!is_space_at(q, &k))
 			break;
 		e = q;
@@ -428,13 +490,7 @@ put_styled(struct mctx *c, const char *text, unsigned style)
 	}
 	put_text_n(c, text, (size_t)(s - text));
 	first = code_point(s);
-	{
-		const char *q = e - 1;
-
-		while (q > s && ((unsigned char)*q & 0xc0) == 0x80)
-			q--;
-		last = code_point(q);
-	}
+	last = code_point(last_char(s, e));
 	if (u)
 		put(c, "<u>");
 	/* one kind of delimiter, letters at both edges, nothing closing right before */
@@ -444,26 +500,15 @@ put_styled(struct mctx *c, const char *text, unsigned style)
 		open_md = close_md = st ? "~~" : b && i ? "***" : b ? "**" : "*";
 		put(c, open_md);
 	} else {
-		if (b)
-			put(c, "<strong>");
-		if (i)
-			put(c, "<em>");
-		if (st)
-			put(c, "<del>");
+		put_html_styles(c, style, false);
 	}
 	/* the opening delimiter is not a line start: "- " inside stays text anyway */
 	c->line_start = false;
 	put_text_n(c, s, (size_t)(e - s));
-	if (close_md) {
+	if (close_md)
 		put(c, close_md);
-	} else {
-		if (st)
-			put(c, "</del>");
-		if (i)
-			put(c, "</em>");
-		if (b)
-			put(c, "</strong>");
-	}
+	else
+		put_html_styles(c, style, true);
 	if (u)
 		put(c, "</u>");
 	c->after_delim = close_md != NULL && !u;
@@ -731,13 +776,9 @@ static void put_blocks(struct mctx *c, const struct block *v, size_t n, int shif
 static void
 put_card(struct mctx *c, const struct card *cd)
 {
-	size_t old;
 	const struct asset *cover = use_picture(c, cd->cover);
+	size_t old = begin_quote(c);
 
-	begin_block(c);
-	old = push_prefix(c, "> ");
-	put(c, "> ");
-	c->first_block = true;
 	if (cd->badge) {
 		begin_block(c);
 		put_text(c, cd->badge);
@@ -773,8 +814,7 @@ put_card(struct mctx *c, const struct card *cd)
 	}
 	for (size_t i = 0; i < cd->nitems; i++)
 		put_card(c, &cd->items[i]);
-	pop_prefix(c, old);
-	c->first_block = false;
+	end_quote(c, old);
 }
 
 static void
@@ -812,18 +852,13 @@ put_block(struct mctx *c, const struct block *b, int shift)
 			put_picture(c, &b->pics[i]);
 		return;
 	case BLOCK_QUOTE:
-		begin_block(c);
-		old = push_prefix(c, "> ");
-		put(c, "> ");
-		c->first_block = true;
-		c->line_start = true;
+		old = begin_quote(c);
 		if (!runs_blank(&b->runs)) {
 			begin_block(c);
 			put_runs(c, &b->runs, false);
 		}
 		put_blocks(c, b->children, b->nchildren, shift);
-		pop_prefix(c, old);
-		c->first_block = false;
+		end_quote(c, old);
 		return;
 	case BLOCK_LIST:
 		if (b->nitems)
@@ -846,18 +881,14 @@ put_block(struct mctx *c, const struct block *b, int shift)
 		put_card(c, &b->card);
 		return;
 	case BLOCK_NOTICE:
-		begin_block(c);
-		old = push_prefix(c, "> ");
-		put(c, "> ");
-		c->first_block = true;
+		old = begin_quote(c);
 		begin_block(c);
 		put_styled(c, b->title ? b->title : "", STYLE_BOLD);
 		if (!runs_blank(&b->runs)) {
 			begin_block(c);
 			put_runs(c, &b->runs, false);
 		}
-		pop_prefix(c, old);
-		c->first_block = false;
+		end_quote(c, old);
 		return;
 	}
 }

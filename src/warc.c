@@ -433,9 +433,6 @@ warc_discard(struct warc *w)
 {
 	if (w == NULL)
 		return;
-	close(w->fd);
-	unlink(w->tmp);
-	file_temp_forget(w->tmp);
-	free(w->tmp);
+	file_temp_discard(w->fd, w->tmp);
 	free(w);
 }

@@ -322,13 +322,12 @@ main(void)
 	}
 
 	{
-		struct book b;
+		struct book b = { 0 };
 		char *subjects[] = { "标签 <1>" };
 		struct book_meta m = { "urn:uuid:x", hostile, "作者 & co", "zh-CN", 1743941902, 1764300000,
 		    "https://www.bilibili.com/opus/42", subjects, 1, NULL, "cover-image", "文集 <&>", 7 };
 		struct book_item *it;
 
-		book_init(&b);
 		it = book_add_data(&b, "opus-42.xhtml", "application/xhtml+xml", "article", xstrdup(""), 0);
 		it->spine = true;
 		it = book_add_file(&b, "images/a.png", "image/png", "cover-image", "/nonexistent");

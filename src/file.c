@@ -249,6 +249,24 @@ on_stop_signal(int sig)
 	_exit(128 + sig);
 }
 
+/*
+ * SIGBUS: a file mapped by file_load() was cut short by another program
+ * while it was read (a --from-json file rewritten in place).  Said in one
+ * line, and the run ends as after a stop signal, with no half-written book.
+ */
+static void
+on_bus_error(int sig)
+{
+	static const char msg[] = "opus-archive: a file being read was cut short by another program "
+	    "(changed while this run read it); nothing was written\n";
+	ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+
+	(void)w;
+	(void)sig;
+	file_cleanup_temps();
+	_exit(1);
+}
+
 void
 file_temp_catch_signals(void)
 {
@@ -265,6 +283,8 @@ file_temp_catch_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_bus_error;
+	sigaction(SIGBUS, &sa, NULL);
 }
 
 int

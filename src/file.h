@@ -31,9 +31,11 @@ struct file_bytes {
  * file: its pages then come from the page cache, where read() copies them
  * into memory the process touches for the first time, which is most of what
  * reading an 800 KB response costs (6 ms against 0.7).  Standard input, a
- * pipe or an empty file is read.  A file truncated by someone else while it
- * is mapped would end the run with SIGBUS: responses and caches are written
- * by rename, so the file mapped never changes.
+ * pipe or an empty file is read.  The cache is written by rename, so a
+ * cached file never changes under its mapping; a --from-json file cut short
+ * by another program while it is read ends the run with SIGBUS, which
+ * file_temp_catch_signals() turns into a one-line error and exit status 1,
+ * with the temporary files removed.
  */
 int file_load(const char *path, size_t max, struct file_bytes *b, struct err *e);
 /* data (malloc'd, len bytes) as file bytes: they take it. */

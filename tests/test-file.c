@@ -292,6 +292,80 @@ killed_child_leaves_none(const char *dir, int sig, int churn, int other_thread, 
 	return x == 'x' && WIFEXITED(st) && WEXITSTATUS(st) == 128 + sig && *left == 0;
 }
 
+/*
+ * file_load(): a regular file is mapped, with exactly its bytes; an empty
+ * file is read (nothing to map); too large or a directory is an error.
+ * And a mapped file cut short by someone else while it is read ends the
+ * run with one line and status 1, its temporary files removed (SIGBUS).
+ */
+static void
+test_load(void)
+{
+	char *dir = subdir("load"), *p = file_join(dir, "doc.json"), *tmp = NULL;
+	char *empty = file_join(dir, "empty"), *book = file_join(dir, "book.epub");
+	static const char text[] = "{\"code\":0,\"data\":{}}";
+	struct file_bytes b;
+	struct err e;
+	int fd, st = 0, errfd[2];
+	pid_t pid;
+	char msg[256] = "";
+	ssize_t n;
+
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd < 0 || write(fd, text, sizeof text - 1) != (ssize_t)(sizeof text - 1)) {
+		printf("Bail out! cannot write %s\n", p);
+		exit(1);
+	}
+	close(fd);
+	touch(empty);
+	err_init(&e);
+	ok(file_load(p, 1024, &b, &e) == 0 && b.mapped && b.len == sizeof text - 1 &&
+	    memcmp(b.data, text, b.len) == 0, "a regular file is mapped, byte for byte");
+	file_bytes_release(&b);
+	ok(b.data == NULL && b.len == 0, "released bytes are gone");
+	ok(file_load(empty, 1024, &b, &e) == 0 && !b.mapped && b.len == 0, "an empty file is read");
+	file_bytes_release(&b);
+	ok(file_load(p, 4, &b, &e) < 0 && strstr(e.msg, "larger than 4 bytes"), "too large: %s", e.msg);
+	ok(file_load(dir, 1024, &b, &e) < 0 && strstr(e.msg, "is a directory"), "a directory: %s", e.msg);
+
+	/* the file shrinks under the mapping: the child reads past its end */
+	if (pipe(errfd) < 0)
+		return;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		volatile char c;
+
+		close(errfd[0]);
+		dup2(errfd[1], STDERR_FILENO);
+		file_temp_catch_signals();
+		if (file_load(p, 1024, &b, &e) < 0 || (fd = file_temp_open(book, &tmp, &e)) < 0)
+			_exit(3);
+		if (truncate(p, 0) < 0)
+			_exit(4);
+		c = b.data[1];
+		(void)c;
+		_exit(5);
+	}
+	close(errfd[1]);
+	n = read(errfd[0], msg, sizeof msg - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	close(errfd[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 1 && strstr(msg, "cut short by another program") &&
+	    strchr(msg, '\n') == msg + strlen(msg) - 1,
+	    "a mapped file cut short while read: one line, status 1 (%d): %s", st, msg);
+	ok(count_files(dir) == 2, "and the run's temporary file is removed (%d files)", count_files(dir));
+	unlink(p);
+	unlink(empty);
+	rmdir(dir);
+	free(p);
+	free(empty);
+	free(book);
+	free(dir);
+}
+
 static void
 test_signals(void)
 {
@@ -490,7 +564,7 @@ test_sweep(void)
 int
 main(void)
 {
-	plan(19);
+	plan(26);
 	mkdir("tests", 0777);
 	mkdir("tests/tmp", 0777);
 	if (mkdtemp(root) == NULL) {
@@ -502,6 +576,7 @@ main(void)
 	test_signals();
 	test_fork();
 	test_sweep();
+	test_load();
 	remove_dir(root);
 	return done_testing();
 }

@@ -123,8 +123,13 @@ load_curl(struct err *e)
 	if (so == NULL)
 		return err_set(e, "cannot load libcurl (%s): %s", CURL_SONAME, dlerror());
 #define X(name) \
-	if ((*(void **)&lc.name = dlsym(so, "curl_" #name)) == NULL) \
-		return err_set(e, "cannot load libcurl (%s): no curl_%s", CURL_SONAME, #name);
+	if ((*(void **)&lc.name = dlsym(so, "curl_" #name)) == NULL) { \
+		/* a libcurl too old or not libcurl: nothing of it is kept */ \
+		err_set(e, "cannot load libcurl (%s): no curl_%s", CURL_SONAME, #name); \
+		memset(&lc, 0, sizeof lc); \
+		dlclose(so); \
+		return -1; \
+	}
 	LIBCURL_FUNCTIONS(X)
 #undef X
 	/* never closed: libcurl's TLS libraries register exit handlers of their own */

@@ -213,6 +213,27 @@ from_book(const struct oldbook *book, struct assets *t, bool only)
 }
 
 size_t
+pictures_had_now(struct session *r, const char *what, struct assets *t)
+{
+	struct err e;
+	size_t had = 0;
+
+	err_init(&e);
+	if (!r->o->offline && pictures_download(r, what, t, NULL, NULL, 0, &e) < 0)
+		log_info("%s: %s", what, e.msg);
+	for (size_t i = 0; i < t->n; i++) {
+		char *path = picture_cache_path(&r->cache, r->o, t->v[i].key);
+
+		if (file_exists(path)) {
+			settle(&t->v[i], path);
+			had += t->v[i].state == ASSET_READY;
+		}
+		free(path);
+	}
+	return had;
+}
+
+size_t
 pictures_gather(struct session *r, const char *what, struct assets *t)
 {
 	bool online = !r->o->offline && !r->book_only;

@@ -38,4 +38,12 @@ int pictures_download(struct session *r, const char *what, struct assets *t,
  */
 size_t pictures_gather(struct session *r, const char *what, struct assets *t);
 
+/*
+ * How many of the pictures of t can be had now: in the cache, or downloaded
+ * into it (unless --offline), and usable in a book.  Nothing is warned
+ * about: a 文集's book asks this of the pictures it lacks, to know whether
+ * writing it again would gain any.
+ */
+size_t pictures_had_now(struct session *r, const char *what, struct assets *t);
+
 #endif

@@ -12,6 +12,7 @@
 #include "manifest.h"
 #include "name.h"
 #include "oldbook.h"
+#include "pictures.h"
 #include "readlist.h"
 #include "text.h"
 #include "xalloc.h"
@@ -328,6 +329,31 @@ readlist_of(struct session *r, const struct input *in, char **rl, struct err *e)
 
 /* --- in a batch ------------------------------------------------------------------------ */
 
+/*
+ * The pictures l's chapters show that the old book b lacks (a download that
+ * failed when it was made) and that can be had now: a reason to write the
+ * book again though its list did not change.
+ */
+static size_t
+pictures_regained(struct session *r, const struct readlist *l, const struct oldbook *b)
+{
+	struct assets all, lack;
+	size_t had;
+
+	assets_init(&all);
+	assets_init(&lack);
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i]->raw.data)  /* a chapter that could not be had shows nothing */
+			pictures_of(l->v[i], &all);
+	for (size_t i = 0; i < all.n; i++)
+		if (oldbook_picture_for(b, all.v[i].key) == NULL)
+			assets_add(&lack, all.v[i].key);
+	had = lack.n ? pictures_had_now(r, l->key, &lack) : 0;
+	assets_release(&lack);
+	assets_release(&all);
+	return had;
+}
+
 enum archive_result
 readlist_refresh(struct session *r, const char *rl, const char *output, bool *changed,
     struct err *e)
@@ -337,6 +363,7 @@ readlist_refresh(struct session *r, const char *rl, const char *output, bool *ch
 	enum archive_result res = ARCHIVE_FAILED;
 	struct err be;
 	char *key = xasprintf("rl%s", rl);
+	size_t regained;
 
 	if (changed)
 		*changed = false;
@@ -358,6 +385,14 @@ readlist_refresh(struct session *r, const char *rl, const char *output, bool *ch
 	session_set_book(r, &b, false);
 	if (readlist_update(r, rl, &b, &l, e) < 0)
 		goto out;
+	if (l->nnew == 0 && l->ngone_now == 0 && (regained = pictures_regained(r, l, &b)) > 0) {
+		log_status("%s: updating '%s': %zu pictures it lacks can be had now", key, output,
+		    regained);
+		res = readlist_write(r, l, output, e);
+		if (changed)
+			*changed = res != ARCHIVE_FAILED;
+		goto out;
+	}
 	if (l->nnew == 0 && l->ngone_now == 0) {
 		if (l->ngaps) {
 			log_warn("%s: '%s' is left as it was: %zu chapters still cannot be had", key,

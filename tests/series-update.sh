@@ -8,8 +8,9 @@
 # nothing new leaves the file untouched; a failure leaves it as it was (the
 # list's, a new chapter's); with no picture server the old pictures still
 # come from the book, and a new chapter's that fail are placeholders (exit
-# 3); a list naming chapters by opus id finds them in the book; a file that
-# is not this 文集's book is refused (--force replaces it).
+# 3), and written again when those can be had later; a list naming chapters
+# by opus id finds them in the book; a file that is not this 文集's book is
+# refused (--force replaces it).
 # The data and the server: tests/series-setup.sh (tests/series-data.py).
 . "$(dirname "$0")/series-setup.sh"
 
@@ -172,6 +173,25 @@ grep -q 'rl70007: 2 of [0-9]* pictures could not be archived' "$TMP/err" &&
 ok $? "the book is written with the new chapter, its two pictures missing"
 epub_ok "$B" "the book with a new chapter's pictures missing"
 faults '[]'
+
+# --- the same list again, the pictures it lacked can be had now: written again with them --------
+S6=$(stamp "$B")
+mark
+oa c4 rl70007 -o "$B" 2>"$TMP/err"
+expect_status $? 0 "the same list again, the picture server back"
+unzip -p "$B" OEBPS/opus-cv91007.xhtml | grep -o 'src="images/[^"]*"' | sed 's/src="//; s/"$//' >"$TMP/imgs"
+st=0
+[ "$(wc -l <"$TMP/imgs")" -ge 2 ] || st=1
+while read -r i; do unzip -l "$B" "OEBPS/$i" >/dev/null 2>&1 || st=1; done <"$TMP/imgs"
+grep -q 'rl70007: updating .*2 pictures it lacks can be had now' "$TMP/err" &&
+	[ "$(stamp "$B")" != "$S6" ] && [ "$(since | grep -c 'article/view')" -eq 0 ]
+ok $(( $? + st )) "the book is written again with the two pictures, no chapter asked again ($(wc -l <"$TMP/imgs") pictures)"
+epub_ok "$B" "the book with the pictures it had lacked"
+S7=$(stamp "$B")
+oa c4 rl70007 -o "$B" 2>"$TMP/err"
+expect_status $? 0 "and the same list once more"
+[ "$(stamp "$B")" = "$S7" ] && grep -q 'up to date' "$TMP/err"
+ok $? "then it is up to date, not written again"
 
 # --- an old book with a chapter that still cannot be had -------------------------------------------
 oa c6 rl70008 -o "$TMP/gap.epub" 2>/dev/null

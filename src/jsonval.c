@@ -330,7 +330,7 @@ is_hex(unsigned char c)
 	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
 }
 
-/* The code unit of the \\uXXXX at s[i] (the backslash), or -1. */
+/* The code unit of the escape backslash-u-XXXX starting at s[i], or -1. */
 static long
 escaped_unit(const unsigned char *s, size_t i, size_t end)
 {

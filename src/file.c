@@ -21,11 +21,10 @@
 #include "file.h"
 #include "xalloc.h"
 
-int
-file_read(const char *path, size_t max, char **out, size_t *len, struct err *e)
+/* The rest of the open f (named name in messages) into *out, as file_read(); f is closed unless stdin. */
+static int
+read_all(FILE *f, const char *name, size_t max, char **out, size_t *len, struct err *e)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
 	char chunk[65536];
 	struct buf b;
 	size_t got;
@@ -33,8 +32,6 @@ file_read(const char *path, size_t max, char **out, size_t *len, struct err *e)
 
 	*out = NULL;
 	*len = 0;
-	if (f == NULL)
-		return err_set(e, "cannot open '%s': %s", name, strerror(errno));
 	if (f != stdin) {
 		struct stat st;
 
@@ -63,33 +60,53 @@ file_read(const char *path, size_t max, char **out, size_t *len, struct err *e)
 }
 
 int
+file_read(const char *path, size_t max, char **out, size_t *len, struct err *e)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
+
+	*out = NULL;
+	*len = 0;
+	if (f == NULL)
+		return err_set(e, "cannot open '%s': %s", name, strerror(errno));
+	return read_all(f, name, max, out, len, e);
+}
+
+int
 file_load(const char *path, size_t max, struct file_bytes *b, struct err *e)
 {
 	struct stat st;
+	FILE *f;
 	void *p;
 	int fd;
 
 	memset(b, 0, sizeof *b);
-	if (strcmp(path, "-") == 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		goto read;      /* file_read says why it cannot open it */
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
-		close(fd);
-		goto read;
+	if (strcmp(path, "-") == 0)
+		return file_read(path, max, &b->data, &b->len, e);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return err_set(e, "cannot open '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		if ((uintmax_t)st.st_size > max) {
+			close(fd);
+			return err_set(e, "'%s' is larger than %zu bytes", path, max);
+		}
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p != MAP_FAILED) {
+			close(fd);
+			b->data = p;
+			b->len = (size_t)st.st_size;
+			b->mapped = true;
+			return 0;
+		}
 	}
-	if ((uintmax_t)st.st_size > max) {
+	/* a pipe or FIFO (read from this open, not opened again), an empty file, or no mapping */
+	if ((f = fdopen(fd, "rb")) == NULL) {
+		int saved = errno;
+
 		close(fd);
-		return err_set(e, "'%s' is larger than %zu bytes", path, max);
+		return err_set(e, "cannot read '%s': %s", path, strerror(saved));
 	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED)
-		goto read;
-	b->data = p;
-	b->len = (size_t)st.st_size;
-	b->mapped = true;
-	return 0;
-read:
-	return file_read(path, max, &b->data, &b->len, e);
+	return read_all(f, path, max, &b->data, &b->len, e);
 }
 
 struct file_bytes

@@ -327,6 +327,31 @@ test_load(void)
 	file_bytes_release(&b);
 	ok(file_load(p, 4, &b, &e) < 0 && strstr(e.msg, "larger than 4 bytes"), "too large: %s", e.msg);
 	ok(file_load(dir, 1024, &b, &e) < 0 && strstr(e.msg, "is a directory"), "a directory: %s", e.msg);
+	/* a FIFO is read from the one open (opened twice, its writer could meet no reader) */
+	{
+		char *fifo = file_join(dir, "fifo");
+
+		if (mkfifo(fifo, 0600) == 0) {
+			fflush(stdout);
+			pid = fork();
+			if (pid == 0) {
+				int w = open(fifo, O_WRONLY);
+
+				_exit(w >= 0 && write(w, text, sizeof text - 1) == (ssize_t)(sizeof text - 1) ? 0 : 1);
+			}
+			ok(file_load(fifo, 1024, &b, &e) == 0 && !b.mapped && b.len == sizeof text - 1 &&
+			    memcmp(b.data, text, b.len) == 0, "a FIFO is read, not mapped");
+			file_bytes_release(&b);
+			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+				;
+			ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "its writer wrote everything");
+			unlink(fifo);
+		} else {
+			skip("a FIFO is read", "mkfifo failed");
+			skip("its writer wrote everything", "mkfifo failed");
+		}
+		free(fifo);
+	}
 
 	/* the file shrinks under the mapping: the child reads past its end */
 	if (pipe(errfd) < 0)
@@ -564,7 +589,7 @@ test_sweep(void)
 int
 main(void)
 {
-	plan(26);
+	plan(28);
 	mkdir("tests", 0777);
 	mkdir("tests/tmp", 0777);
 	if (mkdtemp(root) == NULL) {

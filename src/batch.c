@@ -249,10 +249,9 @@ load_item(struct batch *b, struct worklist_item *it)
  * A library site or a directory of Markdown documents: name the window's
  * pages before any is written, and tell the writer where every page is
  * (those already there and those planned so far), so that links between
- * them stay local.  A page is not written again: a site's pages written
+ * them stay local.  A page is not written again: pages and documents written
  * earlier (in earlier runs or windows) have their links to later articles
- * pointed at the local pages by library_relink() at the end; a Markdown
- * document's keep their web address.
+ * pointed at the local ones by library_relink() at the end.
  */
 static void
 plan_window(struct batch *b, size_t from, size_t to)
@@ -547,8 +546,8 @@ set_up_dir(struct batch *b, struct err *e)
 }
 
 /*
- * After the windows: the one book (--combine), or a library site's 文集
- * pages, links and index.  Returns how that went (ARCHIVE_OK when there
+ * After the windows: the one book (--combine), a library site's 文集
+ * pages, links and index, or a Markdown directory's links.  Returns how that went (ARCHIVE_OK when there
  * is nothing to do); a failure is said here, and e left clear.
  */
 static enum archive_result
@@ -585,6 +584,13 @@ finish(struct batch *b, struct err *e)
 			log_error("library index: %s", ie.msg);
 			res = ARCHIVE_FAILED;
 		}
+	} else if (b->have_lib) {
+		/* Markdown: the documents written before an article they link to, linked to its document */
+		err_init(&ie);
+		if (manifest_lock(&b->m, &ie) == 0)
+			manifest_unlock(&b->m);
+		library_map_pages(&b->lib);
+		library_relink(&b->lib);
 	}
 	return res;
 }

@@ -8,6 +8,7 @@
 #include "file.h"
 #include "library.h"
 #include "log.h"
+#include "md.h"
 #include "model.h"
 #include "name.h"
 #include "render.h"
@@ -90,14 +91,17 @@ library_relink(struct library *l)
 
 	for (size_t i = 0; i < l->m->n; i++) {
 		char *path = page_path(l, l->m->v[i].name), *page = NULL, *fixed = NULL;
-		char *self = xasprintf("%s.html", l->m->v[i].name);
+		char *self = xasprintf("%s%s", l->m->v[i].name, l->ext);
 		size_t len, flen;
 		struct err e;
 		int rc;
 
 		err_init(&e);
 		if (file_read(path, 64u << 20, &page, &len, &e) == 0) {
-			rc = render_relink(page, len, &l->pages, self, &fixed, &flen, &e);
+			if (strcmp(l->ext, ".md") == 0)
+				rc = md_relink(page, len, &l->pages, self, &fixed, &flen);
+			else
+				rc = render_relink(page, len, &l->pages, self, &fixed, &flen, &e);
 			if (rc < 0)
 				log_warn("library: cannot read the links of '%s': %s", path, e.msg);
 			else if (rc > 0 && file_write_atomic(path, fixed, flen, false, &e) < 0)

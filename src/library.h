@@ -5,9 +5,9 @@
  * each 文集, the index page, and at the end of a run the pages written
  * before an article they link to joined, pointed at its local page.
  *
- * A directory of Markdown documents is mapped the same way, so that links
- * between its documents stay local; the 文集 pages, the relinking and the
- * index are a site's alone.
+ * A directory of Markdown documents is mapped and relinked the same way, so
+ * that links between its documents stay local; the 文集 pages and the index
+ * are a site's alone.
  *
  * The directory's manifest (manifest.c) says which page is which article.
  */
@@ -52,9 +52,10 @@ void library_plan(struct library *l, const char *id, const char *cv_id, const ch
 const struct links *library_pages(const struct library *l);
 
 /*
- * Point the links of every page of the manifest at the library's pages: a
- * page only knows the articles there when it was written.  Each page is read
- * once, and rewritten (atomically) only when a link changed.
+ * Point the links of every page (or Markdown document) of the manifest at
+ * the library's pages: a page only knows the articles there when it was
+ * written.  Each page is read once, and rewritten (atomically) only when a
+ * link changed.
  */
 void library_relink(struct library *l);
 

@@ -382,16 +382,22 @@ link_dest(const struct mctx *c, const char *u)
  * an entity escaped with a backslash.
  */
 static void
-put_dest(struct mctx *c, const char *u)
+dest_escape(struct buf *out, const char *u)
 {
 	for (const unsigned char *p = (const unsigned char *)u; *p; p++) {
 		if (*p <= 0x20 || *p == 0x7f)
-			buf_addf(c->out, "%%%02X", *p);
+			buf_addf(out, "%%%02X", *p);
 		else if (strchr("()<>\\&", *p))
-			buf_addf(c->out, "\\%c", *p);
+			buf_addf(out, "\\%c", *p);
 		else
-			buf_addc(c->out, (char)*p);
+			buf_addc(out, (char)*p);
 	}
+}
+
+static void
+put_dest(struct mctx *c, const char *u)
+{
+	dest_escape(c->out, u);
 }
 
 /* Write [text](dest), text shown as it is (no link inside a link). */
@@ -901,6 +907,137 @@ put_blocks(struct mctx *c, const struct block *v, size_t n, int shift)
 }
 
 /* --- front matter ------------------------------------------------------------------ */
+
+/* --- links pointed at documents written later ------------------------------------------- */
+
+/* Whether s[i] follows an odd run of backslashes (on its line: from s) and so is escaped. */
+static bool
+escaped_at(const char *s, size_t i)
+{
+	size_t n = 0;
+
+	while (n < i && s[i - n - 1] == '\\')
+		n++;
+	return n % 2 == 1;
+}
+
+/* [s, e) with put_plain's and dest_escape's backslashes taken off; the caller frees. */
+static char *
+unescape(const char *s, const char *e)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	for (const char *p = s; p < e; p++) {
+		if (*p == '\\' && p + 1 < e && strchr("\\`*_[]<>&|~$#@^=%{}()!+-.\"'", p[1]))
+			p++;
+		buf_addc(&b, *p);
+	}
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * One line [s, e) of a document's body into out, its links relinked; return
+ * how many changed.  Plain text escapes every bracket and spaces "](" in a
+ * formula, so an unescaped "](" is always a link this file wrote: its text
+ * starts at the unescaped "[" before it, its destination ends at the first
+ * unescaped ")".
+ */
+static int
+relink_line(const char *s, const char *e, const struct links *l, const char *self,
+    struct buf *out)
+{
+	const char *from = s;
+	int changed = 0;
+
+	for (const char *p = s; p + 1 < e; p++) {
+		const char *open = NULL, *q;
+		char *text, *dest;
+		const char *local;
+
+		if (p[0] != ']' || p[1] != '(' || escaped_at(s, (size_t)(p - s)))
+			continue;
+		for (const char *b = p; b > s && open == NULL; b--)
+			if (b[-1] == '[' && !escaped_at(s, (size_t)(b - 1 - s)))
+				open = b - 1;
+		for (q = p + 2; q < e && (*q != ')' || escaped_at(s, (size_t)(q - s))); q++)
+			;
+		if (open == NULL || q >= e)
+			continue;
+		text = unescape(open + 1, p);
+		dest = unescape(p + 2, q);
+		local = links_local(l, dest);
+		/* an address written as its own text is the writer's words: it stays */
+		if (local && strcmp(local, self) != 0 && strcmp(text, dest) != 0 &&
+		    !(strncmp(dest, "http://", 7) == 0 && strcmp(text, dest + 7) == 0)) {
+			buf_add(out, from, (size_t)(p + 2 - from));
+			dest_escape(out, local);
+			from = q;
+			changed++;
+		}
+		free(text);
+		free(dest);
+		p = q;
+	}
+	buf_add(out, from, (size_t)(e - from));
+	return changed;
+}
+
+int
+md_relink(const char *doc, size_t len, const struct links *l, const char *self, char **out,
+    size_t *outlen)
+{
+	const char *p = doc, *end = doc + len;
+	size_t fence = 0;
+	int changed = 0;
+	struct buf b;
+
+	*out = NULL;
+	*outlen = 0;
+	buf_init(&b, 0);
+	if (len >= 4 && strncmp(doc, "---\n", 4) == 0) {
+		/* the front matter, to its closing "---" line, as it is */
+		const char *close = NULL;
+
+		for (const char *q = doc + 3; q && q < end; q = memchr(q + 1, '\n', (size_t)(end - q - 1)))
+			if (end - q >= 4 && strncmp(q, "\n---", 4) == 0 && (end - q == 4 || q[4] == '\n')) {
+				close = q + 4;
+				break;
+			}
+		if (close) {
+			buf_add(&b, doc, (size_t)(close - doc));
+			p = close;
+		}
+	}
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end, *t = p;
+		size_t ticks = 0;
+
+		/* a code block's fence, inside quotes and lists too: its lines are not read */
+		while (t < e && (*t == '>' || *t == ' '))
+			t++;
+		while (t + ticks < e && t[ticks] == '`')
+			ticks++;
+		if (fence == 0 && ticks >= 3)
+			fence = ticks;
+		else if (fence > 0 && ticks >= fence)
+			fence = 0;
+		if (fence == 0 && ticks < 3)
+			changed += relink_line(p, e, l, self, &b);
+		else
+			buf_add(&b, p, (size_t)(e - p));
+		if (nl)
+			buf_addc(&b, '\n');
+		p = nl ? nl + 1 : end;
+	}
+	if (changed == 0) {
+		buf_release(&b);
+		return 0;
+	}
+	*out = buf_detach(&b, outlen);
+	return 1;
+}
 
 void
 md_yaml_string(struct buf *out, const char *s)

@@ -79,6 +79,19 @@ void md_index(const struct article *front, const char *cover_url, const struct m
  */
 char *md_anchor(const char *id);
 
+/*
+ * Point the links of a document (doc, len bytes, as md_document wrote it) at
+ * the articles l knows, as md_document would have had they been archived
+ * when it was written: every link whose destination is the address of such
+ * an article gets its local document, unless that is the document itself
+ * (self: its file name).  Addresses written as their own link text (a web
+ * address in the writer's words) stay, as md_document leaves them; the
+ * front matter and code blocks are not read.  Returns 1 with the new
+ * document in *out (caller frees), 0 when no link changed.
+ */
+int md_relink(const char *doc, size_t len, const struct links *l, const char *self, char **out,
+    size_t *outlen);
+
 /* Append s to out as a YAML double-quoted scalar (every character kept, none taken as syntax). */
 void md_yaml_string(struct buf *out, const char *s);
 

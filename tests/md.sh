@@ -184,6 +184,16 @@ for i, title in enumerate(["第一篇", "第二篇 *markdown* [x](y)", "第三�
         json.dumps(d, ensure_ascii=False).replace(old, new))
     ids.append(new)
 open(out + "/ids.txt", "w").write("\n".join(ids) + "\n")
+# eight more, to put the first article and the one it links to in different windows
+fill = []
+for k in range(8):
+    d = json.loads(json.dumps(base))
+    new = "92000000000001%05d" % k
+    d["data"]["item"]["id_str"] = new
+    open("%s/opus/%s.json" % (out, new), "w", encoding="utf-8").write(
+        json.dumps(d, ensure_ascii=False).replace(old, new))
+    fill.append(new)
+open(out + "/windows.txt", "w").write("\n".join([ids[0]] + fill + ids[1:]) + "\n")
 EOF
 server_start "$D"
 oa c --batch "$D/ids.txt" --format md -o "$TMP/many" 2>"$TMP/err"
@@ -203,6 +213,13 @@ grep -q "](${id3}.md)" "$TMP/many/$id2.md" && grep -q "](${id1}.md)" "$TMP/many/
 ok $? "a link to another article of the batch goes to its document beside it"
 grep -q '](https://www.bilibili.com/video/BV1Kq4y1X7mN/)' "$TMP/many/$id2.md"
 ok $? "a link to anything else keeps its web address"
+# the first article's window (8 articles) is written before the one it links to is named
+oa c --batch "$D/windows.txt" --format md -o "$TMP/windows" 2>"$TMP/err"
+expect_status $? 0 "a batch of eleven: the first article and the one it links to in different windows"
+grep -q "](${id2}.md)" "$TMP/windows/$id1.md" && ! grep -q "bilibili.com/opus/$id2" "$TMP/windows/$id1.md" &&
+	grep -q "](${id1}.md)" "$TMP/windows/$id3.md"
+ok $? "a link to an article of a later window goes to its document too (pointed there at the end)"
+md_check "$D/opus/$id1.json" "$TMP/windows/$id1.md" "a relinked document" --complete
 oa c "$id1" --force --format md -o "$TMP/many/" 2>"$TMP/err"
 expect_status $? 0 "one article again into the directory"
 grep -q "](${id2}.md)" "$TMP/many/$id1.md"

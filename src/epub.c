@@ -231,6 +231,9 @@ epub_write(const char *path, const struct book *root, const struct book *content
 	free(dir);
 	file_temp_register(tmp);
 	rc = write_zip(tmp, path, root, content, content_dir, mtime, e);
+	/* what it was made from must not have changed under a mapping meanwhile */
+	if (rc == 0)
+		rc = file_inputs_unchanged(e);
 	if (rc == 0 && rename(tmp, path) < 0)
 		rc = err_set(e, "cannot write '%s': %s", path, strerror(errno));
 	if (rc < 0)

@@ -72,6 +72,53 @@ file_read(const char *path, size_t max, char **out, size_t *len, struct err *e)
 	return read_all(f, name, max, out, len, e);
 }
 
+/* The mapped inputs watched (file_load); an entry is free again when its bytes are released. */
+struct watch {
+	int fd;
+	off_t size;
+	struct timespec mtime;
+	char *path;
+	bool used;
+};
+static struct watch *watches;
+static size_t nwatches, watches_cap;
+
+static size_t
+watch_add(int fd, const struct stat *st, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < nwatches && watches[i].used; i++)
+		;
+	if (i == nwatches) {
+		XGROW(watches, watches_cap, nwatches + 1);
+		nwatches++;
+	}
+	watches[i].fd = fd;
+	watches[i].size = st->st_size;
+	watches[i].mtime = st->st_mtim;
+	watches[i].path = xstrdup(path);
+	watches[i].used = true;
+	return i + 1;
+}
+
+int
+file_inputs_unchanged(struct err *e)
+{
+	for (size_t i = 0; i < nwatches; i++) {
+		struct stat st;
+
+		if (!watches[i].used)
+			continue;
+		if (fstat(watches[i].fd, &st) < 0 || st.st_size != watches[i].size ||
+		    st.st_mtim.tv_sec != watches[i].mtime.tv_sec ||
+		    st.st_mtim.tv_nsec != watches[i].mtime.tv_nsec)
+			return err_set(e, "'%s' changed while this run read it (another program wrote to "
+			    "it): nothing made from it is kept", watches[i].path);
+	}
+	return 0;
+}
+
 int
 file_load(const char *path, size_t max, struct file_bytes *b, struct err *e)
 {
@@ -92,10 +139,11 @@ file_load(const char *path, size_t max, struct file_bytes *b, struct err *e)
 		}
 		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (p != MAP_FAILED) {
-			close(fd);
+			/* fd stays open: file_inputs_unchanged() asks it */
 			b->data = p;
 			b->len = (size_t)st.st_size;
 			b->mapped = true;
+			b->watch = watch_add(fd, &st, path);
 			return 0;
 		}
 	}
@@ -112,7 +160,7 @@ file_load(const char *path, size_t max, struct file_bytes *b, struct err *e)
 struct file_bytes
 file_bytes_of(char *data, size_t len)
 {
-	struct file_bytes b = { data, len, false };
+	struct file_bytes b = { data, len, false, 0 };
 
 	return b;
 }
@@ -124,6 +172,13 @@ file_bytes_release(struct file_bytes *b)
 		munmap(b->data, b->len);
 	else
 		free(b->data);
+	if (b->watch > 0 && b->watch <= nwatches) {
+		struct watch *w = &watches[b->watch - 1];
+
+		close(w->fd);
+		free(w->path);
+		w->used = false;
+	}
 	memset(b, 0, sizeof *b);
 }
 
@@ -269,13 +324,15 @@ on_stop_signal(int sig)
 /*
  * SIGBUS: a file mapped by file_load() was cut short by another program
  * while it was read (a --from-json file rewritten in place).  Said in one
- * line, and the run ends as after a stop signal, with no half-written book.
+ * line, and the run ends as after a stop signal, with no half-written book
+ * (what it finished before stays).  Any other SIGBUS would say the same:
+ * on Linux one comes from a mapped file, and this program maps no other.
  */
 static void
 on_bus_error(int sig)
 {
-	static const char msg[] = "opus-archive: a file being read was cut short by another program "
-	    "(changed while this run read it); nothing was written\n";
+	static const char msg[] = "opus-archive: a file this run was reading was cut short by "
+	    "another program; the run stops here\n";
 	ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
 
 	(void)w;

@@ -24,6 +24,7 @@ struct file_bytes {
 	char *data;     /* NULL when there are none; not NUL-terminated when mapped */
 	size_t len;
 	bool mapped;    /* munmap, not free */
+	size_t watch;   /* mapped: its entry in file.c's list of inputs watched, plus 1 */
 };
 
 /*
@@ -31,13 +32,25 @@ struct file_bytes {
  * file: its pages then come from the page cache, where read() copies them
  * into memory the process touches for the first time, which is most of what
  * reading an 800 KB response costs (6 ms against 0.7).  Standard input, a
- * pipe or an empty file is read.  The cache is written by rename, so a
- * cached file never changes under its mapping; a --from-json file cut short
- * by another program while it is read ends the run with SIGBUS, which
+ * pipe or an empty file is read.
+ *
+ * A mapping shows what is written to the file later, where read() took a
+ * copy once.  The cache is written by rename, so a cached file never
+ * changes under its mapping; a --from-json file might.  So every mapped
+ * file stays watched (its size and modification time, through its open
+ * descriptor) until it is released, and a book, site or document is
+ * committed only when file_inputs_unchanged() says none changed.  A file
+ * cut short below a page the run reads ends the run with SIGBUS, which
  * file_temp_catch_signals() turns into a one-line error and exit status 1,
  * with the temporary files removed.
  */
 int file_load(const char *path, size_t max, struct file_bytes *b, struct err *e);
+/*
+ * 0 when no file mapped by file_load() and not yet released has changed
+ * since (size or modification time), else -1 with e naming it: what was
+ * made from it may mix its old bytes and new ones, and is not to be kept.
+ */
+int file_inputs_unchanged(struct err *e);
 /* data (malloc'd, len bytes) as file bytes: they take it. */
 struct file_bytes file_bytes_of(char *data, size_t len);
 void file_bytes_release(struct file_bytes *b);

@@ -67,7 +67,7 @@ load_parse(struct session *r, struct file_bytes *raw, const struct jsv *root,
     const char *source, struct article **out, struct err *e)
 {
 	char *cv = NULL;
-	struct file_bytes view = { NULL, 0, false };
+	struct file_bytes view = { 0 };
 	struct jsv *view_root = NULL;
 	int rc = -1;
 
@@ -139,7 +139,7 @@ fail:
 static int
 load_opus(struct session *r, const struct input *in, struct article **a, struct err *e)
 {
-	struct file_bytes raw = { NULL, 0, false };
+	struct file_bytes raw = { 0 };
 	struct jsv *root = NULL;
 	char *source;
 	int rc;
@@ -171,7 +171,7 @@ load_article(struct session *r, const struct input *in, struct article **a, stru
 	/* every exchange from here on (a fall-back's included) is this article's */
 	capture_set_current(&r->capture, key);
 	if (in->kind == INPUT_CV) {
-		struct file_bytes raw = { NULL, 0, false };
+		struct file_bytes raw = { 0 };
 		struct jsv *root = NULL;
 
 		rc = article_view(r, in->id, &raw, &root, e);
@@ -369,7 +369,7 @@ int
 load_series(struct session *r, const char *rl, struct series **out, struct err *e)
 {
 	char *what = xasprintf("rl%s", rl);
-	struct file_bytes raw = { NULL, 0, false };
+	struct file_bytes raw = { 0 };
 	struct jsv *root = NULL;
 	int rc = answer_ready(r, "readlist", rl, what, e);
 

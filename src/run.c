@@ -95,7 +95,7 @@ from_json(struct session *r, struct err *e)
 	const struct archive_opts *o = r->o;
 	const char *src = strcmp(o->from_json, "-") == 0 ? "standard input" : o->from_json;
 	char *quoted = xasprintf("'%s'", src);
-	struct file_bytes buf = { NULL, 0, false };
+	struct file_bytes buf = { 0 };
 	struct article *a = NULL;
 	struct jsv *root = NULL;
 	enum archive_result res = ARCHIVE_FAILED;

@@ -65,6 +65,9 @@ site_write(const char *dir, const struct book *book, struct err *e)
 		else
 			rc = file_write_atomic(temps[i], it->data, it->len, false, e);
 	}
+	/* what they were made from must not have changed under a mapping meanwhile */
+	if (rc == 0)
+		rc = file_inputs_unchanged(e);
 	/* Phase 2: rename them all into place (pictures come first in the book). */
 	for (size_t i = 0; i < book->n && rc == 0; i++) {
 		if (temps[i] && rename(temps[i], finals[i]) < 0)

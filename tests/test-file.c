@@ -323,6 +323,23 @@ test_load(void)
 	    memcmp(b.data, text, b.len) == 0, "a regular file is mapped, byte for byte");
 	file_bytes_release(&b);
 	ok(b.data == NULL && b.len == 0, "released bytes are gone");
+	/* a mapped file stays watched: rewritten in place (a new time), what was made from it is not kept */
+	{
+		struct timespec when[2] = { { 0, UTIME_OMIT }, { 1000000000, 0 } };
+
+		err_init(&e);
+		ok(file_load(p, 1024, &b, &e) == 0 && b.mapped && file_inputs_unchanged(&e) == 0,
+		    "mapped and unchanged: nothing to say");
+		fd = open(p, O_WRONLY);
+		if (fd < 0 || pwrite(fd, "{", 1, 0) != 1 || futimens(fd, when) < 0)
+			printf("Bail out! cannot rewrite %s\n", p);
+		close(fd);
+		ok(file_inputs_unchanged(&e) < 0 && strstr(e.msg, "doc.json") &&
+		    strstr(e.msg, "changed while this run read it"), "rewritten in place: %s", e.msg);
+		file_bytes_release(&b);
+		err_init(&e);
+		ok(file_inputs_unchanged(&e) == 0, "released, it is watched no more");
+	}
 	ok(file_load(empty, 1024, &b, &e) == 0 && !b.mapped && b.len == 0, "an empty file is read");
 	file_bytes_release(&b);
 	ok(file_load(p, 4, &b, &e) < 0 && strstr(e.msg, "larger than 4 bytes"), "too large: %s", e.msg);
@@ -596,7 +613,7 @@ test_sweep(void)
 int
 main(void)
 {
-	plan(28);
+	plan(31);
 	mkdir("tests", 0777);
 	mkdir("tests/tmp", 0777);
 	if (mkdtemp(root) == NULL) {

@@ -342,6 +342,8 @@ pictures_regained(struct session *r, const struct readlist *l, const struct oldb
 
 	assets_init(&all);
 	assets_init(&lack);
+	if (l->s->cover)
+		assets_add(&all, l->s->cover);    /* as the book's writer adds it (archive.c) */
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i]->raw.data)  /* a chapter that could not be had shows nothing */
 			pictures_of(l->v[i], &all);

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -324,12 +325,6 @@ parse_piece(struct text *t, size_t i, size_t end, int depth, json_object **out)
 
 static bool build(struct text *t, size_t i, size_t end, int depth, json_object **out);
 
-static bool
-is_hex(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
-}
-
 /* The code unit of the escape backslash-u-XXXX starting at s[i], or -1. */
 static long
 escaped_unit(const unsigned char *s, size_t i, size_t end)
@@ -339,7 +334,7 @@ escaped_unit(const unsigned char *s, size_t i, size_t end)
 	if (i > end || end - i < 6 || s[i] != '\\' || s[i + 1] != 'u')
 		return -1;
 	for (size_t k = i + 2; k < i + 6; k++) {
-		if (!is_hex(s[k]))
+		if (!isxdigit(s[k]))
 			return -1;
 		v = v * 16 + (s[k] <= '9' ? s[k] - '0' : (s[k] | 0x20) - 'a' + 10);
 	}

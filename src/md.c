@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -921,7 +922,11 @@ escaped_at(const char *s, size_t i)
 	return n % 2 == 1;
 }
 
-/* [s, e) with put_plain's and dest_escape's backslashes taken off; the caller frees. */
+/*
+ * [s, e) with its backslash escapes taken off, as CommonMark reads them (a
+ * backslash before ASCII punctuation): what put_plain and dest_escape
+ * escaped comes back.  The caller frees.
+ */
 static char *
 unescape(const char *s, const char *e)
 {
@@ -929,7 +934,7 @@ unescape(const char *s, const char *e)
 
 	buf_init(&b, 0);
 	for (const char *p = s; p < e; p++) {
-		if (*p == '\\' && p + 1 < e && strchr("\\`*_[]<>&|~$#@^=%{}()!+-.\"'", p[1]))
+		if (*p == '\\' && p + 1 < e && (unsigned char)p[1] < 0x80 && ispunct((unsigned char)p[1]))
 			p++;
 		buf_addc(&b, *p);
 	}

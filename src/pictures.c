@@ -212,6 +212,19 @@ from_book(const struct oldbook *book, struct assets *t, bool only)
 	}
 }
 
+/* Settle as from the cache; false when the cache does not hold it. */
+static bool
+from_cache(struct session *r, struct asset *as)
+{
+	char *path = picture_cache_path(&r->cache, r->o, as->key);
+	bool have = file_exists(path);
+
+	if (have)
+		settle(as, path);
+	free(path);
+	return have;
+}
+
 size_t
 pictures_had_now(struct session *r, const char *what, struct assets *t)
 {
@@ -221,15 +234,9 @@ pictures_had_now(struct session *r, const char *what, struct assets *t)
 	err_init(&e);
 	if (!r->o->offline && pictures_download(r, what, t, NULL, NULL, 0, &e) < 0)
 		log_info("%s: %s", what, e.msg);
-	for (size_t i = 0; i < t->n; i++) {
-		char *path = picture_cache_path(&r->cache, r->o, t->v[i].key);
-
-		if (file_exists(path)) {
-			settle(&t->v[i], path);
-			had += t->v[i].state == ASSET_READY;
-		}
-		free(path);
-	}
+	for (size_t i = 0; i < t->n; i++)
+		if (from_cache(r, &t->v[i]) && t->v[i].state == ASSET_READY)
+			had++;
 	return had;
 }
 
@@ -253,20 +260,15 @@ pictures_gather(struct session *r, const char *what, struct assets *t)
 	}
 	for (size_t i = 0; i < t->n; i++) {
 		struct asset *as = &t->v[i];
-		char *path;
 
 		if (as->state == ASSET_READY)
 			continue;       /* from the old book */
-		path = picture_cache_path(&r->cache, r->o, as->key);
-		if (file_exists(path)) {
-			settle(as, path);
-		} else {
+		if (!from_cache(r, as)) {
 			as->state = ASSET_MISSING;
 			if (as->problem == NULL)
 				as->problem = xstrdup(r->o->offline ?
 				    "not in the cache, and --offline is set" : "not in the cache");
 		}
-		free(path);
 	}
 	if (online)
 		convert_unusable(r, t);
